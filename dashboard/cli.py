@@ -1,0 +1,57 @@
+"""``python -m dashboard``: the command line. Each command is a module in ``dashboard.commands``.
+
+A command module defines ``NAME``, ``HELP``, ``add_arguments(parser)`` and
+``run(args, settings) -> int``. Errors a user can cause are raised as :class:`UserError` and
+printed as one line on stderr with exit code 2; nothing prints a traceback for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from dashboard.settings import Settings, load_settings
+
+# Order is the order shown by --help.
+COMMAND_MODULES = (
+    "init",
+    "status",
+)
+
+
+class UserError(Exception):
+    """A problem the user can fix (bad file, unknown team, database down): one clear sentence."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard",
+        description="Purpose Pulse: is your sales force still selling for the customer's sake?",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module_name in COMMAND_MODULES:
+        module = importlib.import_module(f"dashboard.commands.{module_name}")
+        sub = subparsers.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(sub)
+        sub.set_defaults(handler=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args, settings or load_settings()) or 0)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the database being down is the usual cause
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            print(f"error: the database could not be reached: {exc.orig}", file=sys.stderr)
+            return 2
+        raise

@@ -1,0 +1,20 @@
+"""Opening the configured database from the command line or the app (no streamlit here)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from dashboard.settings import Settings
+from data_access.db import make_engine, schema_exists
+
+
+def open_engine(settings: Settings, *, must_exist: bool = False) -> Engine:
+    """The Engine for the configured database; with ``must_exist`` a missing schema is a UserError."""
+    engine = make_engine(settings.database_url)
+    if must_exist and not schema_exists(engine):
+        from dashboard.cli import UserError
+
+        raise UserError(
+            f"{settings.database_label} has no Purpose Pulse schema yet; run `python -m dashboard init` first."
+        )
+    return engine

@@ -1,0 +1,54 @@
+"""Creating the database and loading the demo: one code path for ``init`` and the app's first run."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from dashboard.database import open_engine
+from dashboard.progress import ProgressFn, silent
+from dashboard.settings import Settings
+from data_access import models as m
+from data_access.db import migrate
+
+
+def end_of_last_month(today: dt.date) -> dt.date:
+    return today.replace(day=1) - dt.timedelta(days=1)
+
+
+def initialise(
+    settings: Settings,
+    *,
+    demo: bool = False,
+    seed: int = 7,
+    end: dt.date | None = None,
+    reset: bool = False,
+    progress: ProgressFn = silent,
+    today: dt.date | None = None,
+) -> dict:
+    """Migrate the schema and, when asked, load the demo organisation in one transaction."""
+    engine = open_engine(settings)
+    try:
+        if reset:
+            m.Base.metadata.drop_all(engine)
+            with engine.begin() as conn:
+                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        revision = migrate(engine)
+        summary: dict = {"revision": revision, "seed": seed}
+        if demo:
+            with engine.begin() as conn:
+                already = conn.execute(
+                    select(m.ImportBatch.id).where(m.ImportBatch.source == "demo").limit(1)
+                ).first()
+                if already:
+                    summary["demo"] = "present"
+                else:
+                    from data_access.demo import load_demo
+
+                    last_day = end or end_of_last_month(today or dt.date.today())
+                    summary.update(load_demo(conn, seed=seed, end=last_day, progress=progress))
+                    summary["demo"] = "loaded"
+        return summary
+    finally:
+        engine.dispose()

@@ -1,0 +1,340 @@
+"""The Purpose Pulse data model: SQLAlchemy 2 typed ORM classes.
+
+One class per table. Every table that holds people-related data carries a ``team_id`` so that
+scoping (which teams a viewer may see) is a plain ``WHERE team_id IN (...)`` pushed into SQL.
+Indexes follow the queries the metrics run: by team, by close date, by meeting date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# A naming convention keeps constraint names stable across SQLite and PostgreSQL, so Alembic
+# migrations (batch mode on SQLite) can refer to them by name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Money = Numeric(14, 2)
+
+ROLES = ("seller", "manager", "leader", "executive", "admin")
+MEETING_KINDS = ("leadership", "deal_review", "pipeline_review", "forecast_call", "one_on_one")
+TALK_LABELS = ("revenue", "customer_impact", "other")
+LOSS_CATEGORIES = ("price", "competition", "no_decision", "disqualified", "timing", "other")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Team(Base):
+    """A team, or a group of teams: a leader's region is a team whose children are teams."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    region: Mapped[str | None] = mapped_column(String(100))
+    # The day this team adopted the organisation's Noble Sales Purpose, when it did so on its own date.
+    nsp_adopted_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    parent: Mapped[Team | None] = relationship(remote_side="Team.id", back_populates="children")
+    children: Mapped[list[Team]] = relationship(back_populates="parent")
+    members: Mapped[list[Person]] = relationship(back_populates="team", foreign_keys="Person.team_id")
+
+
+class Person(Base):
+    """A seller, manager, leader, executive or admin."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_key: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="seller")
+    title: Mapped[str | None] = mapped_column(String(200))
+    hire_date: Mapped[dt.date | None] = mapped_column(Date)
+    termination_date: Mapped[dt.date | None] = mapped_column(Date)
+    termination_voluntary: Mapped[bool | None] = mapped_column(Boolean)
+
+    team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
+    manager: Mapped[Person | None] = relationship(remote_side="Person.id")
+
+
+class Quota(Base):
+    __tablename__ = "quotas"
+    __table_args__ = (UniqueConstraint("person_id", "period_start", name="uq_quotas_person_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_key: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    segment: Mapped[str | None] = mapped_column(String(50))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    employees: Mapped[int | None] = mapped_column(Integer)
+    annual_revenue: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    region: Mapped[str | None] = mapped_column(String(100))
+    parent_name: Mapped[str | None] = mapped_column(String(300))
+
+
+class Opportunity(Base):
+    """A deal. ``team_id`` is the owner's team when the deal was loaded, so scoping needs no join."""
+
+    __tablename__ = "opportunities"
+    __table_args__ = (
+        Index("ix_opportunities_team_close", "team_id", "close_date"),
+        Index("ix_opportunities_owner_close", "owner_id", "close_date"),
+        Index("ix_opportunities_closed_won_close", "is_closed", "is_won", "close_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_key: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    segment: Mapped[str | None] = mapped_column(String(50))
+    product: Mapped[str | None] = mapped_column(String(200))
+    stage: Mapped[str] = mapped_column(String(100))
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    list_amount: Mapped[Decimal | None] = mapped_column(Money)
+    # Discount as a fraction 0..1: explicit from the source, or 1 - amount / list_amount.
+    discount: Mapped[float | None] = mapped_column(Float)
+    is_won: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_date: Mapped[dt.date | None] = mapped_column(Date)
+    close_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    probability: Mapped[float | None] = mapped_column(Float)
+    type: Mapped[str | None] = mapped_column(String(100))
+    forecast_category: Mapped[str | None] = mapped_column(String(50))
+    # Late stage = commit / negotiation: where a customer outcome and a senior contact matter most.
+    is_late_stage: Mapped[bool] = mapped_column(Boolean, default=False)
+    loss_reason: Mapped[str | None] = mapped_column(String(500))
+    loss_category: Mapped[str | None] = mapped_column(String(30))
+    customer_outcome: Mapped[str | None] = mapped_column(Text)
+    executive_sponsor: Mapped[str | None] = mapped_column(String(300))
+    source_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    account: Mapped[Account | None] = relationship()
+    owner: Mapped[Person | None] = relationship()
+    history: Mapped[list[OpportunityHistory]] = relationship(
+        back_populates="opportunity", order_by="OpportunityHistory.changed_at"
+    )
+
+
+class OpportunityHistory(Base):
+    """One row per change of stage, amount or close date of an opportunity."""
+
+    __tablename__ = "opportunity_history"
+    __table_args__ = (
+        Index("ix_opportunity_history_opp_changed", "opportunity_id", "changed_at"),
+        UniqueConstraint("opportunity_id", "changed_at", name="uq_opportunity_history_opp_changed"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    stage: Mapped[str | None] = mapped_column(String(100))
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    close_date: Mapped[dt.date | None] = mapped_column(Date)
+    source_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+
+    opportunity: Mapped[Opportunity] = relationship(back_populates="history")
+
+
+class Subscription(Base):
+    """One contract term of an account. A renewal is a new row pointing at the term it renews.
+
+    A term that ended with no renewal is churn; a renewal with lower ARR is contraction, higher is
+    expansion. ``concession_amount`` is what was given away (annual) to keep the contract.
+    """
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        Index("ix_subscriptions_team_end", "team_id", "end_date"),
+        Index("ix_subscriptions_start", "start_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_key: Mapped[str] = mapped_column(String(200), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    opportunity_id: Mapped[int | None] = mapped_column(ForeignKey("opportunities.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    plan: Mapped[str | None] = mapped_column(String(100))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    mrr: Mapped[Decimal | None] = mapped_column(Money)
+    arr: Mapped[Decimal] = mapped_column(Money)
+    renewed_from_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"), index=True)
+    concession_amount: Mapped[Decimal | None] = mapped_column(Money)
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+
+    account: Mapped[Account] = relationship()
+
+
+class Meeting(Base):
+    """An internal meeting: leadership, deal review, pipeline review, forecast call or one-on-one."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_team_held", "team_id", "held_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    held_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    source: Mapped[str | None] = mapped_column(String(500))
+    # The seller a one-on-one is with, when known.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    source_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+
+    utterances: Mapped[list[Utterance]] = relationship(
+        back_populates="meeting", order_by="Utterance.seq", cascade="all, delete-orphan"
+    )
+
+
+class Utterance(Base):
+    __tablename__ = "utterances"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "seq", name="uq_utterances_meeting_seq"),
+        Index("ix_utterances_label", "label"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(String(200))
+    start_seconds: Mapped[float | None] = mapped_column(Float)
+    end_seconds: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+    label: Mapped[str | None] = mapped_column(String(20))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    is_question: Mapped[bool] = mapped_column(Boolean, default=False)
+    nsp_mention: Mapped[bool] = mapped_column(Boolean, default=False)
+    classifier_version: Mapped[str | None] = mapped_column(String(40))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="utterances")
+
+
+class SurveyResponse(Base):
+    """One answer of one pseudonymous respondent to one pulse-survey question. Never shown alone."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (
+        Index("ix_survey_responses_team_submitted", "team_id", "submitted_at"),
+        UniqueConstraint(
+            "respondent_key", "submitted_at", "question_code", name="uq_survey_responses_answer"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    respondent_key: Mapped[str] = mapped_column(String(128))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    # Respondents outside sales (for the cross-functional perception question) have a department.
+    department: Mapped[str | None] = mapped_column(String(100))
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    question_code: Mapped[str] = mapped_column(String(60))
+    driver: Mapped[str | None] = mapped_column(String(60))
+    score: Mapped[float] = mapped_column(Float)
+    scale: Mapped[int] = mapped_column(Integer, default=10)
+    comment: Mapped[str | None] = mapped_column(Text)
+    source_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+
+
+class NobleSalesPurpose(Base):
+    """The organisation's Noble Sales Purpose: one statement, its key phrases, its launch date."""
+
+    __tablename__ = "nsp"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement: Mapped[str] = mapped_column(Text)
+    key_phrases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    launch_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class SettingOverride(Base):
+    """A value a leader changed on the settings page; defaults live in code with their help text."""
+
+    __tablename__ = "setting_overrides"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(320))
+
+
+class ImportBatch(Base):
+    """One import of one file (or the demo generation): what, from where, by whom, with what result."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40), index=True)
+    file_name: Mapped[str | None] = mapped_column(String(500))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    format: Mapped[str | None] = mapped_column(String(40))
+    imported_by: Mapped[str | None] = mapped_column(String(320))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    inserted: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(Text)
+
+    rejected_rows: Mapped[list[RejectedRow]] = relationship(
+        back_populates="batch", cascade="all, delete-orphan", order_by="RejectedRow.line_number"
+    )
+
+
+class RejectedRow(Base):
+    __tablename__ = "rejected_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"), index=True)
+    line_number: Mapped[int] = mapped_column(Integer)
+    raw: Mapped[dict] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+
+    batch: Mapped[ImportBatch] = relationship(back_populates="rejected_rows")

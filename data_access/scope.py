@@ -1,0 +1,96 @@
+"""Who may see what, and which slice of data a view asks for.
+
+Every query helper takes a :class:`Scope`. "Everything" is :meth:`Scope.everything`, an explicit
+choice; there is no default scope. :class:`Filters` narrow a view inside a scope and can never
+widen it: :meth:`Filters.team_ids_within` intersects the requested teams with the scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, false, true
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The set of team ids a viewer may read. ``all_teams`` is True for executives only."""
+
+    team_ids: frozenset[int] = field(default_factory=frozenset)
+    all_teams: bool = False
+    viewer: str = ""
+
+    @classmethod
+    def everything(cls, viewer: str = "local executive") -> Scope:
+        return cls(frozenset(), True, viewer)
+
+    @classmethod
+    def teams(cls, team_ids, viewer: str = "") -> Scope:
+        return cls(frozenset(int(t) for t in team_ids), False, viewer)
+
+    def allows(self, team_id: int | None) -> bool:
+        return self.all_teams or (team_id is not None and team_id in self.team_ids)
+
+    def clause(self, team_column) -> ColumnElement[bool]:
+        """A WHERE clause restricting ``team_column`` to this scope."""
+        if self.all_teams:
+            return true()
+        if not self.team_ids:
+            return false()
+        return team_column.in_(sorted(self.team_ids))
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed date range [start, end]."""
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"The period ends ({self.end}) before it starts ({self.start}).")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length that ends the day before this one starts."""
+        end = self.start - dt.timedelta(days=1)
+        return Period(end - dt.timedelta(days=self.days - 1), end)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def label(self) -> str:
+        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+
+
+def quarter_of(day: dt.date) -> Period:
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = dt.date(day.year, first_month, 1)
+    next_start = dt.date(day.year + (first_month + 3 > 12), (first_month + 2) % 12 + 1, 1)
+    return Period(start, next_start - dt.timedelta(days=1))
+
+
+def last_full_quarter(today: dt.date) -> Period:
+    return quarter_of(quarter_of(today).start - dt.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a view asks for: a period, optionally some teams and a segment."""
+
+    period: Period
+    team_ids: frozenset[int] | None = None
+    segment: str | None = None
+
+    def team_ids_within(self, scope: Scope) -> Scope:
+        """The scope narrowed to the requested teams; never wider than ``scope``."""
+        if self.team_ids is None:
+            return scope
+        if scope.all_teams:
+            return Scope(frozenset(self.team_ids), False, scope.viewer)
+        return Scope(scope.team_ids & frozenset(self.team_ids), False, scope.viewer)

@@ -1,0 +1,118 @@
+"""Shared fixtures.
+
+``db_engine`` is a migrated database, once on SQLite and once on PostgreSQL (when
+``TEST_DATABASE_URL`` is set; otherwise those tests skip and say why). Each xdist worker gets its
+own SQLite file and its own PostgreSQL schema. ``conn`` is a connection inside a transaction that
+is rolled back after the test, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, event, text
+
+from data_access.db import make_engine, migrate
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"
+SHARED_DATA = SHARED / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+PG_SKIP_REASON = "TEST_DATABASE_URL is not set: PostgreSQL tests need a server (see README)."
+
+
+def postgres_url() -> str | None:
+    return os.environ.get("TEST_DATABASE_URL") or None
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def make_postgres_engine(schema_suffix: str = "") -> Engine:
+    """An engine on a fresh PostgreSQL schema of its own, with search_path pointed at it."""
+    from sqlalchemy import create_engine
+
+    url = postgres_url()
+    schema = f"pp_test_{_worker()}{schema_suffix}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(url)
+    with admin.begin() as c:
+        c.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    engine.info = {"schema": schema}  # type: ignore[attr-defined]
+    return engine
+
+
+def drop_postgres_schema(engine: Engine) -> None:
+    schema = engine.info["schema"]  # type: ignore[attr-defined]
+    engine.dispose()
+    from sqlalchemy import create_engine
+
+    admin = create_engine(postgres_url())
+    with admin.begin() as c:
+        c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_engine(request, tmp_path_factory) -> Engine:
+    """A migrated, empty database; parametrized over SQLite and PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "test.db"
+        engine = make_engine(f"sqlite:///{path}")
+        migrate(engine)
+        yield engine
+        engine.dispose()
+    else:
+        if not postgres_url():
+            pytest.skip(PG_SKIP_REASON)
+        engine = make_postgres_engine()
+        migrate(engine)
+        yield engine
+        drop_postgres_schema(engine)
+
+
+@pytest.fixture
+def conn(db_engine):
+    """A connection in a transaction that is rolled back at the end of the test.
+
+    Code under test may open SAVEPOINTs (``conn.begin_nested()``) freely.
+    """
+    with db_engine.connect() as connection:
+        trans = connection.begin()
+        yield connection
+        trans.rollback()
+
+
+@pytest.fixture
+def fresh_engine(request, tmp_path) -> Engine:
+    """A new migrated SQLite database for tests that need real commits (CLI, app)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def count_statements(engine: Engine):
+    """Record the SQL statements an engine runs: ``with count_statements(e) as log: ...``."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def recorder():
+        log: list[str] = []
+
+        def before(_conn, _cursor, statement, _params, _context, _many):
+            log.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield log
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return recorder()
