@@ -79,6 +79,12 @@ def _as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def current_nsp(conn: Connection) -> m.NobleSalesPurpose | None:
-    row = conn.execute(select(m.NobleSalesPurpose).order_by(m.NobleSalesPurpose.id.desc()).limit(1)).first()
-    return row[0] if row else None
+def current_nsp(conn: Connection) -> dict | None:
+    """The organisation's NSP as ``{"statement", "key_phrases", "launch_date"}``, or None."""
+    nsp = m.NobleSalesPurpose
+    row = conn.execute(
+        select(nsp.statement, nsp.key_phrases, nsp.launch_date).order_by(nsp.id.desc()).limit(1)
+    ).first()
+    if row is None:
+        return None
+    return {"statement": row.statement, "key_phrases": list(row.key_phrases or []), "launch_date": _as_date(row.launch_date)}

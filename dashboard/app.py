@@ -1,0 +1,39 @@
+"""Purpose Pulse: ``streamlit run dashboard/app.py`` from the repository root.
+
+Streamlit puts this file's folder, not the repository root, on ``sys.path``; the root is added
+here so ``dashboard``, ``metrics`` and ``data_access`` import the same way as from the CLI.
+"""
+
+import sys
+from pathlib import Path
+
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+
+from dashboard import app_state  # noqa: E402
+from dashboard.bootstrap import ensure_database  # noqa: E402
+from dashboard.navigation import pages_by_section  # noqa: E402
+
+
+def main() -> None:
+    st.set_page_config(page_title="Purpose Pulse", page_icon=":material/monitor_heart:", layout="wide")
+    settings = app_state.get_settings()
+    ensure_database(settings)
+    navigation = {
+        section: [
+            st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
+            for spec in specs
+        ]
+        for section, specs in pages_by_section().items()
+    }
+    page = st.navigation(navigation)
+    with st.sidebar:
+        st.caption(f"Signed in as **{app_state.viewer_label()}** (local mode: no sign-in configured).")
+        st.caption(f"Data: {settings.database_label}")
+    page.run()
+
+
+main()

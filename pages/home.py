@@ -1,0 +1,51 @@
+"""Home: the NSP, what is loaded and how fresh it is — the first thing a leader sees."""
+
+import streamlit as st
+
+from dashboard import app_state, cached
+from dashboard.formatting import fmt_count, fmt_currency, fmt_date
+
+settings, scope = app_state.get_settings(), app_state.get_scope()
+url = settings.database_url
+
+st.title("Purpose Pulse")
+nsp = cached.nsp(url)
+if nsp:
+    st.markdown(f"### “{nsp['statement']}”")
+    launched = f"launched {fmt_date(nsp['launch_date'])}" if nsp["launch_date"] else "no launch date set"
+    st.caption(f"Our Noble Sales Purpose · {launched}")
+else:
+    st.info("No Noble Sales Purpose is set yet. Add the statement and its launch date on the Settings page.")
+
+first, last = cached.data_window(url, scope)
+counts = cached.load_counts(url, scope)
+if first and last:
+    st.write(f"Deals in view close between **{fmt_date(first)}** and **{fmt_date(last)}**.")
+
+cols = st.columns(5)
+cols[0].metric("Teams", fmt_count(counts["teams"]))
+cols[1].metric("People", fmt_count(counts["people"]))
+cols[2].metric("Deals", fmt_count(counts["opportunities"]))
+cols[3].metric("Internal meetings", fmt_count(counts["meetings"]))
+cols[4].metric("Survey responses", fmt_count(counts["survey_responses"]))
+cols = st.columns(5)
+cols[0].metric("Won deals", fmt_count(counts["won_opportunities"]))
+cols[1].metric("Won amount", fmt_currency(counts["won_amount"]))
+cols[2].metric("Accounts", fmt_count(counts["accounts"]))
+cols[3].metric("Utterances", fmt_count(counts["utterances"]))
+cols[4].metric("Subscriptions", fmt_count(counts["subscriptions"]))
+
+st.subheader("Data freshness")
+fresh = cached.freshness(url)
+if fresh:
+    st.dataframe(
+        fresh,
+        hide_index=True,
+        column_config={
+            "source": st.column_config.TextColumn("Source"),
+            "last_import": st.column_config.DatetimeColumn("Last import", format="D MMM YYYY, HH:mm"),
+            "imports": st.column_config.NumberColumn("Imports", format="%d"),
+        },
+    )
+else:
+    st.info("Nothing has been imported yet. Use `python -m dashboard import` or the Data › Imports page.")
