@@ -15,6 +15,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import app_state  # noqa: E402
 from dashboard.bootstrap import ensure_database  # noqa: E402
+from dashboard.filter_bar import render_filter_bar  # noqa: E402
 from dashboard.navigation import pages_by_section  # noqa: E402
 
 
@@ -30,6 +31,7 @@ def main() -> None:
         for section, specs in pages_by_section().items()
     }
     page = st.navigation(navigation)
+    render_filter_bar()
     with st.sidebar:
         st.caption(f"Signed in as **{app_state.viewer_label()}** (local mode: no sign-in configured).")
         st.caption(f"Data: {settings.database_label}")

@@ -36,6 +36,14 @@ def get_scope() -> Scope:
     return Scope.everything("local executive")
 
 
+def get_filters():
+    """The :class:`~data_access.scope.Filters` the filter bar built in this run."""
+    filters = get_state("filters")
+    if filters is None:
+        raise RuntimeError("The filter bar has not run yet; pages get filters from the app shell.")
+    return filters
+
+
 def viewer_label() -> str:
     return get_scope().viewer
 

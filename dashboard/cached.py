@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.app_state import _engine_for
-from data_access import status
+from data_access import org, status
 from data_access.scope import Scope
 
 TTL = "10m"
@@ -34,3 +34,15 @@ def freshness(url: str) -> list[dict]:
 def nsp(url: str) -> dict | None:
     with _engine_for(url).connect() as conn:
         return status.current_nsp(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def teams(url: str, scope: Scope):
+    with _engine_for(url).connect() as conn:
+        return org.teams_in_scope(conn, scope)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def segments(url: str, scope: Scope) -> list[str]:
+    with _engine_for(url).connect() as conn:
+        return org.segments_in_scope(conn, scope)

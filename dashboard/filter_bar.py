@@ -1,0 +1,65 @@
+"""The filter bar widgets in the sidebar, synced with the URL query string."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import app_state, cached
+from dashboard.filters import PRESETS, FilterChoice, choice_from_query, resolve, team_families
+from data_access.scope import Filters
+
+_KEY = "pp.filter."
+
+
+def render_filter_bar(today: dt.date | None = None) -> Filters:
+    """Draw the bar, return the viewer's :class:`Filters`, and write the choice into the URL."""
+    today = today or dt.date.today()
+    url, scope = app_state.get_settings().database_url, app_state.get_scope()
+    rows = cached.teams(url, scope)
+    families = team_families(rows)
+    segments = cached.segments(url, scope)
+
+    initial = choice_from_query(st.query_params.to_dict())
+    if _KEY + "preset" not in st.session_state:
+        st.session_state[_KEY + "preset"] = initial.preset
+        st.session_state[_KEY + "teams"] = [t for t in initial.teams if t in families]
+        st.session_state[_KEY + "segment"] = initial.segment if initial.segment in segments else "All segments"
+        if initial.preset == "custom":
+            st.session_state[_KEY + "range"] = (initial.start, initial.end)
+
+    with st.sidebar:
+        st.markdown("**View**")
+        preset = st.selectbox("Period", list(PRESETS), format_func=PRESETS.get, key=_KEY + "preset")
+        start = end = None
+        if preset == "custom":
+            default = FilterChoice().period(today)
+            picked = st.date_input(
+                "From – to", value=st.session_state.get(_KEY + "range", (default.start, default.end)),
+                key=_KEY + "range", format="YYYY-MM-DD",
+            )
+            if isinstance(picked, tuple) and len(picked) == 2:
+                start, end = picked
+        team_names = st.multiselect(
+            "Teams", list(families), key=_KEY + "teams", placeholder="All teams you can see",
+            help="Pick a region to include every team in it.",
+        )
+        segment = st.selectbox("Segment", ["All segments", *segments], key=_KEY + "segment")
+
+    choice = FilterChoice(
+        preset, start, end, tuple(team_names), None if segment == "All segments" else segment
+    )
+    filters, notes = resolve(choice, families, segments, today)
+    ignored = [t for t in initial.teams if t not in families]
+    if ignored:
+        notes.insert(0, f"Ignored team(s) outside your view: {', '.join(ignored)}.")
+    with st.sidebar:
+        st.caption(f"Period: {filters.period.label()}")
+        for note in dict.fromkeys(notes):
+            st.warning(note, icon=":material/visibility_off:")
+    query = choice.to_query()
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+    app_state.set_state("filters", filters)
+    return filters
