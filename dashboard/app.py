@@ -14,6 +14,7 @@ if _ROOT not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboard import app_state  # noqa: E402
+from dashboard.auth import resolve_access, sidebar_identity  # noqa: E402
 from dashboard.bootstrap import ensure_database  # noqa: E402
 from dashboard.filter_bar import render_filter_bar  # noqa: E402
 from dashboard.navigation import pages_by_section  # noqa: E402
@@ -23,17 +24,20 @@ def main() -> None:
     st.set_page_config(page_title="Purpose Pulse", page_icon=":material/monitor_heart:", layout="wide")
     settings = app_state.get_settings()
     ensure_database(settings)
+    access = resolve_access(settings)
+    app_state.set_access(access)
     navigation = {
         section: [
             st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
             for spec in specs
         ]
-        for section, specs in pages_by_section().items()
+        for section, specs in pages_by_section(access.role).items()
     }
     page = st.navigation(navigation)
-    render_filter_bar()
+    sidebar_identity(settings, access)
+    if access.sees_people_data:
+        render_filter_bar()
     with st.sidebar:
-        st.caption(f"Signed in as **{app_state.viewer_label()}** (local mode: no sign-in configured).")
         st.caption(f"Data: {settings.database_label}")
     page.run()
 

@@ -23,17 +23,39 @@ def _engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
+def _secrets() -> dict:
+    """Streamlit's secrets (``.streamlit/secrets.toml`` or what a test sets), or {} when none exist."""
+    from streamlit.errors import StreamlitSecretNotFoundError
+
+    try:
+        return st.secrets.to_dict()
+    except (StreamlitSecretNotFoundError, FileNotFoundError):
+        return {}
+
+
 def get_settings() -> Settings:
-    return load_settings()
+    return load_settings(secrets=_secrets())
 
 
 def get_engine() -> Engine:
     return _engine_for(get_settings().database_url)
 
 
+def set_access(access) -> None:
+    """Called once per run by the app shell, after sign-in resolved who the viewer is."""
+    set_state("access", access)
+
+
+def get_access():
+    access = get_state("access")
+    if access is None:
+        raise RuntimeError("The app shell has not resolved the viewer yet.")
+    return access
+
+
 def get_scope() -> Scope:
-    """The teams the viewer may see. Until sign-in is configured the app runs as a local executive."""
-    return Scope.everything("local executive")
+    """The teams the viewer may see, as resolved from their identity for this run."""
+    return get_access().scope
 
 
 def get_filters():
@@ -44,8 +66,17 @@ def get_filters():
     return filters
 
 
+def get_counts_scope() -> Scope:
+    """The scope for plain counts: admins see org-wide counts (and nothing else of people data)."""
+    access = get_access()
+    if access.role == "admin":
+        return Scope.everything(viewer=access.email)
+    return access.scope
+
+
 def viewer_label() -> str:
-    return get_scope().viewer
+    access = get_access()
+    return access.person_name or access.email
 
 
 def get_state(key: str, default=None):

@@ -18,19 +18,26 @@ class PageSpec:
     icon: str
     url_path: str
     default: bool = False
+    # Roles that get this page registered at all (hiding a page in a menu is not protection).
+    roles: tuple[str, ...] = ("executive", "leader", "manager")
 
     @property
     def path(self):
         return PAGES_DIR / self.file
 
 
+EVERYONE = ("executive", "leader", "manager", "admin")
+DATA_ROLES = ("executive", "admin")
+
 PAGE_SPECS: tuple[PageSpec, ...] = (
-    PageSpec("home.py", "Home", "Leadership", ":material/home:", "home", default=True),
+    PageSpec("home.py", "Home", "Leadership", ":material/home:", "home", default=True, roles=EVERYONE),
 )
 
 
-def pages_by_section(specs=PAGE_SPECS) -> dict[str, list[PageSpec]]:
+def pages_by_section(role: str, specs=PAGE_SPECS) -> dict[str, list[PageSpec]]:
+    """The pages a role may open, grouped by section in the order of SECTIONS."""
     grouped: dict[str, list[PageSpec]] = {section: [] for section in SECTIONS}
     for spec in specs:
-        grouped[spec.section].append(spec)
+        if role in spec.roles:
+            grouped[spec.section].append(spec)
     return {section: specs for section, specs in grouped.items() if specs}

@@ -22,6 +22,10 @@ class Settings:
     database_url: str
     demo_seed: int = 7
     auth_configured: bool = False
+    # Problems with the [auth] section that must stop the app at start-up, as one sentence.
+    auth_problem: str | None = None
+    # Identity-provider group -> role, from [purpose_pulse.group_roles] in secrets.toml.
+    group_roles: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -54,4 +58,18 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets: Mapping | N
     sec = read_secrets() if secrets is None else secrets
     url = env.get("DATABASE_URL") or sec.get("DATABASE_URL") or default_database_url()
     seed = int(env.get("PURPOSE_PULSE_DEMO_SEED") or sec.get("demo_seed") or 7)
-    return Settings(database_url=url, demo_seed=seed, auth_configured="auth" in sec)
+    auth = sec.get("auth")
+    problem = None
+    if auth is not None and not str(auth.get("cookie_secret") or "").strip():
+        problem = (
+            "Sign-in is configured in .streamlit/secrets.toml ([auth]) but cookie_secret is missing: "
+            "set it to a long random string (the same on every replica)."
+        )
+    roles = (sec.get("purpose_pulse") or {}).get("group_roles") or {}
+    return Settings(
+        database_url=url,
+        demo_seed=seed,
+        auth_configured=auth is not None,
+        auth_problem=problem,
+        group_roles=tuple(sorted((str(k), str(v)) for k, v in roles.items())),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, distinct, select
+from sqlalchemy import Connection, select
 
 from data_access import models as m
 from data_access.scope import Scope
@@ -49,6 +49,9 @@ def descendants(conn: Connection, team_ids: set[int]) -> set[int]:
 def segments_in_scope(conn: Connection, scope: Scope) -> list[str]:
     opp = m.Opportunity
     rows = conn.execute(
-        select(distinct(opp.segment)).where(scope.clause(opp.team_id), opp.segment.is_not(None)).order_by(opp.segment)
+        select(opp.segment)
+        .distinct()
+        .where(scope.clause(opp.team_id), opp.segment.is_not(None))
+        .order_by(opp.segment)
     ).scalars()
     return [r for r in rows if r]

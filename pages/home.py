@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import app_state, cached
 from dashboard.formatting import fmt_count, fmt_currency, fmt_date
 
-settings, scope = app_state.get_settings(), app_state.get_scope()
+settings, scope = app_state.get_settings(), app_state.get_counts_scope()
 url = settings.database_url
 
 st.title("Purpose Pulse")

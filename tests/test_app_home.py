@@ -50,8 +50,8 @@ def test_home_shows_what_is_loaded(seeded_url):
     assert metrics["Deals"] == "3"
     assert metrics["Won amount"] == "$3.8M"
     assert metrics["Teams"] == "1"
-    sidebar = " ".join(c.value for c in at.sidebar.caption)
-    assert "local executive" in sidebar and "no sign-in" in sidebar
+    banner = " ".join(i.value for i in at.sidebar.info)
+    assert "Local mode" in banner and "local executive" in banner
 
 
 def test_empty_database_explains_itself(tmp_path, monkeypatch):

@@ -1,0 +1,88 @@
+"""Sign-in through AppTest: each state a viewer can be in, on a small rostered organisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access import models as m
+from data_access.db import make_engine, migrate
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "a-long-random-test-secret",
+    "client_id": "purpose-pulse",
+    "client_secret": "test",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+@pytest.fixture
+def roster_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'roster.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    with engine.begin() as conn:
+        company = conn.execute(m.Team.__table__.insert().values(name="Company")).inserted_primary_key[0]
+        atlas = conn.execute(m.Team.__table__.insert().values(name="Atlas", parent_id=company)).inserted_primary_key[0]
+        beacon = conn.execute(m.Team.__table__.insert().values(name="Beacon", parent_id=company)).inserted_primary_key[0]
+        people = m.Person.__table__
+        conn.execute(people.insert(), [
+            {"external_key": "e", "name": "Eve Exec", "email": "eve@example.com", "role": "executive", "team_id": company},
+            {"external_key": "m", "name": "Max Manager", "email": "max@example.com", "role": "manager", "team_id": atlas},
+            {"external_key": "s", "name": "Sue Seller", "email": "sue@example.com", "role": "seller", "team_id": atlas},
+            {"external_key": "b", "name": "Bea Beacon", "email": "bea@example.com", "role": "manager", "team_id": beacon},
+        ])
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def _app(user: dict | None, auth: dict | None = AUTH) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if auth is not None:
+        at.secrets["auth"] = auth
+    if user is not None:
+        at.user = user
+    return at.run()
+
+
+def test_signed_out_viewer_sees_only_the_sign_in_button(roster_url):
+    at = _app({"is_logged_in": False})
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.metric
+
+
+@pytest.mark.parametrize(
+    ("email", "reason"),
+    [("sue@example.com", "sellers have no access"), ("nobody@example.com", "not in the Purpose Pulse roster")],
+)
+def test_seller_and_stranger_get_the_no_access_page(roster_url, email, reason):
+    at = _app({"is_logged_in": True, "email": email})
+    assert not at.exception
+    assert at.title[0].value == "No access"
+    assert reason in at.warning[0].value
+    assert not at.metric and not at.dataframe
+
+
+def test_manager_is_signed_in_with_their_name(roster_url):
+    at = _app({"is_logged_in": True, "email": "max@example.com"})
+    assert not at.exception
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "Max Manager" in captions and "(manager)" in captions
+    assert {m.label: m.value for m in at.metric}["Teams"] == "1"
+
+
+def test_executive_sees_every_team(roster_url):
+    at = _app({"is_logged_in": True, "email": "eve@example.com"})
+    assert {m.label: m.value for m in at.metric}["Teams"] == "3"
+
+
+def test_missing_cookie_secret_stops_with_one_clear_sentence(roster_url):
+    at = _app({"is_logged_in": True, "email": "eve@example.com"}, auth={**AUTH, "cookie_secret": ""})
+    assert "cookie_secret is missing" in at.error[0].value
+    assert not at.metric
