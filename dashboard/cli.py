@@ -17,6 +17,8 @@ from dashboard.settings import Settings, load_settings
 COMMAND_MODULES = (
     "init",
     "status",
+    "classify",
+    "reclassify",
 )
 
 

@@ -48,6 +48,12 @@ def initialise(
 
                     last_day = end or end_of_last_month(today or dt.date.today())
                     summary.update(load_demo(conn, seed=seed, end=last_day, progress=progress))
+                    # The demo plants its talk labels; relabel with the real classifier so what the
+                    # dashboard shows is what the classifier says.
+                    from data_access.scope import Scope
+                    from metrics.talk.reclassify import reclassify
+
+                    reclassify(conn, Scope.everything(), progress=progress)
                     summary["demo"] = "loaded"
         return summary
     finally:
