@@ -25,7 +25,10 @@ def load_counts(conn: Connection, scope: Scope) -> dict:
     return {
         "teams": _count(conn, select(func.count()).select_from(m.Team).where(scope.clause(m.Team.id))),
         "people": _count(conn, select(func.count()).select_from(m.Person).where(scope.clause(m.Person.team_id))),
-        "accounts": _count(conn, select(func.count()).select_from(m.Account)),
+        # Accounts carry no team: a scoped viewer counts the accounts their teams have deals with.
+        "accounts": _count(conn, select(func.count()).select_from(m.Account))
+        if scope.all_teams
+        else _count(conn, select(func.count(func.distinct(opp.account_id))).where(opp_scope)),
         "opportunities": _count(conn, select(func.count()).select_from(opp).where(opp_scope)),
         "won_opportunities": int(won[0]),
         "won_amount": float(won[1]),

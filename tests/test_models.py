@@ -107,7 +107,9 @@ def test_counts_respect_scope(conn):
     everything = load_counts(conn, Scope.everything())
     assert everything["opportunities"] == 1 and everything["won_amount"] == 9000.0
     assert everything["utterances"] == 2 and everything["history_rows"] == 2
+    assert everything["accounts"] == 1 and load_counts(conn, Scope.teams([ids["east"]]))["accounts"] == 1
     west_only = load_counts(conn, Scope.teams([ids["west"]]))
+    assert west_only["accounts"] == 0
     assert west_only["opportunities"] == 0 and west_only["utterances"] == 0 and west_only["survey_responses"] == 0
     nobody = load_counts(conn, Scope.teams([]))
     assert nobody["people"] == 0 and nobody["meetings"] == 0
