@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "status",
     "classify",
     "reclassify",
+    "import_data",
+    "rejects",
 )
 
 

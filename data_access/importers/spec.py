@@ -1,0 +1,200 @@
+"""What a source looks like: its canonical fields, the header spellings of each vendor format, and how a
+file's header is matched to them.
+
+A source is a small declarative object (a registry entry), not a branch in an if/else: the command line,
+the Data page and docs/import.md all read the same :class:`Source` objects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from data_access.importers.errors import UnreadableFile
+
+FIELD_KINDS = ("text", "date", "datetime", "amount", "number", "integer", "bool", "ratio", "percent")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A canonical field of a source: its name, what it holds, whether a file must have it."""
+
+    name: str
+    kind: str = "text"
+    required: bool = False
+    help: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in FIELD_KINDS:
+            raise ValueError(f"unknown field kind {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class Format:
+    """A vendor's export layout: canonical field -> the header labels it uses, most preferred first.
+
+    ``markers`` are headers whose presence identifies the format; detection picks the format whose
+    markers are all present and whose labels match the most columns.
+    """
+
+    name: str
+    label: str
+    columns: Mapping[str, tuple[str, ...]]
+    markers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of file the importer reads (people, opportunities, ...)."""
+
+    name: str
+    label: str
+    fields: tuple[FieldSpec, ...]
+    formats: tuple[Format, ...]
+    model: type
+    write: Callable
+    # Aliases every format recognises (the optional fields "in either style").
+    shared_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Canonical fields of which at least one must be mapped, e.g. (("mrr", "arr"),).
+    one_of: tuple[tuple[str, ...], ...] = ()
+    description: str = ""
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def spec(self, name: str) -> FieldSpec:
+        return next(f for f in self.fields if f.name == name)
+
+    def format_named(self, name: str) -> Format:
+        for fmt in self.formats:
+            if fmt.name == name:
+                return fmt
+        known = ", ".join(f.name for f in self.formats)
+        raise ValueError(f"'{name}' is not a {self.name} format; use one of {known}")
+
+
+def normalise_header(label: str) -> str:
+    """Compare headers loosely: case, spacing, underscores, dots and a Salesforce ``__c`` suffix do not count.
+
+    "Account.Name", "account_name" and "Account Name" are the same column; "Discount (%)" stays
+    different from "Discount" because the unit changes the meaning.
+    """
+    text = label.strip().lower()
+    text = re.sub(r"__c$", "", text)
+    text = re.sub(r"[\s_.]+", " ", text)
+    return text.strip()
+
+
+def api_style(label: str) -> str:
+    """The Salesforce API spelling of a custom field label: "List Amount" -> "List_Amount__c"."""
+    return re.sub(r"\W+", "_", label.strip()).strip("_") + "__c"
+
+
+def detect_format(source: Source, headers: tuple[str, ...]) -> Format:
+    """The format whose markers are all in ``headers`` and whose labels match the most columns.
+
+    When no format's markers are all there, the format whose labels match the most columns wins if it
+    beats the generic format (canonical names), so a vendor export missing a key column is reported with
+    that vendor's column name. The generic format is always last in ``formats``.
+    """
+    present = {normalise_header(h) for h in headers}
+
+    def score(fmt: Format) -> int:
+        labels = {normalise_header(label) for labels in fmt.columns.values() for label in labels}
+        if fmt is source.formats[-1]:
+            labels |= {normalise_header(name) for name in source.field_names}
+        return len(present & labels)
+
+    complete = [
+        fmt for fmt in source.formats[:-1] if all(normalise_header(mk) in present for mk in fmt.markers)
+    ]
+    if complete:
+        return max(complete, key=score)
+    return max(reversed(source.formats), key=score)
+
+
+def parse_map_option(text: str | None) -> dict[str, str]:
+    """``--map target=source,target=source`` as a dict; commas inside quotes are not supported."""
+    if not text:
+        return {}
+    mapping: dict[str, str] = {}
+    for part in text.split(","):
+        if not part.strip():
+            continue
+        target, sep, source_column = part.partition("=")
+        if not sep or not target.strip() or not source_column.strip():
+            raise ValueError(f"'{part.strip()}' in --map is not target=column")
+        mapping[target.strip()] = source_column.strip()
+    return mapping
+
+
+def map_columns(
+    source: Source,
+    fmt: Format,
+    headers: tuple[str, ...],
+    file_name: str,
+    overrides: Mapping[str, str] | None = None,
+    *,
+    strict: bool = True,
+) -> dict[str, str]:
+    """Canonical field -> the file's header that holds it.
+
+    The user's ``overrides`` (from ``--map`` or the Data page) win; then the format's labels, the shared
+    optional aliases and finally the canonical name itself. Raises :class:`UnreadableFile` naming every
+    required column the file lacks, unless ``strict`` is False (the Data page's first suggestion).
+    """
+    by_norm = {}
+    for header in headers:
+        by_norm.setdefault(normalise_header(header), header)
+    mapping: dict[str, str] = {}
+    for target, column in (overrides or {}).items():
+        if target not in source.field_names:
+            raise UnreadableFile(
+                f"--map names '{target}', which is not a {source.name} field "
+                f"(fields: {', '.join(source.field_names)})."
+            )
+        header = by_norm.get(normalise_header(column))
+        if header is None:
+            raise UnreadableFile(
+                f"{file_name} has no column '{column}' (asked for by --map {target}={column})."
+            )
+        mapping[target] = header
+    used = set(mapping.values())
+    for spec in source.fields:
+        if spec.name in mapping:
+            continue
+        candidates = [
+            *fmt.columns.get(spec.name, ()),
+            *source.shared_aliases.get(spec.name, ()),
+            *(api_style(label) for label in source.shared_aliases.get(spec.name, ())),
+            spec.name,
+        ]
+        for candidate in candidates:
+            header = by_norm.get(normalise_header(candidate))
+            if header is not None and header not in used:
+                mapping[spec.name] = header
+                used.add(header)
+                break
+    missing = [
+        _wanted_label(spec.name, fmt) for spec in source.fields if spec.required and spec.name not in mapping
+    ]
+    missing += [
+        " or ".join(_wanted_label(name, fmt) for name in group)
+        for group in source.one_of
+        if not any(name in mapping for name in group)
+    ]
+    if missing and strict:
+        plural = "columns" if len(missing) > 1 else "column"
+        raise UnreadableFile(
+            f"{file_name} is missing the required {plural} {', '.join(missing)} "
+            f"(read as {fmt.label}; use --map field=column if it is named differently)."
+        )
+    return mapping
+
+
+def _wanted_label(name: str, fmt: Format) -> str:
+    """A vendor format asks for its own label; the generic format (no markers) for the canonical name."""
+    labels = fmt.columns.get(name)
+    return f"'{labels[0]}'" if labels and fmt.markers else f"'{name}'"

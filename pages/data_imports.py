@@ -1,0 +1,59 @@
+"""Data › Imports: bring in this morning's export, see exactly which rows were set aside and why."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from dashboard import app_state, imports_ui
+from data_access.importers import SOURCES, ImportOptions
+
+engine = app_state.get_engine()
+st.title("Data imports")
+import_tab, history_tab, freshness_tab = st.tabs(["Import a file", "Import history", "Freshness"])
+
+with import_tab:
+    source = st.selectbox(
+        "What the file holds",
+        list(SOURCES),
+        index=list(SOURCES).index("opportunities"),
+        format_func=imports_ui.source_label,
+        key="pp.imports.source",
+    )
+    upload = imports_ui.remember_upload(
+        st.file_uploader("CSV export", type=["csv", "txt", "tsv"], key="pp.imports.file")
+    )
+    if upload is None:
+        st.info("Upload a Salesforce, HubSpot or other CSV export to begin.")
+    else:
+        file_name, data = upload
+        chosen = imports_ui.mapping_editor(source, file_name, data)
+        date_format = st.text_input(
+            "Date format (only when asked)", key="pp.imports.date_format", placeholder="%d/%m/%Y or %m/%d/%Y"
+        )
+        if chosen is not None:
+            fmt, mapping = chosen
+            options = ImportOptions(
+                format=fmt,
+                mapping=mapping,
+                date_format=date_format or None,
+                imported_by=imports_ui.importer_name(),
+            )
+            prepared = imports_ui.prepare_upload(source, file_name, data, options)
+            validate, load = st.columns(2)
+            if prepared is not None and validate.button(
+                "Validate (changes nothing)", key="pp.imports.validate"
+            ):
+                dry = replace(options, dry_run=True)
+                imports_ui.show_summary(imports_ui.run_with_progress(engine, prepared, dry))
+            if prepared is not None and load.button("Import", type="primary", key="pp.imports.run"):
+                imports_ui.show_summary(imports_ui.run_with_progress(engine, prepared, options))
+
+with history_tab:
+    batches = imports_ui.show_history(engine)
+    with_rejects = [b["id"] for b in batches if b["rejected"]]
+    if with_rejects:
+        batch_id = st.selectbox("Rejected rows of batch", with_rejects, key="pp.imports.batch")
+        imports_ui.show_rejects(engine, batch_id)
+
+with freshness_tab:
+    imports_ui.show_freshness(engine)

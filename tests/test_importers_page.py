@@ -1,0 +1,79 @@
+"""The Data page through Streamlit's AppTest on a fresh SQLite database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from data_access import models as m
+from tests.conftest import FIXTURES
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "data_imports.py")
+DEALS = (
+    b"Opportunity ID,Opportunity Name,Stage,Amount,Close Date,Created Date\n"
+    b'P1,Good deal,Closed Won,"$1,200.00",2024-03-01,2024-01-01\n'
+    b"P2,Backwards,Closed Won,100,2024-01-01,2024-03-01\n"
+)
+
+
+@pytest.fixture
+def page(fresh_engine, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", fresh_engine.url.render_as_string(hide_password=False))
+
+    def open_with(file_name: str | None = None, data: bytes | None = None) -> AppTest:
+        at = AppTest.from_file(PAGE, default_timeout=60)
+        if file_name is not None:
+            at.session_state["pp.imports.upload"] = (file_name, data)
+        return at.run()
+
+    return open_with
+
+
+def test_empty_page_explains_what_to_do(page):
+    at = page()
+    assert not at.exception, at.exception
+    assert "Upload a Salesforce, HubSpot or other CSV export to begin." in [i.value for i in at.info]
+    assert "Nothing has been imported yet." in [i.value for i in at.info]
+
+
+def test_upload_preview_validate_and_import(page, fresh_engine):
+    at = page("deals.csv", DEALS)
+    assert not at.exception, at.exception
+    assert at.selectbox(key="pp.imports.format.opportunities").value == "salesforce_report"
+    assert any("2 rows · 6 columns" in c.value for c in at.caption)
+
+    at.button(key="pp.imports.validate").click().run()
+    assert not at.exception, at.exception
+    assert any("Would import 2 rows" in i.value for i in at.info)
+    with fresh_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(m.Opportunity)).scalar_one() == 0
+
+    at.button(key="pp.imports.run").click().run()
+    assert not at.exception, at.exception
+    assert any("1 inserted, 0 updated, 0 unchanged, 1 rejected" in s.value for s in at.success)
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert (metrics["Inserted"], metrics["Rejected"]) == ("1", "1")
+    with fresh_engine.connect() as conn:
+        assert conn.execute(select(m.Opportunity.amount)).scalar_one() == 1200
+    # The history tab lists the batch and its rejected row, with the reason.
+    assert at.selectbox(key="pp.imports.batch").value == 1
+    frames = [df.value for df in at.dataframe]
+    rejects = next(f for f in frames if "reason" in f.columns)
+    assert rejects.loc[0, "reason"] == "Close Date 2024-01-01 is before Created Date 2024-03-01"
+    assert int(rejects.loc[0, "line"]) == 3
+
+
+def test_a_file_that_needs_a_map_says_so_on_the_page(page):
+    data = (FIXTURES / "imports" / "generic_deals_eu.csv").read_bytes()
+    at = page("deals_eu.csv", data)
+    assert not at.exception, at.exception
+    assert any("is missing the required columns 'id', 'stage'" in e.value for e in at.error)
+
+
+def test_binary_upload_is_refused_on_the_page(page):
+    at = page("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == ["photo.csv is a binary file, not a CSV text file."]
