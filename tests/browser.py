@@ -51,9 +51,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(app_root: Path, env: dict | None = None, log_path: Path | None = None):
+def streamlit_server(app_root: Path, env: dict | None = None, log_path: Path | None = None, port: int | None = None):
     """Start ``streamlit run dashboard/app.py`` in ``app_root``; yield its URL; stop it afterwards."""
-    port = _free_port()
+    port = port or _free_port()
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
     environment.update(env or {})
     log_file = log_path or (app_root / "streamlit.log")

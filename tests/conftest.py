@@ -116,3 +116,27 @@ def count_statements(engine: Engine):
             event.remove(engine, "before_cursor_execute", before)
 
     return recorder()
+
+
+DEMO_END = "2026-10-31"
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(tmp_path_factory) -> str:
+    """A SQLite database holding the demo organisation (seed 7, history ending 31 Oct 2026),
+    generated once per test session (per xdist worker). Treat it as read-only."""
+    import datetime as dt
+
+    from dashboard.settings import Settings
+    from dashboard.setup import initialise
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    initialise(Settings(database_url=url), demo=True, seed=7, end=dt.date.fromisoformat(DEMO_END))
+    return url
+
+
+@pytest.fixture
+def demo_app_env(demo_database_url, monkeypatch) -> str:
+    """Point the app (AppTest) at the demo database; returns its URL."""
+    monkeypatch.setenv("DATABASE_URL", demo_database_url)
+    return demo_database_url

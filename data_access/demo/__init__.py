@@ -1,0 +1,175 @@
+"""The demo organisation: two years of a believable sales force with known truths planted in it.
+
+:func:`load_demo` generates everything in Python from ``random.Random`` streams seeded with the
+seed (never the clock), then bulk-inserts it on the caller's connection. The same seed and end
+date always give the same rows. What is planted, and the values to expect, is documented in
+docs/demo-data.md.
+
+Modules: :mod:`.org` (teams, people, NSP), :mod:`.accounts`, :mod:`.deals` (opportunities,
+history, quotas), :mod:`.renewals` (subscriptions), :mod:`.meetings` with :mod:`.language`
+(transcripts), :mod:`.surveys`; :mod:`.profiles` says how healthy each team is on each day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+
+from sqlalchemy import Connection, Table, func, insert, select, text
+
+from data_access import models as m
+from data_access.demo.accounts import build_accounts
+from data_access.demo.deals import build_deals
+from data_access.demo.ids import Ids
+from data_access.demo.meetings import build_meetings
+from data_access.demo.org import build_org, nsp_row
+from data_access.demo.renewals import build_subscriptions
+from data_access.demo.surveys import build_surveys
+from data_access.demo.timeline import Timeline
+
+__all__ = ["DemoProgress", "build_demo", "load_demo"]
+
+DemoProgress = Callable[[float, str], None]
+BATCH_ROWS = 5000
+
+# Insert order: parents before children.
+TABLES: tuple[tuple[str, type[m.Base]], ...] = (
+    ("teams", m.Team),
+    ("people", m.Person),
+    ("quotas", m.Quota),
+    ("nsp", m.NobleSalesPurpose),
+    ("accounts", m.Account),
+    ("opportunities", m.Opportunity),
+    ("opportunity_history", m.OpportunityHistory),
+    ("subscriptions", m.Subscription),
+    ("meetings", m.Meeting),
+    ("utterances", m.Utterance),
+    ("survey_responses", m.SurveyResponse),
+)
+
+
+def _quiet(_fraction: float, _message: str) -> None:
+    return None
+
+
+def _stream(seed: int, part: str) -> random.Random:
+    # One stream per part, so changing how meetings are written never reshuffles the deals.
+    return random.Random(f"purpose-pulse-demo:{seed}:{part}")
+
+
+def build_demo(
+    seed: int, end: dt.date, *, ids: Ids | None = None, batch_id: int = 1, progress: DemoProgress = _quiet
+) -> dict[str, list[dict]]:
+    """Every row of the demo organisation, per table, ready to insert (nothing is written).
+
+    Ids continue from ``ids`` (empty tables start at 1); rows point at import batch ``batch_id``.
+    """
+    ids = ids or Ids()
+    timeline = Timeline.ending(end)
+    progress(0.02, "Creating teams and people")
+    org = build_org(_stream(seed, "org"), timeline, ids)
+    progress(0.05, "Creating accounts")
+    accounts = build_accounts(_stream(seed, "accounts"), org, ids)
+    progress(0.08, "Simulating two years of deals")
+    deals = build_deals(_stream(seed, "deals"), timeline, org, accounts, ids)
+    progress(0.3, "Building opportunity history")
+    opportunity_rows = [d.row(batch_id) for d in deals.deals]
+    history_rows: list[dict] = []
+    for deal in deals.deals:
+        for row in deal.history_rows(batch_id):
+            row["id"] = ids.next("opportunity_history")
+            history_rows.append(row)
+    progress(0.38, "Renewing and churning subscriptions")
+    subscriptions = build_subscriptions(_stream(seed, "renewals"), timeline, deals.deals, ids)
+    progress(0.42, "Writing meeting transcripts")
+    meetings, utterances = build_meetings(
+        _stream(seed, "meetings"), timeline, org, deals.deals, ids, batch_id
+    )
+    progress(0.6, "Collecting pulse surveys")
+    surveys = build_surveys(_stream(seed, "surveys"), timeline, org, seed, batch_id, ids)
+    account_rng = _stream(seed, "account-details")
+    return {
+        "teams": org.team_rows(),
+        "people": org.person_rows(),
+        "quotas": deals.quotas,
+        "nsp": [nsp_row(ids, timeline)],
+        "accounts": [a.row(account_rng) for a in accounts],
+        "opportunities": opportunity_rows,
+        "opportunity_history": history_rows,
+        "subscriptions": subscriptions,
+        "meetings": meetings,
+        "utterances": utterances,
+        "survey_responses": surveys,
+    }
+
+
+def _last_ids(conn: Connection) -> Ids:
+    tables = [name for name, _model in TABLES] + ["import_batches"]
+    models = dict(TABLES) | {"import_batches": m.ImportBatch}
+    return Ids({name: int(conn.execute(select(func.max(models[name].id))).scalar() or 0) for name in tables})
+
+
+def _sync_sequence(conn: Connection, table: Table) -> None:
+    """PostgreSQL: move the id sequence past the ids written here, so later inserts don't collide."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(
+        text(f"SELECT setval(pg_get_serial_sequence(:name, 'id'), (SELECT MAX(id) FROM {table.name}))"),
+        {"name": table.name},
+    )
+
+
+def load_demo(conn: Connection, *, seed: int = 7, end: dt.date, progress: DemoProgress = _quiet) -> dict:
+    """Generate the demo organisation and insert it on ``conn`` (the caller owns the transaction).
+
+    Records one ImportBatch (source "demo", status "done", file name "demo seed N", inserted =
+    rows written). Returns the number of rows per table, the total, the batch id and the window.
+    """
+    ids = _last_ids(conn)
+    batch_id = ids.next("import_batches")
+    tables = build_demo(seed, end, ids=ids, batch_id=batch_id, progress=progress)
+    counts = {name: len(rows) for name, rows in tables.items()}
+    total = sum(counts.values())
+    timeline = Timeline.ending(end)
+    # The batch is stamped with the demo's own "now" (its last day), not the clock, so the same
+    # seed and end date give identical rows everywhere.
+    stamp = dt.datetime.combine(end, dt.time(18, 0))
+    batch = m.ImportBatch.__table__
+    conn.execute(
+        insert(batch),
+        [
+            {
+                "id": batch_id,
+                "source": "demo",
+                "file_name": f"demo seed {seed}",
+                "format": "demo",
+                "imported_by": "demo generator",
+                "started_at": stamp,
+                "finished_at": stamp,
+                "status": "done",
+                "rows_read": total,
+                "inserted": total,
+                "message": f"Demo organisation, seed {seed}, {timeline.start} to {timeline.end}.",
+            }
+        ],
+    )
+    _sync_sequence(conn, batch)
+    written = 0
+    for name, model in TABLES:
+        table = model.__table__
+        rows = tables[name]
+        for offset in range(0, len(rows), BATCH_ROWS):
+            conn.execute(insert(table), rows[offset : offset + BATCH_ROWS])
+            written += len(rows[offset : offset + BATCH_ROWS])
+            progress(0.62 + 0.37 * written / max(1, total), f"Saving {name.replace('_', ' ')}")
+        _sync_sequence(conn, table)
+    progress(1.0, "Demo organisation ready")
+    return {
+        **counts,
+        "rows": total,
+        "batch_id": batch_id,
+        "start": timeline.start.isoformat(),
+        "end": timeline.end.isoformat(),
+        "nsp_launch": timeline.launch.isoformat(),
+    }
