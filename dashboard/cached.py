@@ -3,11 +3,12 @@ so one viewer's cached result is never served to another."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.app_state import _engine_for
 from data_access import org, status
-from data_access.scope import Scope
+from data_access.scope import Filters, Scope
 
 TTL = "10m"
 
@@ -46,3 +47,59 @@ def teams(url: str, scope: Scope):
 def segments(url: str, scope: Scope) -> list[str]:
     with _engine_for(url).connect() as conn:
         return org.segments_in_scope(conn, scope)
+
+
+# --- The metric registry, cached per (database, scope, filters). -------------------------------
+# Settings overrides are read inside each call, and the settings page clears these caches on save.
+
+
+def _settings(conn):
+    from metrics.settings import load_metric_settings
+
+    return load_metric_settings(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def metric_settings(url: str):
+    with _engine_for(url).connect() as conn:
+        return _settings(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner="Computing…")
+def evaluate(url: str, scope: Scope, filters: Filters, metric_id: str):
+    from metrics import registry
+
+    with _engine_for(url).connect() as conn:
+        return registry.evaluate(conn, metric_id, scope, filters, _settings(conn))
+
+
+@st.cache_data(ttl=TTL, show_spinner="Computing…")
+def series(url: str, scope: Scope, filters: Filters, metric_id: str, grain: str | None = None) -> pd.DataFrame:
+    from metrics import registry
+
+    with _engine_for(url).connect() as conn:
+        return registry.series(conn, metric_id, scope, filters, grain, _settings(conn))
+
+
+@st.cache_data(ttl=TTL, show_spinner="Loading the evidence…")
+def evidence(url: str, scope: Scope, filters: Filters, metric_id: str, limit: int | None = None) -> pd.DataFrame:
+    from metrics import registry
+
+    with _engine_for(url).connect() as conn:
+        return registry.evidence(conn, metric_id, scope, filters, limit, _settings(conn))
+
+
+@st.cache_data(ttl=TTL, show_spinner="Computing the scorecard…")
+def org_scorecard(url: str, scope: Scope, filters: Filters):
+    from metrics import scorecard
+
+    with _engine_for(url).connect() as conn:
+        return scorecard.scorecard(conn, scope, filters, _settings(conn))
+
+
+@st.cache_data(ttl=TTL, show_spinner="Computing the team scorecards…")
+def team_scorecards(url: str, scope: Scope, filters: Filters):
+    from metrics import scorecard
+
+    with _engine_for(url).connect() as conn:
+        return scorecard.team_scorecards(conn, scope, filters, _settings(conn))

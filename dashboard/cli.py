@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "status",
     "classify",
     "reclassify",
+    "report",
     "import_data",
     "rejects",
 )

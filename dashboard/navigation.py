@@ -32,6 +32,8 @@ DATA_ROLES = ("executive", "admin")
 PAGE_SPECS: tuple[PageSpec, ...] = (
     PageSpec("home.py", "Home", "Leadership", ":material/home:", "home", default=True, roles=EVERYONE),
     PageSpec("data_imports.py", "Imports", "Data", ":material/upload_file:", "imports", roles=DATA_ROLES),
+    PageSpec("settings.py", "Settings", "Data", ":material/tune:", "settings",
+             roles=("executive", "leader", "admin")),
 )
 
 

@@ -1,0 +1,68 @@
+"""The settings page's logic: the table of thresholds and weights, and saving what a leader changed."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from data_access.settings_store import clear_override, read_overrides, write_override
+from metrics.settings import SETTINGS, SETTINGS_BY_KEY
+
+
+def group_of(key: str) -> str:
+    if key.startswith("threshold."):
+        return "Threshold"
+    if key.startswith("weight."):
+        return "Health Index weight"
+    if key.startswith("privacy."):
+        return "Privacy"
+    return "Definition"
+
+
+def _text(value) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(f"{v:g}" for v in value)
+    return f"{value:g}"
+
+
+def settings_table(engine: Engine) -> pd.DataFrame:
+    """Every setting with its default, current value and help text, for ``st.data_editor``."""
+    with engine.connect() as conn:
+        overrides = read_overrides(conn)
+    rows = [
+        {
+            "key": spec.key,
+            "group": group_of(spec.key),
+            "help": spec.help,
+            "default": _text(spec.default),
+            "value": overrides.get(spec.key, _text(spec.default)),
+            "changed": spec.key in overrides,
+        }
+        for spec in SETTINGS
+    ]
+    return pd.DataFrame(rows)
+
+
+def save_settings(engine: Engine, edited: pd.DataFrame, *, by: str) -> list[str]:
+    """Store the values that differ from their defaults and clear the ones set back to default.
+
+    Every value is checked before anything is written; an unreadable one raises ValueError naming
+    the setting, and nothing is saved. Returns the keys whose stored value changed.
+    """
+    parsed = {}
+    for row in edited.itertuples(index=False):
+        spec = SETTINGS_BY_KEY[row.key]
+        text = str(row.value).strip()
+        parsed[row.key] = (spec, text, spec.parse(text))
+    changed = []
+    with engine.begin() as conn:
+        before = read_overrides(conn)
+        for key, (spec, text, value) in parsed.items():
+            if value == spec.default:
+                if key in before:
+                    clear_override(conn, key)
+                    changed.append(key)
+            elif before.get(key) != text:
+                write_override(conn, key, text, updated_by=by)
+                changed.append(key)
+    return changed

@@ -1,0 +1,162 @@
+"""Small building blocks shared by the symptom modules: scoped WHERE clauses, periods, percentiles.
+
+Date arithmetic differs between databases, so anything calendar-shaped (quarters, weeks of a
+quarter) is computed here in Python and reaches SQL as date literals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, Float, Select, cast, func, select
+
+from data_access import models as m
+from data_access.scope import Filters, Period, Scope, quarter_of
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """What a metric function returns for one period.
+
+    ``value`` is None whenever ``needs`` says what data is missing or ``suppressed`` is True: a
+    metric never makes a number up. ``detail`` is the evidence in one line, for briefs.
+    """
+
+    value: float | None
+    parts: dict[str, Any] = field(default_factory=dict)
+    needs: str | None = None
+    suppressed: bool = False
+    detail: str = ""
+
+
+def missing(needs: str, **parts: Any) -> Measurement:
+    return Measurement(None, dict(parts), needs=needs)
+
+
+def team_clause(column, scope: Scope, filters: Filters) -> ColumnElement[bool]:
+    """Rows of the teams the viewer may see and asked for."""
+    return filters.team_ids_within(scope).clause(column)
+
+
+def opportunity_clauses(scope: Scope, filters: Filters) -> list[ColumnElement[bool]]:
+    """Scope, teams and segment for opportunities (period left to the caller)."""
+    opp = m.Opportunity
+    clauses = [team_clause(opp.team_id, scope, filters)]
+    if filters.segment:
+        clauses.append(opp.segment == filters.segment)
+    return clauses
+
+
+def on_days(column, period: Period) -> ColumnElement[bool]:
+    return column.between(period.start, period.end)
+
+
+def at_times(column, period: Period) -> ColumnElement[bool]:
+    """A DateTime column within the period's days (its last day included whole)."""
+    start = dt.datetime.combine(period.start, dt.time())
+    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time())
+    return (column >= start) & (column < end)
+
+
+def as_float(expr) -> Any:
+    return cast(expr, Float)
+
+
+def discount_expr():
+    """The discount of a deal: the explicit field, else 1 - amount / list amount."""
+    from sqlalchemy import case
+
+    opp = m.Opportunity
+    return case(
+        (opp.discount.is_not(None), as_float(opp.discount)),
+        (
+            (opp.list_amount > 0) & opp.amount.is_not(None),
+            1.0 - as_float(opp.amount) / as_float(opp.list_amount),
+        ),
+        else_=None,
+    )
+
+
+def has_text(column) -> ColumnElement[bool]:
+    return column.is_not(None) & (func.length(func.trim(column)) > 0)
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    return None if not denominator else float(numerator) / float(denominator)
+
+
+def quarters_touching(period: Period) -> list[Period]:
+    """Every calendar quarter that overlaps ``period``, in order."""
+    quarters = []
+    quarter = quarter_of(period.start)
+    while quarter.start <= period.end:
+        quarters.append(quarter)
+        quarter = quarter_of(quarter.end + dt.timedelta(days=1))
+    return quarters
+
+
+def in_quarter_end(day: dt.date, days: int) -> bool:
+    return (quarter_of(day).end - day).days < days
+
+
+def in_quarter_start(day: dt.date, days: int) -> bool:
+    return (day - quarter_of(day).start).days < days
+
+
+def week_of_quarter(day: dt.date) -> int:
+    """1 for the quarter's first seven days, and so on (the last week may be 14)."""
+    return (day - quarter_of(day).start).days // 7 + 1
+
+
+def as_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def percentile(conn: Connection, values: Select, q: float) -> float | None:
+    """The ``q`` quantile (0..1, linear interpolation like ``percentile_cont``) of a one-column select.
+
+    Portable: counts the rows, then reads at most two of them in order with LIMIT/OFFSET, so
+    nothing but two numbers leaves the database.
+    """
+    sub = values.subquery()
+    column = sub.c[0]
+    n = int(conn.execute(select(func.count()).select_from(sub).where(column.is_not(None))).scalar_one())
+    if n == 0:
+        return None
+    position = q * (n - 1)
+    low = math.floor(position)
+    rows = (
+        conn.execute(select(column).where(column.is_not(None)).order_by(column).offset(low).limit(2))
+        .scalars()
+        .all()
+    )
+    lower = float(rows[0])
+    upper = float(rows[1]) if len(rows) > 1 else lower
+    return lower + (upper - lower) * (position - low)
+
+
+def buckets(period: Period, grain: str) -> Iterator[Period]:
+    """The period cut into weeks (Monday-based), calendar months or quarters, clipped to it."""
+    if grain == "week":
+        start = period.start - dt.timedelta(days=period.start.weekday())
+        step = lambda day: day + dt.timedelta(days=7)  # noqa: E731
+    elif grain == "month":
+        start = period.start.replace(day=1)
+        step = lambda day: (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)  # noqa: E731
+    elif grain == "quarter":
+        start = quarter_of(period.start).start
+        step = lambda day: quarter_of(day).end + dt.timedelta(days=1)  # noqa: E731
+    else:
+        raise ValueError(f"Unknown grain {grain!r}: use week, month or quarter.")
+    while start <= period.end:
+        nxt = step(start)
+        yield Period(max(start, period.start), min(nxt - dt.timedelta(days=1), period.end))
+        start = nxt

@@ -1,0 +1,117 @@
+"""The symptom scorecard and the Purpose Health Index, for the organisation and per team."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from data_access import models as m
+from data_access.scope import Filters, Scope
+from metrics.metric import MetricResult
+from metrics.registry import METRICS, evaluate
+from metrics.settings import MetricSettings
+
+
+def band_of(index: float | None) -> str | None:
+    """0-50 red, 51-75 amber, 76-100 green (on the index rounded to a whole number)."""
+    if index is None:
+        return None
+    whole = round(index)
+    if whole <= 50:
+        return "red"
+    if whole <= 75:
+        return "amber"
+    return "green"
+
+
+def health_index(results: list[MetricResult]) -> float | None:
+    """Weighted average of the scores of the symptoms that have one; None when none has."""
+    scored = [(r.score, r.weight) for r in results if r.score is not None and r.weight > 0]
+    total = sum(weight for _, weight in scored)
+    if not total:
+        return None
+    return sum(score * weight for score, weight in scored) / total
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Every symptom for one group (the organisation, or one team) and its Health Index."""
+
+    name: str
+    team_id: int | None
+    symptoms: list[MetricResult] = field(default_factory=list)
+
+    @property
+    def health_index(self) -> float | None:
+        return health_index(self.symptoms)
+
+    @property
+    def band(self) -> str | None:
+        return band_of(self.health_index)
+
+    def symptom(self, metric_id: str) -> MetricResult:
+        return next(result for result in self.symptoms if result.id == metric_id)
+
+    def weights(self) -> dict[str, float]:
+        """The weight each symptom carries in the index (visible on the page and in the report)."""
+        return {r.id: r.weight for r in self.symptoms}
+
+
+def scorecard(
+    conn: Connection,
+    scope: Scope,
+    filters: Filters,
+    settings: MetricSettings | None = None,
+    *,
+    name: str = "Organisation",
+    team_id: int | None = None,
+) -> Scorecard:
+    """All seventeen symptoms for the viewer's scope and filters."""
+    settings = settings or MetricSettings.defaults()
+    return Scorecard(name, team_id, [evaluate(conn, metric, scope, filters, settings) for metric in METRICS])
+
+
+def sales_teams(conn: Connection, scope: Scope) -> list[tuple[int, str]]:
+    """The teams a scorecard is shown for: teams in scope with no child teams (regions are
+    groups of teams, not teams), by name."""
+    team = m.Team
+    parents = select(team.parent_id).where(team.parent_id.is_not(None))
+    rows = conn.execute(
+        select(team.id, team.name).where(scope.clause(team.id), team.id.not_in(parents)).order_by(team.name)
+    ).all()
+    return [(int(tid), str(name)) for tid, name in rows]
+
+
+def team_scorecards(
+    conn: Connection,
+    scope: Scope,
+    filters: Filters,
+    settings: MetricSettings | None = None,
+    team_ids: list[int] | None = None,
+) -> list[Scorecard]:
+    """One scorecard per sales team in scope (or the listed ones), each narrowed to that team."""
+    settings = settings or MetricSettings.defaults()
+    cards = []
+    for tid, name in sales_teams(conn, scope):
+        if team_ids is not None and tid not in team_ids:
+            continue
+        narrowed = Filters(filters.period, frozenset({tid}), filters.segment)
+        cards.append(scorecard(conn, scope, narrowed, settings, name=name, team_id=tid))
+    return cards
+
+
+def heatmap_frame(cards: list[Scorecard]) -> pd.DataFrame:
+    """Team x symptom scores (None where a symptom has no score), with the Health Index column,
+    ready for a heatmap; the status of each cell is in a second frame from :func:`status_frame`."""
+    rows = {
+        card.name: {**{r.id: r.score for r in card.symptoms}, "health_index": card.health_index}
+        for card in cards
+    }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def status_frame(cards: list[Scorecard]) -> pd.DataFrame:
+    rows = {card.name: {r.id: r.status for r in card.symptoms} for card in cards}
+    return pd.DataFrame.from_dict(rows, orient="index")

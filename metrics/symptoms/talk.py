@@ -1,0 +1,332 @@
+"""Symptoms 1-4: what the internal conversation is about.
+
+These read the labels the talk classifier stored on each utterance (``label``, ``is_question``,
+``nsp_mention``); they never label talk themselves. A meeting counts once at least one of its
+utterances carries a label, so transcripts not yet classified never read as "no customer talk".
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Connection, and_, case, func, literal, or_, select
+
+from data_access import models as m
+from data_access.scope import Filters, Scope
+from metrics.common import Measurement, at_times, missing, ratio, team_clause
+from metrics.metric import HIGHER_IS_BETTER, Metric
+from metrics.settings import MetricSettings
+
+PURPOSE_LABELS = ("revenue", "customer_impact")
+
+
+def _meeting_clauses(scope: Scope, filters: Filters) -> list:
+    mt = m.Meeting
+    return [team_clause(mt.team_id, scope, filters), at_times(mt.held_at, filters.period)]
+
+
+def _talk_needs(conn: Connection, scope: Scope, filters: Filters, kind: str | None = None) -> str:
+    """Why a talk symptom has no value: no transcripts (of ``kind``), or transcripts not yet labelled."""
+    mt, ut = m.Meeting, m.Utterance
+    clauses = _meeting_clauses(scope, filters) + ([mt.kind == kind] if kind else [])
+    total = conn.execute(
+        select(func.count()).select_from(ut).join(mt, mt.id == ut.meeting_id).where(*clauses)
+    ).scalar_one()
+    if total:
+        return "needs talk labels (run the talk classifier over the imported meetings)"
+    return f"needs {kind.replace('_', ' ')} transcripts" if kind else "needs meeting transcripts"
+
+
+def customer_talk_share(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
+) -> Measurement:
+    """customer_impact / (customer_impact + revenue) utterances in meetings held in the period."""
+    mt, ut = m.Meeting, m.Utterance
+    rows = conn.execute(
+        select(mt.kind, ut.label, func.count())
+        .join(mt, mt.id == ut.meeting_id)
+        .where(*_meeting_clauses(scope, filters), ut.label.in_(PURPOSE_LABELS))
+        .group_by(mt.kind, ut.label)
+    ).all()
+    by_kind: dict[str, dict[str, int]] = {}
+    for kind, label, n in rows:
+        by_kind.setdefault(kind, {"customer_impact": 0, "revenue": 0})[label] = int(n)
+    customer = sum(counts["customer_impact"] for counts in by_kind.values())
+    revenue = sum(counts["revenue"] for counts in by_kind.values())
+    if customer + revenue == 0:
+        return missing(_talk_needs(conn, scope, filters))
+    parts = {
+        "customer_impact_utterances": customer,
+        "revenue_utterances": revenue,
+        "by_meeting_kind": {
+            kind: ratio(c["customer_impact"], c["customer_impact"] + c["revenue"])
+            for kind, c in sorted(by_kind.items())
+        },
+    }
+    return Measurement(
+        customer / (customer + revenue),
+        parts,
+        detail=f"{customer:,} of {customer + revenue:,} purpose-relevant utterances were about customer impact",
+    )
+
+
+def customer_talk_evidence(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, limit: int
+) -> pd.DataFrame:
+    mt, ut = m.Meeting, m.Utterance
+    stmt = (
+        select(
+            mt.held_at.label("held_at"),
+            m.Team.name.label("team"),
+            mt.kind.label("kind"),
+            mt.title.label("meeting"),
+            ut.seq.label("seq"),
+            ut.speaker.label("speaker"),
+            ut.label.label("label"),
+            ut.text.label("text"),
+        )
+        .join(mt, mt.id == ut.meeting_id)
+        .outerjoin(m.Team, m.Team.id == mt.team_id)
+        .where(*_meeting_clauses(scope, filters), ut.label.in_(PURPOSE_LABELS))
+        .order_by(mt.held_at.desc(), mt.id, ut.seq)
+        .limit(limit)
+    )
+    return _frame(conn, stmt)
+
+
+def _per_review(scope: Scope, filters: Filters):
+    mt, ut = m.Meeting, m.Utterance
+    question = and_(ut.label == "customer_impact", ut.is_question.is_(True))
+    return (
+        select(
+            mt.id.label("meeting_id"),
+            mt.held_at.label("held_at"),
+            mt.title.label("meeting"),
+            mt.team_id.label("team_id"),
+            func.sum(case((question, 1), else_=0)).label("customer_questions"),
+        )
+        .join(ut, ut.meeting_id == mt.id)
+        .where(*_meeting_clauses(scope, filters), mt.kind == "deal_review", ut.label.is_not(None))
+        .group_by(mt.id, mt.held_at, mt.title, mt.team_id)
+    )
+
+
+def deal_reviews_with_customer_questions(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
+) -> Measurement:
+    """Share of deal reviews (with labelled transcripts) where a customer-impact question was asked."""
+    per = _per_review(scope, filters).subquery()
+    reviews, asked, questions = conn.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((per.c.customer_questions > 0, 1), else_=0)), 0),
+            func.coalesce(func.sum(per.c.customer_questions), 0),
+        ).select_from(per)
+    ).one()
+    if not reviews:
+        return missing(_talk_needs(conn, scope, filters, "deal_review"))
+    parts = {
+        "deal_reviews": int(reviews),
+        "with_customer_question": int(asked),
+        "customer_questions_per_review": int(questions) / int(reviews),
+    }
+    return Measurement(
+        int(asked) / int(reviews),
+        parts,
+        detail=f"{int(asked):,} of {int(reviews):,} deal reviews asked what the customer is trying to achieve",
+    )
+
+
+def deal_review_evidence(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, limit: int
+) -> pd.DataFrame:
+    per = _per_review(scope, filters).subquery()
+    stmt = (
+        select(per.c.held_at, m.Team.name.label("team"), per.c.meeting, per.c.customer_questions)
+        .outerjoin(m.Team, m.Team.id == per.c.team_id)
+        .order_by(per.c.customer_questions, per.c.held_at.desc())
+        .limit(limit)
+    )
+    return _frame(conn, stmt)
+
+
+def _per_meeting_opening(scope: Scope, filters: Filters, settings: MetricSettings):
+    mt, ut = m.Meeting, m.Utterance
+    position = func.row_number().over(partition_by=ut.meeting_id, order_by=ut.seq)
+    size = func.count().over(partition_by=ut.meeting_id)
+    ranked = (
+        select(
+            ut.meeting_id.label("meeting_id"),
+            ut.label.label("label"),
+            position.label("position"),
+            size.label("size"),
+        )
+        .join(mt, mt.id == ut.meeting_id)
+        .where(*_meeting_clauses(scope, filters))
+        .subquery()
+    )
+    # The opening: the first N utterances or the first share of them, whichever is more.
+    in_opening = or_(
+        ranked.c.position <= settings.integer("opening_utterances"),
+        (ranked.c.position - 1) < ranked.c.size * literal(settings.number("opening_share")),
+    )
+    return select(
+        ranked.c.meeting_id,
+        func.max(case((and_(in_opening, ranked.c.label == "customer_impact"), 1), else_=0)).label("opens"),
+        func.max(case((ranked.c.label.is_not(None), 1), else_=0)).label("labelled"),
+    ).group_by(ranked.c.meeting_id)
+
+
+def meetings_opening_with_customer(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
+) -> Measurement:
+    """Share of meetings whose opening (first 5 utterances or first 10%) holds customer-impact talk."""
+    per = _per_meeting_opening(scope, filters, settings).subquery()
+    meetings, opening = conn.execute(
+        select(func.count(), func.coalesce(func.sum(per.c.opens), 0)).where(per.c.labelled == 1)
+    ).one()
+    if not meetings:
+        return missing(_talk_needs(conn, scope, filters))
+    return Measurement(
+        int(opening) / int(meetings),
+        {"meetings": int(meetings), "opening_with_customer": int(opening)},
+        detail=f"{int(opening):,} of {int(meetings):,} meetings opened with a customer",
+    )
+
+
+def opening_evidence(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, limit: int
+) -> pd.DataFrame:
+    per = _per_meeting_opening(scope, filters, settings).subquery()
+    mt = m.Meeting
+    stmt = (
+        select(
+            mt.held_at,
+            m.Team.name.label("team"),
+            mt.kind,
+            mt.title.label("meeting"),
+            per.c.opens.label("opens_with_customer"),
+        )
+        .join(mt, mt.id == per.c.meeting_id)
+        .outerjoin(m.Team, m.Team.id == mt.team_id)
+        .where(per.c.labelled == 1)
+        .order_by(per.c.opens, mt.held_at.desc())
+        .limit(limit)
+    )
+    return _frame(conn, stmt)
+
+
+def _per_meeting_nsp(scope: Scope, filters: Filters):
+    mt, ut = m.Meeting, m.Utterance
+    return (
+        select(
+            mt.id.label("meeting_id"),
+            func.sum(case((ut.nsp_mention.is_(True), 1), else_=0)).label("mentions"),
+        )
+        .join(ut, ut.meeting_id == mt.id)
+        .where(*_meeting_clauses(scope, filters), ut.label.is_not(None))
+        .group_by(mt.id)
+    )
+
+
+def nsp_mention_rate(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
+) -> Measurement:
+    """Share of meetings (with labelled transcripts) where the NSP or one of its key phrases came up."""
+    if conn.execute(select(func.count()).select_from(m.NobleSalesPurpose)).scalar_one() == 0:
+        return missing("needs the Noble Sales Purpose statement")
+    per = _per_meeting_nsp(scope, filters).subquery()
+    meetings, mentioning = conn.execute(
+        select(func.count(), func.coalesce(func.sum(case((per.c.mentions > 0, 1), else_=0)), 0))
+    ).one()
+    if not meetings:
+        return missing(_talk_needs(conn, scope, filters))
+    return Measurement(
+        int(mentioning) / int(meetings),
+        {"meetings": int(meetings), "mentioning_nsp": int(mentioning)},
+        detail=f"{int(mentioning):,} of {int(meetings):,} meetings mentioned the NSP",
+    )
+
+
+def nsp_evidence(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, limit: int
+) -> pd.DataFrame:
+    per = _per_meeting_nsp(scope, filters).subquery()
+    mt = m.Meeting
+    stmt = (
+        select(mt.held_at, m.Team.name.label("team"), mt.kind, mt.title.label("meeting"), per.c.mentions)
+        .join(mt, mt.id == per.c.meeting_id)
+        .outerjoin(m.Team, m.Team.id == mt.team_id)
+        .order_by(per.c.mentions.desc(), mt.held_at.desc())
+        .limit(limit)
+    )
+    return _frame(conn, stmt)
+
+
+def _frame(conn: Connection, stmt) -> pd.DataFrame:
+    result = conn.execute(stmt)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+TALK = "meeting transcripts with talk labels"
+
+METRICS = (
+    Metric(
+        id="customer_talk_share",
+        number=1,
+        label="Customer talk share",
+        description="Revenue talk crowds out customer talk: the share of customer-impact talk among all "
+        "purpose-relevant talk in internal meetings.",
+        unit="share",
+        direction=HIGHER_IS_BETTER,
+        data_needed=(TALK,),
+        compute=customer_talk_share,
+        evidence=customer_talk_evidence,
+        formula="customer_impact utterances / (customer_impact + revenue utterances), meetings held in the period",
+        worst=0.0,
+        best=0.8,
+    ),
+    Metric(
+        id="deal_reviews_with_customer_questions",
+        number=2,
+        label="Deal reviews asking about the customer",
+        description="Share of deal reviews in which at least one customer-impact question is asked "
+        '("What are they trying to achieve? What happens if they don\'t?").',
+        unit="share",
+        direction=HIGHER_IS_BETTER,
+        data_needed=(TALK, "meeting kind deal_review"),
+        compute=deal_reviews_with_customer_questions,
+        evidence=deal_review_evidence,
+        formula="deal reviews with >= 1 utterance labelled customer_impact and is_question / deal reviews",
+        worst=0.0,
+        best=1.0,
+    ),
+    Metric(
+        id="meetings_opening_with_customer",
+        number=3,
+        label="Meetings opening with a customer",
+        description="Share of meetings whose opening (first 5 utterances or first 10% of them, whichever is "
+        "more) contains customer-impact talk.",
+        unit="share",
+        direction=HIGHER_IS_BETTER,
+        data_needed=(TALK,),
+        compute=meetings_opening_with_customer,
+        evidence=opening_evidence,
+        formula="meetings with a customer_impact utterance among the first max(5, 10% of n) / meetings",
+        worst=0.0,
+        best=1.0,
+    ),
+    Metric(
+        id="nsp_mention_rate",
+        number=4,
+        label="Meetings mentioning the NSP",
+        description="Share of meetings that reference the organisation's Noble Sales Purpose or its key phrases.",
+        unit="share",
+        direction=HIGHER_IS_BETTER,
+        data_needed=(TALK, "the NSP statement"),
+        compute=nsp_mention_rate,
+        evidence=nsp_evidence,
+        formula="meetings with >= 1 utterance flagged nsp_mention / meetings",
+        worst=0.0,
+        best=0.8,
+    ),
+)

@@ -1,0 +1,60 @@
+"""Data › Settings: the NSP, and every threshold and weight of the scorecard with its help text."""
+
+import streamlit as st
+
+from dashboard import app_state, cached
+from dashboard.settings_editor import save_settings, settings_table
+from data_access.nsp import parse_key_phrases, save_nsp
+
+engine, access = app_state.get_engine(), app_state.get_access()
+url = app_state.get_settings().database_url
+
+st.title("Settings")
+st.subheader("Noble Sales Purpose")
+nsp = cached.nsp(url) or {"statement": "", "key_phrases": [], "launch_date": None}
+with st.form("pp.nsp"):
+    statement = st.text_area("Statement", nsp["statement"], help="One sentence about the difference you make to customers.")
+    phrases = st.text_area(
+        "Key phrases", "\n".join(nsp["key_phrases"]), help="One per line; meetings that use them count as NSP mentions."
+    )
+    launch = st.date_input("Launch date", nsp["launch_date"], help="Marked on every trend of the NSP adoption page.")
+    if st.form_submit_button("Save the NSP", type="primary"):
+        try:
+            with engine.begin() as conn:
+                save_nsp(conn, statement, parse_key_phrases(phrases), launch)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st.cache_data.clear()
+            st.success("Saved. Every page now uses the new statement.")
+
+st.subheader("Scorecard thresholds and weights")
+st.caption(
+    "Green at or better than the green threshold, red at or worse than the red one, amber between. "
+    "Weights set each symptom's share of the Purpose Health Index. Change a value and save; "
+    "set it back to its default to clear the change."
+)
+table = settings_table(engine)
+edited = st.data_editor(
+    table,
+    key="pp.settings_table",
+    hide_index=True,
+    width="stretch",
+    disabled=["key", "group", "help", "default", "changed"],
+    column_config={
+        "key": st.column_config.TextColumn("Setting", width="medium"),
+        "group": st.column_config.TextColumn("Kind", width="small"),
+        "help": st.column_config.TextColumn("What it means", width="large"),
+        "default": st.column_config.TextColumn("Default", width="small"),
+        "value": st.column_config.TextColumn("Value", width="small", required=True),
+        "changed": st.column_config.CheckboxColumn("Changed", width="small"),
+    },
+)
+if st.button("Save thresholds and weights", type="primary"):
+    try:
+        changed = save_settings(engine, edited, by=access.email)
+    except ValueError as exc:
+        st.error(str(exc))
+    else:
+        st.cache_data.clear()
+        st.success(f"Saved {len(changed)} change(s)." if changed else "Nothing changed.")

@@ -1,0 +1,125 @@
+"""Top-performer slide, morale and peer collaboration on hand-built teams and surveys."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from data_access.scope import Scope
+from metrics.registry import evaluate
+from tests.metrics.builders import Q4, Org, filters
+
+EVERYONE = Scope.everything()
+D = dt.date
+
+
+def value(conn, metric_id, scope=EVERYONE, **kw):
+    return evaluate(conn, metric_id, scope, filters(**kw))
+
+
+def eight_sellers(org: Org, team: int, second_leaves: bool = False) -> list[int]:
+    sellers = [org.person(team, f"S{i}") for i in range(1, 9)]
+    last_quarter = [800, 700, 600, 500, 400, 300, 200, 100]
+    this_quarter = [1000, 500, 900, 800, 400, 300, 200, 100]
+    for seller, before, now in zip(sellers, last_quarter, this_quarter, strict=True):
+        org.deal(team, before, D(2024, 11, 10), owner=seller)
+        org.deal(team, now, D(2025, 2, 10), owner=seller)
+    if second_leaves:
+        from sqlalchemy import update
+
+        from data_access import models as m
+
+        org.conn.execute(
+            update(m.Person)
+            .where(m.Person.id == sellers[1])
+            .values(termination_date=D(2025, 2, 20), termination_voluntary=True)
+        )
+    return sellers
+
+
+def test_top_performer_slides_to_the_middle(conn):
+    org = Org(conn)
+    eight_sellers(org, org.team("Atlas"))
+    result = value(conn, "top_performer_slide")
+    # Top quartile last quarter: S1, S2. Now S1, S3 are on top; S2 sits in the middle.
+    assert result.value == pytest.approx(0.5)
+    assert (result.parts["still_top"], result.parts["now_middle"], result.parts["left"]) == (1, 1, 0)
+
+
+def test_top_performer_attrition(conn):
+    org = Org(conn)
+    eight_sellers(org, org.team("Atlas"), second_leaves=True)
+    result = value(conn, "top_performer_slide")
+    assert result.value == pytest.approx(0.5)
+    assert result.parts["left"] == 1
+    assert result.parts["top_performer_attrition"] == pytest.approx(0.5)
+
+
+def test_top_performer_slide_needs_four_sellers(conn):
+    org = Org(conn)
+    atlas = org.team("Atlas")
+    for _ in range(3):
+        org.deal(atlas, 100, D(2024, 11, 10), owner=org.person(atlas))
+    assert value(conn, "top_performer_slide").status == "needs"
+
+
+def test_morale_enps_drivers_participation_attrition(conn):
+    org = Org(conn)
+    atlas = org.team("Atlas")
+    for _ in range(8):
+        org.person(atlas)
+    org.person(atlas, left=D(2025, 2, 1), voluntary=True)
+    org.person(atlas, left=D(2025, 3, 1), voluntary=False)
+    org.answers(atlas, "enps", [10, 9, 8, 7, 6, 0])
+    org.answers(atlas, "meaning_purpose", [4, 2])
+    result = value(conn, "morale")
+    assert result.value == pytest.approx(0.0)  # 2 promoters, 2 detractors of 6
+    parts = result.parts
+    assert parts["drivers"]["meaning_purpose"] == pytest.approx(3.0)
+    assert parts["drivers"]["workload"] is None
+    assert parts["participation"] == pytest.approx(6 / 8)
+    assert parts["attrition"] == pytest.approx(2 / 9)  # headcount 10 at the start, 8 at the end
+    assert parts["voluntary_attrition"] == pytest.approx(1 / 9)
+    assert result.status == "amber"  # between red (-5) and green (+20)
+
+
+def test_morale_needs_survey_responses(conn):
+    org = Org(conn)
+    atlas = org.team("Atlas")
+    org.answers(atlas, "enps", [10] * 6, when=dt.datetime(2024, 12, 1))  # previous quarter only
+    result = value(conn, "morale")
+    assert result.needs == "needs survey responses (eNPS question)"
+    assert result.value is None and result.previous == pytest.approx(100.0)
+
+
+def test_peer_competition_and_perception(conn):
+    org = Org(conn)
+    atlas = org.team("Atlas")
+    org.answers(atlas, "peer_relationships", [4, 4, 3, 5, 4])
+    org.answers(None, "sales_perception", [2, 3, 4, 3, 3], department="Finance")
+    org.answers(None, "sales_perception", [1, 1], department="Legal")
+    result = value(conn, "peer_competition")
+    assert result.value == pytest.approx(4.0)
+    perception = result.parts["sales_perception_org_wide"]
+    assert perception["mean"] == pytest.approx(17 / 7)
+    # Legal (2 people) is hidden and, as the only hidden department, takes Finance with it.
+    assert perception["by_department"] == {"Finance": None, "Legal": None}
+
+
+def test_peer_competition_needs_survey_data(conn):
+    org = Org(conn)
+    org.answers(org.team("Atlas"), "enps", [9] * 5)
+    assert value(conn, "peer_competition").needs == "needs survey responses (peer relationships driver)"
+
+
+def test_previous_period_is_the_same_length(conn):
+    org = Org(conn)
+    atlas = org.team("Atlas")
+    # Q1 2025 has 90 days, so the previous period is the 90 days from 3 October 2024.
+    org.answers(atlas, "enps", [0] * 5, when=dt.datetime(2024, 10, 2), prefix="early")
+    org.answers(atlas, "enps", [10] * 5, when=dt.datetime(2024, 10, 3))
+    org.answers(atlas, "enps", [0] * 5, when=dt.datetime(2025, 1, 2))
+    result = value(conn, "morale")
+    assert (result.value, result.previous, result.trend) == (-100.0, 100.0, "worsening")
+    assert filters().period.previous().start == Q4.start + dt.timedelta(days=2)
