@@ -8,6 +8,7 @@ import sys
 import time
 
 from dashboard.settings import Settings
+from dashboard.viewer import add_as_argument
 
 NAME = "report"
 HELP = "Print the symptom scorecard and Purpose Health Index for a period, as JSON or a Markdown brief."
@@ -35,6 +36,7 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--format", choices=("json", "markdown"), default="json", help="output format (default json)"
     )
+    add_as_argument(parser)
 
 
 def period_from(args, today: dt.date):
@@ -54,17 +56,16 @@ def period_from(args, today: dt.date):
 def run(args, settings: Settings, scope=None, today: dt.date | None = None) -> int:
     from dashboard.cli import UserError
     from dashboard.database import open_engine
-    from data_access.scope import Scope
+    from dashboard.viewer import scope_for
     from metrics.report import UnknownTeam, build_report, public, render_markdown
     from metrics.settings import load_metric_settings
 
     period = period_from(args, today or dt.date.today())
-    # Sign-in comes later: the command runs as the organisation's executive until --as exists.
-    scope = scope or Scope.everything()
     engine = open_engine(settings, must_exist=True)
     started = time.perf_counter()
     try:
         with engine.connect() as conn:
+            scope = scope or scope_for(conn, getattr(args, "as_email", None))
             try:
                 metric_settings = load_metric_settings(conn)
             except ValueError as exc:

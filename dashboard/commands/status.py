@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from dashboard.settings import Settings
+from dashboard.viewer import add_as_argument
 
 NAME = "status"
 HELP = "Show how many teams, people, deals, meetings and survey responses are loaded."
@@ -12,16 +13,23 @@ HELP = "Show how many teams, people, deals, meetings and survey responses are lo
 
 def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    add_as_argument(parser)
 
 
 def run(args, settings: Settings) -> int:
     from dashboard.database import open_engine
-    from data_access.scope import Scope
+    from dashboard.viewer import scope_for
     from data_access.status import load_counts
 
     engine = open_engine(settings, must_exist=True)
     with engine.connect() as conn:
-        counts = load_counts(conn, Scope.everything())
+        # Admins may see counts org-wide; everyone else counts what their scope holds.
+        scope = scope_for(conn, args.as_email, people_data=False)
+        if args.as_email and not scope.all_teams and not scope.team_ids:
+            from data_access.scope import Scope
+
+            scope = Scope.everything(args.as_email)
+        counts = load_counts(conn, scope)
     if args.json:
         print(json.dumps(counts))
     else:
