@@ -35,10 +35,9 @@ def render_filter_bar(today: dt.date | None = None) -> Filters:
         start = end = None
         if preset == "custom":
             default = FilterChoice().period(today)
-            picked = st.date_input(
-                "From – to", value=st.session_state.get(_KEY + "range", (default.start, default.end)),
-                key=_KEY + "range", format="YYYY-MM-DD",
-            )
+            if _KEY + "range" not in st.session_state:
+                st.session_state[_KEY + "range"] = (default.start, default.end)
+            picked = st.date_input("From – to", key=_KEY + "range", format="YYYY-MM-DD")
             if isinstance(picked, tuple) and len(picked) == 2:
                 start, end = picked
         team_names = st.multiselect(

@@ -30,7 +30,11 @@ EVERYONE = ("executive", "leader", "manager", "admin")
 DATA_ROLES = ("executive", "admin")
 
 PAGE_SPECS: tuple[PageSpec, ...] = (
-    PageSpec("home.py", "Home", "Leadership", ":material/home:", "home", default=True, roles=EVERYONE),
+    PageSpec("overview.py", "Overview", "Leadership", ":material/dashboard:", "overview", default=True),
+    PageSpec("nsp_adoption.py", "NSP adoption", "Leadership", ":material/flag:", "nsp-adoption",
+             roles=("executive", "leader")),
+    PageSpec("home.py", "Home", "Leadership", ":material/home:", "home", roles=EVERYONE),
+    PageSpec("morale.py", "Morale and people", "Signals", ":material/mood:", "morale"),
     PageSpec("data_imports.py", "Imports", "Data", ":material/upload_file:", "imports", roles=DATA_ROLES),
     PageSpec("settings.py", "Settings", "Data", ":material/tune:", "settings",
              roles=("executive", "leader", "admin")),

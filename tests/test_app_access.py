@@ -50,6 +50,11 @@ def _app(user: dict | None, auth: dict | None = AUTH) -> AppTest:
     return at.run()
 
 
+def _home(user: dict) -> AppTest:
+    at = _app(user)
+    return at.switch_page("../pages/home.py").run()
+
+
 def test_signed_out_viewer_sees_only_the_sign_in_button(roster_url):
     at = _app({"is_logged_in": False})
     assert not at.exception
@@ -70,7 +75,7 @@ def test_seller_and_stranger_get_the_no_access_page(roster_url, email, reason):
 
 
 def test_manager_is_signed_in_with_their_name(roster_url):
-    at = _app({"is_logged_in": True, "email": "max@example.com"})
+    at = _home({"is_logged_in": True, "email": "max@example.com"})
     assert not at.exception
     captions = " ".join(c.value for c in at.sidebar.caption)
     assert "Max Manager" in captions and "(manager)" in captions
@@ -78,7 +83,7 @@ def test_manager_is_signed_in_with_their_name(roster_url):
 
 
 def test_executive_sees_every_team(roster_url):
-    at = _app({"is_logged_in": True, "email": "eve@example.com"})
+    at = _home({"is_logged_in": True, "email": "eve@example.com"})
     assert {m.label: m.value for m in at.metric}["Teams"] == "3"
 
 

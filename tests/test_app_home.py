@@ -42,6 +42,7 @@ def seeded_url(tmp_path, monkeypatch):
 
 def test_home_shows_what_is_loaded(seeded_url):
     at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("../pages/home.py").run()
     assert not at.exception, at.exception
     text = " ".join(md.value for md in at.markdown)
     assert "We help clinics spend more time with patients." in text
@@ -58,6 +59,7 @@ def test_empty_database_explains_itself(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("../pages/home.py").run()
     assert not at.exception, at.exception
     infos = " ".join(i.value for i in at.info)
     assert "No Noble Sales Purpose" in infos and "Nothing has been imported yet" in infos

@@ -1,0 +1,52 @@
+"""Signals › Morale and people: is morale declining, are people leaving, are the best sellers
+sliding? Survey figures follow the confidentiality rules; no individual answer is ever shown."""
+
+import streamlit as st
+
+from dashboard import app_state, cached, cached_leadership
+from dashboard.overview_view import (
+    DRIVER_LABELS,
+    render_hidden,
+    render_morale_headline,
+    render_morale_lines,
+    render_slide,
+    render_team_morale,
+    team_morale_frame,
+)
+from data_access.scope import Filters
+from metrics.morale_trends import twelve_months_to
+
+url, scope, filters = app_state.get_settings().database_url, app_state.get_scope(), app_state.get_filters()
+settings = cached.metric_settings(url)
+
+st.title("Morale and people")
+st.caption(
+    f"{filters.period.label()}. Survey results are never attributed: a group with fewer than "
+    f"{settings.integer('privacy.min_respondents')} respondents, or one that could be worked out by subtraction, "
+    "is hidden and says why."
+)
+morale = cached.evaluate(url, scope, filters, "morale")
+slide = cached.evaluate(url, scope, filters, "top_performer_slide")
+render_morale_headline(morale, slide, settings)
+
+st.subheader("By team")
+teams = cached_leadership.adopting_teams(url, scope, filters)
+people = {
+    t.name: cached.evaluate(url, scope, Filters(filters.period, frozenset({t.id}), filters.segment), "morale")
+    for t in teams
+}
+render_team_morale(team_morale_frame(cached_leadership.morale_by_team(url, scope, filters, None), people))
+
+span = twelve_months_to(filters.period)
+st.subheader("Over time")
+st.caption(f"Month by month, {span.label()}.")
+trend = cached_leadership.morale_by_team(
+    url, scope, Filters(span, filters.team_ids, filters.segment), "month"
+)
+render_morale_lines(trend, "enps", "eNPS per team", (-100, 100), "+.0f")
+driver = st.selectbox("Driver", list(DRIVER_LABELS), format_func=DRIVER_LABELS.get, key="pp.morale.driver")
+render_morale_lines(trend, driver, f"{DRIVER_LABELS[driver]} per team (mean answer, 1–5)", (1, 5), ".1f")
+render_hidden(trend)
+
+st.subheader("Top performers")
+render_slide(url, scope, filters, slide)

@@ -1,0 +1,52 @@
+"""Leadership › NSP adoption: since we launched our Noble Sales Purpose, have internal talk,
+discounting, churn and morale moved, and in which teams?"""
+
+import streamlit as st
+
+from dashboard import app_state, cached, cached_leadership
+from dashboard.formatting import fmt_date
+from dashboard.overview_view import (
+    render_adoption_by_team,
+    render_adoption_headline,
+    render_adoption_table,
+    render_adoption_trend,
+    render_nsp,
+    render_windows,
+)
+from metrics.adoption import ADOPTION_MEASURES
+from metrics.registry import get_metric
+
+url, scope, filters = app_state.get_settings().database_url, app_state.get_scope(), app_state.get_filters()
+settings = cached.metric_settings(url)
+
+st.title("NSP adoption")
+nsp = cached.nsp(url)
+if not nsp or not nsp.get("launch_date"):
+    st.info(
+        "There is no Noble Sales Purpose launch date to compare around. Add the statement and its launch date "
+        "on the Data › Settings page."
+    )
+    st.stop()
+launch = nsp["launch_date"]
+render_nsp(nsp)
+
+frame = cached_leadership.before_after(url, scope, filters, launch)
+if frame.empty or frame["after_start"].isna().all():
+    st.warning(
+        f"The chosen period ends before the launch on {fmt_date(launch)}: pick a period after it in the sidebar."
+    )
+    st.stop()
+render_windows(frame)
+render_adoption_headline(frame, settings)
+
+st.subheader("By team")
+measure = st.selectbox(
+    "Measure", ADOPTION_MEASURES, format_func=lambda m: get_metric(m).label, key="pp.nsp.measure"
+)
+render_adoption_by_team(frame, measure, settings)
+
+st.subheader("Month by month")
+render_adoption_trend(url, scope, filters, launch, measure)
+
+with st.expander("Every measure, every team"):
+    render_adoption_table(frame, settings)

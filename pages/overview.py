@@ -1,0 +1,45 @@
+"""Leadership › Overview: which teams show symptoms of lost purpose, how bad, getting better or
+worse, and what is the evidence? The page a sales leader puts on the projector."""
+
+import streamlit as st
+
+from dashboard import app_state, cached
+from dashboard.overview_view import (
+    ALL_TEAMS,
+    pick_card,
+    render_evidence,
+    render_heatmap,
+    render_index,
+    render_nsp,
+    render_scorecard,
+    render_weights,
+)
+from data_access.scope import Filters
+
+url, scope, filters = app_state.get_settings().database_url, app_state.get_scope(), app_state.get_filters()
+settings = cached.metric_settings(url)
+
+st.title("Overview")
+render_nsp(cached.nsp(url))
+st.caption(f"{filters.period.label()}, compared with the period of the same length before it.")
+
+org = cached.org_scorecard(url, scope, filters)
+render_index(ALL_TEAMS, org, settings)
+
+st.subheader("Teams at a glance")
+cards = cached.team_scorecards(url, scope, filters)
+render_heatmap(cards)
+
+st.subheader("The seventeen symptoms")
+card = pick_card(org, cards)
+if card is not org:
+    render_index(card.name, card, settings)
+symptom_id = render_scorecard(card, settings)
+
+narrowed = (
+    filters if card.team_id is None else Filters(filters.period, frozenset({card.team_id}), filters.segment)
+)
+render_evidence(url, scope, narrowed, card.symptom(symptom_id), card.name if card is not org else ALL_TEAMS)
+
+with st.expander("How the Purpose Health Index is weighted"):
+    render_weights(card)

@@ -1,0 +1,100 @@
+"""Signals › Morale and people on the demo organisation: eNPS, participation and attrition as the
+metric layer computes them, with hidden groups saying why and no individual answer anywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.formatting import fmt_percent
+from data_access.db import make_engine
+from data_access.scope import Filters, Period, Scope
+from metrics import registry
+from metrics.settings import load_metric_settings
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+Q2 = Period(dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+PAGE = "../pages/morale.py"
+
+
+def _open(period: Period) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(
+        {"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()}
+    )
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def expected(demo_database_url):
+    engine = make_engine(demo_database_url)
+    with engine.connect() as conn:
+        settings = load_metric_settings(conn)
+        found = {
+            p: (
+                registry.evaluate(conn, "morale", Scope.everything(), Filters(p), settings),
+                registry.evaluate(conn, "top_performer_slide", Scope.everything(), Filters(p), settings),
+            )
+            for p in (Q2, Q3)
+        }
+    engine.dispose()
+    return found
+
+
+def test_headline_numbers_match_the_morale_symptom(demo_app_env, expected):
+    at = _open(Q3)
+    morale, slide = expected[Q3]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["eNPS"] == f"{morale.value:+.0f}"
+    assert metrics["Participation"] == fmt_percent(morale.parts["participation"])
+    assert metrics["Voluntary attrition"] == fmt_percent(morale.parts["voluntary_attrition"], 1)
+    assert metrics["Top-performer slide"] == fmt_percent(slide.value)
+
+
+def test_changing_the_period_changes_the_numbers(demo_app_env, expected):
+    at = _open(Q2)
+    metrics = {m.label: m.value for m in at.metric}
+    morale = expected[Q2][0]
+    assert metrics["eNPS"] == f"{morale.value:+.0f}"
+    assert metrics["Voluntary attrition"] == fmt_percent(morale.parts["voluntary_attrition"], 1)
+    assert morale.parts["voluntary_attrition"] != expected[Q3][0].parts["voluntary_attrition"]
+
+
+def test_hidden_teams_say_why_and_never_show_a_number(demo_app_env):
+    at = _open(Q3)
+    teams = at.dataframe[0].value.set_index("team")
+    assert teams.loc["Harbor", "note"] == "hidden: fewer than 5 respondents"
+    assert teams.loc["Granite", "note"] == "hidden so a smaller group cannot be worked out by subtraction"
+    for team in ("Harbor", "Granite"):
+        assert teams.loc[team, ["respondents", "enps", "participation"]].isna().all()
+    assert teams.loc["Beacon", "enps"] < 0 < teams.loc["Atlas", "enps"]
+    gaps = " ".join(md.value for md in at.markdown)
+    assert "Harbor" in gaps and "Gaps in the lines are hidden groups" in gaps
+    # The charts hold no hidden team at all, so no point can be read off them.
+    for chart in at.get("plotly_chart"):
+        assert "Harbor" not in chart.proto.spec and "Granite" not in chart.proto.spec
+
+
+def test_no_individual_survey_row_is_shown(demo_app_env):
+    at = _open(Q3)
+    for frame in (d.value for d in at.dataframe):
+        assert "respondent_key" not in frame.columns and "score" not in frame.columns
+        assert "comment" not in frame.columns
+
+
+def test_top_performer_slide_names_the_sellers(demo_app_env, demo_database_url):
+    at = _open(Q3)
+    slide = at.dataframe[1].value
+    engine = make_engine(demo_database_url)
+    with engine.connect() as conn:
+        want = registry.evidence(conn, "top_performer_slide", Scope.everything(), Filters(Q3))
+    engine.dispose()
+    assert list(slide["seller"]) == list(want["seller"])
+    assert "middle quartiles" in set(slide["now"])

@@ -1,0 +1,94 @@
+"""Leadership › NSP adoption on the demo organisation: before and after the launch, by team."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.overview_view import fmt_change, fmt_value
+from data_access.db import make_engine
+from data_access.scope import Filters, Period, Scope
+from data_access.status import current_nsp
+from metrics.adoption import ALL_TEAMS, before_after
+from metrics.settings import load_metric_settings
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+PAGE = "../pages/nsp_adoption.py"
+
+
+def _open(period: Period, teams: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(
+        {"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()}
+    )
+    if teams:
+        at.query_params["teams"] = teams
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def expected(demo_database_url):
+    engine = make_engine(demo_database_url)
+    with engine.connect() as conn:
+        settings = load_metric_settings(conn)
+        launch = current_nsp(conn)["launch_date"]
+        frame = before_after(conn, Scope.everything(), Filters(Q3), launch, settings)
+    engine.dispose()
+    return {"frame": frame, "launch": launch}
+
+
+def _row(frame, group, measure):
+    return frame.loc[(frame["group"] == group) & (frame["measure"] == measure)].iloc[0]
+
+
+def test_headline_is_each_measure_after_the_launch_with_its_change(demo_app_env, expected):
+    at = _open(Q3)
+    assert at.title[0].value == "NSP adoption"
+    metrics = {m.label: m for m in at.metric}
+    talk = _row(expected["frame"], ALL_TEAMS, "customer_talk_share")
+    assert metrics["Customer talk share"].value == fmt_value(talk["after"], "share")
+    assert (
+        metrics["Customer talk share"].delta == f"{fmt_change(talk['change'], 'share')} since before launch"
+    )
+    morale = _row(expected["frame"], ALL_TEAMS, "morale")
+    assert metrics["Morale (eNPS)"].value == fmt_value(morale["after"], "points")
+    assert len(metrics) == 6
+    captions = " ".join(c.value for c in at.caption)
+    assert "1 Jul 2026 – 30 Sep 2026" in captions and "1 Jul 2025 – 30 Sep 2025" in captions
+
+
+def test_by_team_table_marks_own_adoption_dates_and_hides_small_survey_groups(demo_app_env, expected):
+    at = _open(Q3)
+    table = at.dataframe[0].value.set_index("team")
+    evergreen = _row(expected["frame"], "Evergreen", "customer_talk_share")
+    assert table.loc["Evergreen", "after"] == fmt_value(evergreen["after"], "share")
+    assert table.loc["Evergreen", "adopted"].startswith("own date")
+    assert table.loc["Atlas", "adopted"].startswith("with the launch")
+    at.selectbox(key="pp.nsp.measure").set_value("morale").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value.set_index("team")
+    assert table.loc["Harbor", "after"] == "hidden" and table.loc["Harbor", "before"] == "hidden"
+    beacon = _row(expected["frame"], "Beacon", "morale")
+    assert table.loc["Beacon", "after"] == fmt_value(beacon["after"], "points")
+    trend = at.get("plotly_chart")[1].proto.spec
+    assert "NSP launch" in trend and "Beacon" in trend
+
+
+def test_picking_a_team_narrows_the_comparison(demo_app_env, expected):
+    at = _open(Q3, teams="Beacon")
+    table = at.dataframe[0].value
+    assert list(table["team"]) == ["Beacon"]
+    talk = _row(expected["frame"], "Beacon", "customer_talk_share")
+    assert {m.label: m.value for m in at.metric}["Customer talk share"] == fmt_value(talk["after"], "share")
+
+
+def test_a_period_before_the_launch_explains_itself(demo_app_env, expected):
+    at = _open(Period(dt.date(2025, 4, 1), dt.date(2025, 6, 30)))
+    assert "ends before the launch" in at.warning[0].value

@@ -1,0 +1,132 @@
+"""Leadership › Overview on the demo organisation: the index, the heatmap, the scorecard and its
+evidence show what the metric layer computes for the same filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.overview_view import escape_markdown, fmt_value, scorecard_frame
+from data_access.db import make_engine
+from data_access.scope import Filters, Period, Scope
+from metrics import registry, scorecard
+from metrics.settings import load_metric_settings
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+Q2 = Period(dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+
+
+def _open(period: Period) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(
+        {"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()}
+    )
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(scope="module")
+def expected(demo_database_url):
+    engine = make_engine(demo_database_url)
+    with engine.connect() as conn:
+        settings = load_metric_settings(conn)
+        org = {p: scorecard.scorecard(conn, Scope.everything(), Filters(p), settings) for p in (Q2, Q3)}
+        teams = scorecard.team_scorecards(conn, Scope.everything(), Filters(Q3), settings)
+        beacon = next(card for card in teams if card.name == "Beacon")
+        evidence = registry.evidence(
+            conn,
+            "discounting",
+            Scope.everything(),
+            Filters(Q3, frozenset({beacon.team_id})),
+            settings=settings,
+        )
+    engine.dispose()
+    return {
+        "org": org,
+        "teams": {card.name: card for card in teams},
+        "settings": settings,
+        "beacon_discounting": evidence,
+    }
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def test_overview_is_the_default_page_and_shows_the_index_and_all_seventeen(demo_app_env, expected):
+    at = _open(Q3)
+    assert at.title[0].value == "Overview"
+    assert "We help growing companies run their operations with confidence" in at.markdown[0].value
+    org = expected["org"][Q3]
+    assert _metrics(at)["Purpose Health Index · All teams in view"] == f"{org.health_index:.0f}"
+    assert _metrics(at)["Band"] == org.band.capitalize()
+    table = at.dataframe[0].value
+    assert len(table) == 17
+    want = scorecard_frame(org.symptoms, expected["settings"])
+    assert list(table["symptom"]) == list(want["symptom"])
+    assert list(table["value"]) == list(want["value"])
+    # Worst news first.
+    statuses = list(table["status"])
+    rank = {"Red": 0, "Amber": 1, "Green": 2, "Needs data": 3, "Hidden": 4}
+    assert [rank[s] for s in statuses] == sorted(rank[s] for s in statuses)
+    heatmap = at.get("plotly_chart")[0]
+    assert "Beacon" in heatmap.proto.spec and "Health Index" in heatmap.proto.spec
+
+
+def test_changing_the_period_changes_the_index(demo_app_env, expected):
+    at = _open(Q2)
+    assert (
+        _metrics(at)["Purpose Health Index · All teams in view"] == f"{expected['org'][Q2].health_index:.0f}"
+    )
+    assert round(expected["org"][Q2].health_index) != round(expected["org"][Q3].health_index)
+
+
+def test_picking_a_team_shows_its_scorecard_and_its_evidence(demo_app_env, expected):
+    at = _open(Q3)
+    at.selectbox(key="pp.overview.team").set_value("Beacon").run()
+    assert not at.exception, at.exception
+    beacon = expected["teams"]["Beacon"]
+    assert _metrics(at)["Purpose Health Index · Beacon"] == f"{beacon.health_index:.0f}"
+    shown = at.dataframe[0].value.set_index("id")
+    assert shown.loc["discounting", "value"] == fmt_value(beacon.symptom("discounting").value, "share")
+    at.selectbox(key="pp.overview.symptom").set_value("discounting").run()
+    assert not at.exception, at.exception
+    evidence = at.dataframe[1].value
+    want = expected["beacon_discounting"]
+    assert len(evidence) == len(want) > 0
+    assert set(evidence["team"]) == {"Beacon"}
+    assert list(evidence["opportunity"]) == list(want["opportunity"])
+    button = at.get("download_button")[0]
+    assert button.label == "Download the evidence (CSV)"
+
+
+def test_a_hidden_survey_symptom_says_why_and_shows_no_number(demo_app_env, expected):
+    at = _open(Q3)
+    at.selectbox(key="pp.overview.team").set_value("Harbor").run()
+    assert not at.exception, at.exception
+    assert expected["teams"]["Harbor"].symptom("morale").status == "suppressed"
+    row = at.dataframe[0].value.set_index("id").loc["morale"]
+    assert row["value"] == "—" and row["status"] == "Hidden"
+    assert row["why"].startswith("hidden: fewer than 5 respondents")
+
+
+def test_values_are_formatted_in_their_unit():
+    assert fmt_value(0.3031, "share") == "30%"
+    assert fmt_value(0.0065, "share") == "0.7%"
+    assert fmt_value(11.8, "points") == "+12"
+    assert fmt_value(1.4792, "per_deal") == "1.48 per deal"
+    assert fmt_value(3.15, "mean_1_5") == "3.1 of 5" or fmt_value(3.15, "mean_1_5") == "3.2 of 5"
+    assert fmt_value(None, "share") == "—"
+
+
+def test_escape_markdown_keeps_imported_text_inert():
+    text = "**Win** [click](http://x) :red[alarm] $x$ <b>#1</b>"
+    escaped = escape_markdown(text)
+    for raw in ("**", "[click]", ":red[", "$x$", "<b>"):
+        assert raw not in escaped
+    assert escaped.replace("\\", "") == text
