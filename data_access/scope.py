@@ -65,7 +65,7 @@ class Period:
         return self.start <= day <= self.end
 
     def label(self) -> str:
-        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+        return f"{self.start.day} {self.start:%b %Y} – {self.end.day} {self.end:%b %Y}"
 
 
 def quarter_of(day: dt.date) -> Period:

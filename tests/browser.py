@@ -103,9 +103,10 @@ def wait_until_idle(page, timeout_s: float = 120) -> None:
     deadline = time.monotonic() + timeout_s
     quiet_since = None
     while time.monotonic() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        skeleton = page.locator('[data-testid="stSkeleton"]').count() > 0
-        if running or skeleton:
+        busy = page.locator(
+            '[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-testid="stSpinner"]'
+        ).count()
+        if busy:
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()

@@ -73,10 +73,18 @@ def _bottom(amounts: dict[int, float], share: float) -> set[int]:
 def _slide(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> dict | None:
     share = settings.number("top_quartile")
     previous = filters.period.previous()
+    # Quartiles are the sales force's, not a team's: a team of seven has a "top quartile" of two,
+    # and one lumpy deal would move it. Sellers are ranked across the organisation, then only the
+    # top performers in the viewer's scope and filters are counted (the ranking shows no other
+    # team's figures).
+    everyone = Filters(filters.period, None, filters.segment)
+    org_before = _won_by_seller(conn, Scope.everything(), everyone, previous)
     before = _won_by_seller(conn, scope, filters, previous)
-    if len(before) < 4 or not any(before.values()):
+    if len(org_before) < 4 or not any(org_before.values()):
         return None
-    top = _top(before, share)
+    top = [pid for pid in _top(org_before, share) if pid in before]
+    if not top:
+        return None
     left_ids = set(
         conn.execute(
             select(m.Person.id).where(
@@ -87,7 +95,8 @@ def _slide(conn: Connection, scope: Scope, filters: Filters, settings: MetricSet
         ).scalars()
     )
     now = _won_by_seller(conn, scope, filters, filters.period)
-    staying = {pid: amount for pid, amount in now.items() if pid not in left_ids}
+    org_now = _won_by_seller(conn, Scope.everything(), everyone, filters.period)
+    staying = {pid: amount for pid, amount in org_now.items() if pid not in left_ids}
     top_now = set(_top(staying, share)) if staying else set()
     bottom_now = _bottom(staying, share) if staying else set()
     status = {}
@@ -106,11 +115,12 @@ def _slide(conn: Connection, scope: Scope, filters: Filters, settings: MetricSet
 def top_performer_slide(
     conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
 ) -> Measurement:
-    """Share of the previous period's top-quartile sellers (by won amount) no longer in the top
-    quartile now: slid to the middle or bottom quartiles, or left. Part: top-performer attrition."""
+    """Share of the previous period's top-quartile sellers (by won amount, ranked across the sales
+    force) in the view who are no longer in the top quartile now: slid to the middle or bottom
+    quartiles, or left. Part: top-performer attrition."""
     slide = _slide(conn, scope, filters, settings)
     if slide is None:
-        return missing("needs at least 4 sellers with won deals in the previous period")
+        return missing("needs top-quartile sellers (of at least 4 with won deals) in the previous period")
     status = slide["status"]
     top = len(status)
     counts = {

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope, last_full_quarter
-from metrics.registry import evaluate
+from metrics.registry import evaluate, evidence
 from metrics.scorecard import scorecard, team_scorecards
 from tests.metrics.conftest import DEMO_END
 
@@ -68,14 +68,25 @@ def test_beacon_is_red_on_most_symptoms(cards):
 
 
 def test_beacon_loses_its_top_performers(demo_engine):
-    """Beacon's sellers leave one after another; over the last two quarters its previous top
-    performers are no longer on top, most of them gone."""
+    """Over the last two quarters Beacon's previous top performers (the sales force's top quartile)
+    are no longer on top: Derek Vance, its planted top seller, slides to the middle."""
     with demo_engine.connect() as conn:
         beacon = team_id(conn, "Beacon")
         half_year = Period(DEMO_END - dt.timedelta(days=183), DEMO_END)
-        result = evaluate(conn, "top_performer_slide", EVERYONE, Filters(half_year, frozenset({beacon})))
+        filters = Filters(half_year, frozenset({beacon}))
+        result = evaluate(conn, "top_performer_slide", EVERYONE, filters)
+        rows = evidence(conn, "top_performer_slide", EVERYONE, filters)
     assert result.value >= 0.5 and result.status != "green"
-    assert result.parts["left"] >= 1
+    assert rows.loc[rows["seller"] == "Derek Vance", "now"].tolist() == ["middle quartiles"]
+
+
+def test_healthy_teams_keep_their_top_performers(demo_engine):
+    """Ranked across the sales force, Atlas's top performers mostly stay on top: the symptom is not
+    red for the healthy team (it was, when quartiles were taken within a seven-person team)."""
+    with demo_engine.connect() as conn:
+        atlas = team_id(conn, "Atlas")
+        result = evaluate(conn, "top_performer_slide", EVERYONE, Filters(QUARTER, frozenset({atlas})))
+    assert result.status in ("green", "amber") and result.value < 0.6
 
 
 def test_evergreen_is_better_after_its_nsp_launch(demo_engine):
