@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import app_state, cached
-from dashboard.filters import PRESETS, FilterChoice, choice_from_query, resolve, team_families
+from dashboard.filters import PRESETS, QUERY_KEYS, FilterChoice, choice_from_query, resolve, team_families
 from data_access.scope import Filters
 
 _KEY = "pp.filter."
@@ -57,8 +57,19 @@ def render_filter_bar(today: dt.date | None = None) -> Filters:
         st.caption(f"Period: {filters.period.label()}")
         for note in dict.fromkeys(notes):
             st.warning(note, icon=":material/visibility_off:")
-    query = choice.to_query()
-    if st.query_params.to_dict() != query:
-        st.query_params.from_dict(query)
+    _sync_url(choice.to_query())
     app_state.set_state("filters", filters)
     return filters
+
+
+def _sync_url(query: dict[str, str]) -> None:
+    """Write the filter's own keys into the URL and leave every other parameter (a page's own,
+    such as ``seller``) alone."""
+    current = st.query_params.to_dict()
+    for key in QUERY_KEYS:
+        wanted = query.get(key)
+        if wanted is None:
+            if key in current:
+                del st.query_params[key]
+        elif current.get(key) != wanted:
+            st.query_params[key] = wanted

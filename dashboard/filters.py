@@ -19,6 +19,8 @@ PRESETS = {
     "custom": "Custom",
 }
 DEFAULT_PRESET = "last_quarter"
+# The URL query parameters the filter bar owns; pages may add their own beside them.
+QUERY_KEYS = ("period", "from", "to", "teams", "segment")
 
 
 def preset_period(preset: str, today: dt.date) -> Period:

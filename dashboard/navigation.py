@@ -35,6 +35,7 @@ PAGE_SPECS: tuple[PageSpec, ...] = (
              roles=("executive", "leader")),
     PageSpec("home.py", "Home", "Leadership", ":material/home:", "home", roles=EVERYONE),
     PageSpec("morale.py", "Morale and people", "Signals", ":material/mood:", "morale"),
+    PageSpec("one_on_one.py", "One-on-one prep", "Coaching", ":material/record_voice_over:", "one-on-one"),
     PageSpec("data_imports.py", "Imports", "Data", ":material/upload_file:", "imports", roles=DATA_ROLES),
     PageSpec("settings.py", "Settings", "Data", ":material/tune:", "settings",
              roles=("executive", "leader", "admin")),

@@ -1,0 +1,50 @@
+"""Coaching › One-on-one prep: what should I ask this seller about their customers this week?"""
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import app_state, cached_coaching
+from dashboard import coaching_view as view
+from dashboard.formatting import fmt_date
+from metrics.coaching import questions_for
+
+url, scope, filters = app_state.get_settings().database_url, app_state.get_scope(), app_state.get_filters()
+today = dt.date.today()
+
+st.title("One-on-one prep")
+st.caption(
+    "Pick a seller: their open deals without a customer outcome, deals pushed again and again, their discounts "
+    "against the team's, what they talk about in deal reviews and one-on-ones, and the questions to ask."
+)
+
+sellers = cached_coaching.sellers(url, scope, filters)
+if not sellers:
+    st.info(
+        "No sellers in the teams you can see for this period. Import people with "
+        "`python -m dashboard import people ...` or Data › Imports, or widen the period or teams in the sidebar.",
+        icon=":material/group_off:",
+    )
+    st.stop()
+
+seller = view.pick_seller(sellers)
+if seller is None:
+    st.stop()
+facts = cached_coaching.facts(url, scope, filters, seller.id)
+if facts is None:  # the scope changed between listing and reading: show nothing rather than guess
+    st.warning("That seller is not in your view.", icon=":material/visibility_off:")
+    st.stop()
+
+left_note = f" · left {fmt_date(seller.left_on)}" if seller.left_on else ""
+st.caption(f"Team {view.escape_markdown(seller.team)} · {filters.period.label()}{left_note}")
+view.render_headline(facts)
+
+questions = questions_for(facts, today=today)
+view.render_questions(questions)
+view.render_download(facts, questions, today)
+
+view.render_open_deals(facts)
+view.render_pushed(facts)
+view.render_discounts(facts)
+view.render_talk(facts)
+view.render_attainment(facts)
