@@ -1,0 +1,76 @@
+"""Signals › Churn and retention: do the customers we sold to stay, and does how we sold matter?"""
+
+import streamlit as st
+
+from dashboard import app_state, cached, cached_signals
+from dashboard import signals_view as view
+from dashboard.charts_signals import churn_bars, churn_by_how_sold, cohort_heatmap, retention_trend
+
+url = app_state.get_settings().database_url
+scope, filters = app_state.get_scope(), app_state.get_filters()
+
+st.title("Churn and retention")
+st.caption(
+    f"Renewals due {filters.period.label()}; new customers of the period are not counted in retention."
+)
+
+churn = cached.evaluate(url, scope, filters, "customer_churn")
+jeopardy = cached.evaluate(url, scope, filters, "small_amount_jeopardy")
+if churn.status == "needs":
+    st.info(f"Churn cannot be shown: it {churn.needs}. {view.IMPORT_HINT}")
+    st.stop()
+
+cols = st.columns(5)
+for column, (label, text) in zip(cols, view.churn_headline(churn).items(), strict=False):
+    column.metric(label, text)
+view.show_result(
+    cols[4],
+    "In jeopardy over small sums",
+    jeopardy,
+    help="Renewals due that churned, were downgraded or needed a concession over a small share of their annual value (under 5% by default, see Settings).",
+)
+
+monthly = cached_signals.retention_by_month(url, scope, filters)
+st.subheader("Over the last 12 months")
+left, right = st.columns(2)
+with left:
+    view.chart(churn_bars(monthly, title="Logo churn per month"))
+with right:
+    view.chart(retention_trend(monthly, title="Gross and net revenue retention per month"))
+
+st.subheader("Cohorts")
+cohorts = cached_signals.cohort_retention(url, scope, filters)
+if cohorts.empty:
+    st.info(f"No subscriptions in view to build cohorts from. {view.IMPORT_HINT}")
+else:
+    measure = st.segmented_control(
+        "Retention of", ["customers", "ARR"], default="customers", key="pp.churn.cohort_measure"
+    )
+    value = "arr_retention" if measure == "ARR" else "retention"
+    view.chart(cohort_heatmap(cohorts, value, title="Share of each quarter's new customers still with us"))
+    st.caption("Cohort = the quarter of an account's first subscription; (n) = accounts in the cohort.")
+
+st.subheader("Does how we sold predict churn?")
+splits = churn.parts.get("churn_by_how_sold") or {}
+if splits:
+    view.chart(
+        churn_by_how_sold(splits, title="Churn rate of renewals due, by how the original deal was sold")
+    )
+else:
+    st.info("No renewal due in this period is linked to the deal that sold it, so the split cannot be made.")
+
+st.subheader("Renewals in jeopardy over small amounts")
+view.show_table(
+    cached.evidence(url, scope, filters, "small_amount_jeopardy"),
+    "churn.jeopardy",
+    "renewals-in-jeopardy.csv",
+    empty=f"No renewal due in this period churned, was downgraded or needed a concession ({jeopardy.needs or 'none'}).",
+    overrides={"small_amount": st.column_config.CheckboxColumn("Small amount")},
+)
+with st.expander("Every renewal due in this period, churned first"):
+    view.show_table(
+        cached.evidence(url, scope, filters, "customer_churn"),
+        "churn.renewals",
+        "renewals-due.csv",
+        empty="No renewal was due in this period.",
+    )

@@ -1,0 +1,82 @@
+"""Signals › Pipeline behaviour: are deals moved around period ends to suit the plan, not the customer?"""
+
+import streamlit as st
+
+from dashboard import app_state, cached, cached_signals
+from dashboard import signals_view as view
+from dashboard.charts_signals import movement_waterfall, won_by_week
+
+url = app_state.get_settings().database_url
+scope, filters = app_state.get_scope(), app_state.get_filters()
+settings = cached.metric_settings(url)
+
+st.title("Pipeline behaviour")
+st.caption(
+    f"{filters.period.label()}. The pipeline is every open deal due to close by the period's last day; "
+    "pushes and pull-ins are counted from the close-date history."
+)
+
+movement = cached_signals.movement(url, scope, filters)
+if not any(movement.deals.values()):
+    st.info(f"No deals were open or closed in this period. {view.IMPORT_HINT}")
+    st.stop()
+cols = st.columns(4)
+for column, (label, (amount, deals)) in zip(cols, view.movement_headline(movement).items(), strict=True):
+    column.metric(label, amount)
+    column.caption(deals)
+
+view.chart(
+    movement_waterfall(
+        movement.steps(), title="Pipeline movement: start + new + pulled in − pushed − won − lost = end"
+    )
+)
+st.markdown("**Deals in each step, per month**")
+table = cached_signals.movement_table(url, scope, filters, view.month_periods(filters))
+st.dataframe(
+    view.movement_frame(table),
+    hide_index=True,
+    width="stretch",
+    column_config={"Pushed amount": st.column_config.NumberColumn("Pushed amount", format="$%,.0f")},
+)
+
+st.subheader("Quarter-end pile-up")
+closing = cached.evaluate(url, scope, filters, "quarter_end_close_share")
+gaming = cached.evaluate(url, scope, filters, "comp_plan_gaming")
+cols = st.columns(4)
+view.show_result(cols[0], f"Won amount in the last {settings.integer('quarter_end_days')} days", closing)
+view.show_result(cols[1], "Close-date pushes per closed deal", gaming, view.per_deal(gaming.value))
+view.show_result(
+    cols[2], "Closed deals pushed at least once", gaming, view.part_percent(gaming, "deals_pushed_share")
+)
+view.show_result(
+    cols[3],
+    "First-days closes by sellers over quota",
+    gaming,
+    view.part_percent(gaming, "first_days_closes_by_sellers_over_quota"),
+)
+view.chart(
+    won_by_week(cached_signals.won_by_week(url, scope, filters), title="Won amount by week of quarter")
+)
+
+left, right = st.columns(2)
+with left:
+    st.markdown("**Deals pushed twice or more in this period**")
+    view.show_table(
+        cached_signals.repeatedly_pushed(url, scope, filters),
+        "pipeline.pushed",
+        "repeatedly-pushed.csv",
+        empty="No deal had its close date pushed twice in this period.",
+        hide=("opportunity", "stage"),
+    )
+with right:
+    st.markdown(f"**Won in the first {settings.integer('quarter_start_days')} days of a quarter**")
+    view.show_table(
+        cached_signals.first_days_closes(url, scope, filters),
+        "pipeline.first_days",
+        "first-days-closes.csv",
+        empty="No deal was won in the first days of a quarter in this period.",
+        hide=("opportunity",),
+    )
+
+st.subheader("Late-stage deals: customer outcome and senior sponsor")
+view.render_late_stage(url, scope, filters)

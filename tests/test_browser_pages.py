@@ -1,0 +1,59 @@
+"""Every page in a real Chromium against `streamlit run`, on the demo organisation.
+
+Asserts each page renders real content with no error box, and saves one screenshot per page in
+test-output/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from dashboard.navigation import PAGE_SPECS
+from tests.browser import (
+    ROOT,
+    chromium_page,
+    error_texts,
+    require_browser,
+    screenshot,
+    streamlit_server,
+    wait_until_idle,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory):
+    require_browser()
+    folder = tmp_path_factory.mktemp("browser-demo")
+    url = f"sqlite:///{folder / 'demo.db'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard", "init", "--demo", "--end", "2026-10-31"],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    with streamlit_server(ROOT, env={"DATABASE_URL": url}, log_path=folder / "streamlit.log") as base:
+        yield base
+
+
+@pytest.mark.parametrize("spec", PAGE_SPECS, ids=[spec.url_path for spec in PAGE_SPECS])
+def test_page_renders_in_chromium(demo_app, spec):
+    path = "" if spec.default else spec.url_path
+    with chromium_page() as page:
+        page.goto(f"{demo_app}/{path}?period=custom&from=2026-07-01&to=2026-09-30")
+        wait_until_idle(page, timeout_s=180)
+        page.wait_for_selector("h1", timeout=30_000)
+        heading = page.locator("h1").first.inner_text()
+        body = page.inner_text("section.main, [data-testid='stMain']")
+        errors = error_texts(page)
+        shot = screenshot(page, f"page-{spec.url_path}")
+    assert errors == [], f"{spec.title}: {errors}"
+    assert "Traceback" not in body
+    assert heading.strip(), f"{spec.title} shows no heading"
+    assert len(body) > 200, f"{spec.title} shows almost nothing: {body!r}"
+    assert shot.stat().st_size > 20_000
