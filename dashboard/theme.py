@@ -31,8 +31,11 @@ def style(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.
         template="plotly_white",
         height=height,
         font={"size": FONT_SIZE, "family": "Inter, Segoe UI, Helvetica, Arial, sans-serif"},
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": FONT_SIZE + 3}} if title else None,
-        margin={"l": 10, "r": 10, "t": 60 if title else 30, "b": 10},
+        # The title sits at the top of the figure and the legend in its own band below it, so the
+        # two never overlap however long the title is.
+        title={"text": title, "x": 0, "xanchor": "left", "yref": "container", "y": 0.98, "yanchor": "top",
+               "font": {"size": FONT_SIZE + 3}} if title else None,
+        margin={"l": 10, "r": 10, "t": 90 if title else 40, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
         colorway=SEQUENCE,
         hoverlabel={"font_size": FONT_SIZE},
