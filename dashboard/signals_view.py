@@ -382,3 +382,9 @@ def churn_headline(result: MetricResult) -> dict[str, str]:
         "Net revenue retention": fmt_percent(parts.get("net_revenue_retention"), 1),
         "Customers lost": f"{fmt_count(parts.get('customers_lost'))} of {fmt_count(parts.get('customers_at_start'))}",
     }
+
+
+def keep_pick_within(labels: dict) -> None:
+    """Forget a picked meeting (say, one just uploaded) that the current list does not hold."""
+    if st.session_state.get("pp.meetings.pick") not in labels:
+        st.session_state.pop("pp.meetings.pick", None)

@@ -134,12 +134,57 @@ def read_manifest(path: Path) -> list[TranscriptJob]:
     return jobs
 
 
+def label_and_store(conn, transcript, model, nsp, *, imported_by: str | None = None, **meeting):
+    """Label every utterance with the classifier and store the meeting (idempotent by file content).
+
+    ``meeting`` holds ``kind``, ``held_at``, ``title``, ``team_id`` and optionally ``external_key``
+    and ``source``. The command line and the upload on the Meeting health page both come here.
+    """
+    from data_access.transcripts import store_transcript
+
+    labels = [model.classify(u.text, nsp).as_dict(u.text) for u in transcript.utterances]
+    return store_transcript(
+        conn, transcript, labels=labels, classifier_version=model.version, imported_by=imported_by, **meeting
+    )
+
+
+def import_uploaded_transcript(
+    engine, data: bytes, name: str, *, kind: str, team_id: int, held_at: dt.datetime, title: str,
+    scope, imported_by: str,
+) -> dict:
+    """Import one uploaded transcript for a team in the viewer's scope; return what the page shows.
+
+    Raises ValueError with one sentence (naming the file) when the file cannot be read or the team
+    is outside the viewer's scope; nothing is written then.
+    """
+    from data_access.transcripts import parse_bytes
+    from metrics.talk.classifier import default_classifier
+    from metrics.talk.measures import meeting_measures
+    from metrics.talk.reclassify import stored_nsp_matcher
+
+    if not scope.allows(team_id):
+        raise ValueError(f"{name}: you can add meetings only for your own teams.")
+    if kind not in MEETING_KINDS:
+        raise ValueError(f"{name}: {kind!r} is not a meeting kind.")
+    transcript = parse_bytes(data, name)  # TranscriptError is a ValueError with one sentence
+    model = default_classifier()
+    with engine.begin() as conn:
+        stored = label_and_store(
+            conn, transcript, model, stored_nsp_matcher(conn), kind=kind, held_at=held_at,
+            title=title.strip() or name, team_id=team_id, source=name, imported_by=imported_by,
+        )
+        measures = meeting_measures(conn, scope, meeting_ids=[stored.meeting_id])
+    share = measures[0].customer_impact_share if measures else None
+    return {"meeting_id": stored.meeting_id, "created": stored.created, "utterances": stored.utterances,
+            "speakers": transcript.speakers, "customer_impact_share": share}
+
+
 def run_transcript_import(args, settings: Settings) -> int:
     """Parse, label and store every named transcript; print one summary line (or JSON object) per file."""
     from dashboard.cli import UserError
     from dashboard.database import open_engine
     from data_access.scope import Scope
-    from data_access.transcripts import TranscriptError, parse_file, store_transcript, team_id_named
+    from data_access.transcripts import TranscriptError, parse_file, team_id_named
     from metrics.talk.classifier import default_classifier
     from metrics.talk.measures import meeting_measures
     from metrics.talk.reclassify import stored_nsp_matcher
@@ -165,18 +210,9 @@ def run_transcript_import(args, settings: Settings) -> int:
                         raise UserError(
                             f"{job.path.name}: there is no team named {job.team!r}; nothing was imported."
                         )
-                labels = [model.classify(u.text, nsp).as_dict(u.text) for u in transcript.utterances]
-                stored = store_transcript(
-                    conn,
-                    transcript,
-                    kind=job.kind,
-                    held_at=job.held_at,
-                    title=job.title,
-                    team_id=team_id,
-                    external_key=job.external_key,
-                    labels=labels,
-                    classifier_version=model.version,
-                    source=str(job.path),
+                stored = label_and_store(
+                    conn, transcript, model, nsp, kind=job.kind, held_at=job.held_at, title=job.title,
+                    team_id=team_id, external_key=job.external_key, source=str(job.path),
                 )
                 results.append((job, transcript, stored))
             measures = {

@@ -7,6 +7,7 @@ from dashboard import signals_view as view
 from dashboard.charts import talk_mix_bars
 from dashboard.charts_signals import talk_share_trend
 from dashboard.csv_export import dataframe_csv_bytes
+from dashboard.transcript_upload import render_transcript_upload
 from metrics.meetings_view import SORTS
 
 url = app_state.get_settings().database_url
@@ -14,6 +15,7 @@ scope, filters = app_state.get_scope(), app_state.get_filters()
 
 st.title("Meeting health")
 st.caption(f"Internal meetings held {filters.period.label()}. {view.talk_colour_note()}")
+render_transcript_upload()
 
 share = cached.evaluate(url, scope, filters, "customer_talk_share")
 reviews = cached.evaluate(url, scope, filters, "deal_reviews_with_customer_questions")
@@ -72,6 +74,7 @@ if len(meetings) == 200:
 
 st.subheader("Transcript")
 labels = {int(row.meeting_id): view.meeting_label(row) for _, row in meetings.iterrows()}
+view.keep_pick_within(labels)
 picked = st.selectbox(
     "Read a meeting's transcript", list(labels), format_func=labels.get, key="pp.meetings.pick"
 )
