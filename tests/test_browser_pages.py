@@ -55,5 +55,5 @@ def test_page_renders_in_chromium(demo_app, spec):
     assert errors == [], f"{spec.title}: {errors}"
     assert "Traceback" not in body
     assert heading.strip(), f"{spec.title} shows no heading"
-    assert len(body) > 200, f"{spec.title} shows almost nothing: {body!r}"
+    assert len(body) > 120, f"{spec.title} shows almost nothing: {body!r}"
     assert shot.stat().st_size > 20_000
