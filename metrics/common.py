@@ -85,6 +85,17 @@ def has_text(column) -> ColumnElement[bool]:
     return column.is_not(None) & (func.length(func.trim(column)) > 0)
 
 
+def money(amount: float) -> str:
+    """A compact amount for one-line evidence: $4.3M, $86K, $950."""
+    value = float(amount)
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    if value >= 1_000_000:
+        return f"{sign}${value / 1_000_000:.1f}M"
+    if value >= 10_000:
+        return f"{sign}${value / 1_000:.0f}K"
+    return f"{sign}${value:,.0f}"
+
+
 def ratio(numerator: float, denominator: float) -> float | None:
     return None if not denominator else float(numerator) / float(denominator)
 

@@ -23,6 +23,7 @@ from metrics.common import (
     has_text,
     in_quarter_end,
     missing,
+    money,
     on_days,
     opportunity_clauses,
     percentile,
@@ -128,7 +129,7 @@ def quarter_end_close_share(
     return Measurement(
         late / total,
         parts,
-        detail=f"{late_deals:,} won deals worth {late:,.0f} of {total:,.0f} closed in the last {days} days of a quarter",
+        detail=f"{late_deals:,} won deals worth {money(late)} of {money(total)} closed in the last {days} days of a quarter",
     )
 
 
@@ -182,7 +183,7 @@ def pipeline_with_customer_outcome(
     return Measurement(
         float(documented) / float(total),
         parts,
-        detail=f"{float(documented):,.0f} of {float(total):,.0f} pipeline has a documented customer outcome",
+        detail=f"{money(documented)} of {money(total)} open pipeline has a documented customer outcome",
     )
 
 
@@ -241,7 +242,7 @@ def late_stage_without_outcome(
     return Measurement(
         int(missing_count) / int(deals),
         parts,
-        detail=f"{int(missing_count):,} late-stage deals worth {float(missing_amount):,.0f} have no customer outcome",
+        detail=f"{int(missing_count):,} late-stage deals worth {money(missing_amount)} have no customer outcome",
     )
 
 
