@@ -105,6 +105,7 @@ def test_a_purpose_label_without_supporting_words_falls_back_to_other():
         ("Okay we all all set ?", True),
         ("Do that before Friday.", False),
         ("What we need is a bigger pipeline.", False),
+        ("What they really care about is getting paid on time.", False),
         ("Their patients wait three weeks.", False),
     ],
 )

@@ -8,9 +8,10 @@ Labels (see docs/labelling-guide.md):
   what changes for them, whether we can really help them;
 - ``other``: logistics, greetings, process.
 
-The model is a multinomial logistic regression over stemmed words, word pairs and lexicon categories
-(:mod:`metrics.talk.features`), fitted by :mod:`metrics.talk.training` and shipped as
-``metrics/talk/model.json``. Classifying is a few dictionary look-ups per word in plain Python, so the
+The model is a linear one over stemmed words, word pairs and lexicon categories
+(:mod:`metrics.talk.features`): per-feature weights plus a bias per label, fitted by
+:mod:`metrics.talk.training` (naive Bayes ships today; logistic regression runs the same way) and
+shipped as ``metrics/talk/model.json``. Classifying is a few dictionary look-ups per word in plain Python, so the
 ``classify`` command starts fast and labels tens of thousands of utterances a second.
 docs/talk-classifier.md compares it with the alternatives that were measured.
 """
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from metrics.talk.features import Lexicon, extract
+from metrics.talk.features import Lexicon, extract, stem
 from metrics.talk.nsp import NspMatcher
 
 MODEL_PATH = Path(__file__).resolve().parent / "model.json"
@@ -191,10 +192,14 @@ def is_question(text: str) -> bool:
     """True when ``text`` asks something: a question mark, or a sentence opening like a question.
 
     Transcripts often lose their punctuation, so "what are they trying to achieve" counts too; an
-    auxiliary verb counts only when a subject follows it ("do we know", not "do that now").
+    auxiliary verb counts only when a subject follows it ("do we know", not "do that now"). Punctuated
+    text is taken at its word: ending in "." or "!" with no "?" is a statement, which keeps "What
+    they really care about is cash." out of the customer questions a deal review is counted on.
     """
     if "?" in text:
         return True
+    if text.rstrip().endswith((".", "!")):
+        return False
     for sentence in _SENTENCE_SPLIT.split(text.lower()):
         words = _FIRST_WORDS.findall(sentence[:60])
         # Spoken fillers ("so", "and", "um") often come before the question word.
@@ -229,7 +234,7 @@ class TalkClassifier:
         and ``reclassify`` relabels whatever an older version labelled.
     """
 
-    __slots__ = ("weights", "bias", "version", "method", "lexicon")
+    __slots__ = ("weights", "bias", "version", "method", "lexicon", "hidden")
 
     def __init__(
         self, weights: dict[str, tuple[float, float, float]], bias, version: str, method: str = ""
@@ -239,6 +244,12 @@ class TalkClassifier:
         self.version = version
         self.method = method
         self.lexicon = Lexicon()
+        # Word features made only of function words ("the", "<s>|what") count in the score but are
+        # never evidence; deciding that once here keeps it off the per-utterance path.
+        function_stems = {stem(w) for w in _FUNCTION_WORDS} | {"<s>", "</s>"}
+        self.hidden = frozenset(
+            f for f in weights if not f.startswith("@") and all(p in function_stems for p in f.split("|"))
+        )
 
     @classmethod
     def from_file(cls, path: Path = MODEL_PATH) -> TalkClassifier:
@@ -249,16 +260,22 @@ class TalkClassifier:
         return cls(weights, data["bias"], data["version"], data.get("method", ""))
 
     def scores(self, text: str) -> tuple[list[float], list[tuple[str, tuple[float, float, float]]]]:
-        """Raw per-label scores and the weighted features that produced them."""
+        """Raw per-label scores, and the weighted features that produced them and may be shown as
+        evidence (those with at least one word that is not a function word)."""
         s0, s1, s2 = self.bias
         used = []
         get = self.weights.get
+        hidden = self.hidden
         for feature, surface in extract(text, self.lexicon):
             w = get(feature)
             if w is not None:
                 s0 += w[0]
                 s1 += w[1]
                 s2 += w[2]
+                if feature in hidden:
+                    continue
+                if feature[0] == "@" and all(word in _FUNCTION_WORDS for word in surface.split()):
+                    continue
                 used.append((surface, w))
         return [s0, s1, s2], used
 
@@ -296,7 +313,7 @@ def _evidence(used, best: int, runner: int) -> tuple[str, ...]:
     strongest: dict[str, float] = {}
     for surface, w in used:
         margin = w[best] - w[runner]
-        if margin <= EVIDENCE_MARGIN or all(word in _FUNCTION_WORDS for word in surface.split()):
+        if margin <= EVIDENCE_MARGIN:
             continue
         if margin > strongest.get(surface, 0.0):
             strongest[surface] = margin

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-FEATURE_SCHEME = "stem-bigram-lexicon-1"
+FEATURE_SCHEME = "stem-bigram-lexicon-2"
 
 _TOKEN = re.compile(r"[a-z0-9$%]+(?:['’][a-z]+)?(?:\.\d+)?")
 _NUMBER = re.compile(r"^\$?\d[\d.,]*(?:k|m|mm|bn|%)?$")
@@ -48,11 +48,14 @@ _KEEP = frozenset(
 )
 
 # Who a phrase is about: the customer's side or ours. "Their churn" is customer impact; "our churn"
-# is revenue (see docs/labelling-guide.md).
-THEIR_WORDS = frozenset(
-    ["their", "theirs", "they", "them", "they're", "customer's", "customers'", "client's", "clients'"]
-)
-OUR_WORDS = frozenset(["our", "ours", "we", "we're", "us", "my", "i", "i'm", "me"])
+# is revenue (see docs/labelling-guide.md). A possessive ("their close") says more than a pronoun
+# somewhere before the word ("they want to close this month"), so the two are separate features.
+THEIR_POSSESSIVES = frozenset(["their", "theirs", "customer's", "customers'", "client's", "clients'"])
+THEY_WORDS = frozenset(["they", "them", "they're", "they've", "they'll", "they'd"])
+THEIR_WORDS = THEIR_POSSESSIVES | THEY_WORDS
+OUR_POSSESSIVES = frozenset(["our", "ours", "my"])
+WE_WORDS = frozenset(["we", "we're", "we've", "we'll", "we'd", "us", "i", "i'm", "i've", "i'll", "i'd", "me"])
+OUR_WORDS = OUR_POSSESSIVES | WE_WORDS
 
 # The hand-written lexicon. Stemmed at import time of this module (cheap: a few hundred words) and
 # used both as the stand-alone rules baseline and as features of the linear model.
@@ -159,7 +162,6 @@ REVENUE_TERMS = [
     "seats",
     "licenses",
     "win",
-    "rate",
     "lost",
     "loss",
     "ltv",
@@ -171,6 +173,32 @@ REVENUE_TERMS = [
     "budget",
     "buy",
     "purchase",
+    "percent",
+    "worth",
+    "cheaper",
+    "undercut",
+    "matched",
+    "land",
+    "lands",
+    "landed",
+    "landing",
+    "verbal",
+    "redlines",
+    "countersign",
+    "msa",
+    "sow",
+    "uplift",
+    "concession",
+    "concessions",
+    "logo",
+    "logos",
+    "funnel",
+    "sweetener",
+    "odds",
+    "bid",
+    "tier",
+    "signatory",
+    "rollup",
 ]
 REVENUE_PHRASES = (
     "best case",
@@ -195,6 +223,29 @@ REVENUE_PHRASES = (
     "make plan",
     "to plan",
     "closed won",
+    "over the line",
+    "across the line",
+    "this quarter",
+    "next quarter",
+    "get it in",
+    "pull it in",
+    "bring it in",
+    "pull forward",
+    "bring forward",
+    "where are we on",
+    "worth to us",
+    "on the books",
+    "light a fire",
+    "coin flip",
+    "price hold",
+    "order form",
+    "payment terms",
+    "new logos",
+    "money on the table",
+    "multi year",
+    "cross sell",
+    "roll up",
+    "in or out",
 )
 CUSTOMER_TERMS = [
     "achieve",
@@ -313,6 +364,63 @@ CUSTOMER_TERMS = [
     "clients",
     "families",
     "community",
+    "affected",
+    "affect",
+    "hurting",
+    "hurt",
+    "exhausted",
+    "burnt",
+    "pressure",
+    "bottleneck",
+    "audit",
+    "auditors",
+    "auditor",
+    "regulator",
+    "compliance",
+    "spreadsheets",
+    "spreadsheet",
+    "rework",
+    "overtime",
+    "weekends",
+    "deadline",
+    "backlog",
+    "complaints",
+    "complain",
+    "complaining",
+    "mistakes",
+    "adopt",
+    "adoption",
+    "rollout",
+    "usage",
+    "using",
+    "trained",
+    "onboarding",
+    "measure",
+    "measured",
+    "worked",
+    "afford",
+    "fit",
+    "reference",
+    "suppliers",
+    "franchisees",
+    "investors",
+    "controller",
+    "accountant",
+    "accountants",
+    "bookkeeper",
+    "clinic",
+    "clinics",
+    "warehouse",
+    "stores",
+    "shoes",
+    "chaos",
+    "broken",
+    "painful",
+    "cares",
+    "hoped",
+    "different",
+    "nervous",
+    "blamed",
 ]
 CUSTOMER_PHRASES = (
     "their business",
@@ -333,6 +441,31 @@ CUSTOMER_PHRASES = (
     "success look",
     "day to day",
     "go-live",
+    "do nothing",
+    "doing nothing",
+    "nothing changes",
+    "good looks like",
+    "success looks like",
+    "why now",
+    "their shoes",
+    "right fit",
+    "good fit",
+    "feels the pain",
+    "keep up",
+    "roll it out",
+    "roll out",
+    "go live",
+    "what happens to",
+    "if they don't",
+    "close the books",
+    "their books",
+    "their close",
+    "month end close",
+    "end users",
+    "front line",
+    "their side",
+    "for them",
+    "to them",
 )
 OTHER_TERMS = [
     "mute",
@@ -407,6 +540,41 @@ OTHER_TERMS = [
     "sorry",
     "parking",
     "party",
+    "alphabetically",
+    "housekeeping",
+    "minuting",
+    "headset",
+    "headsets",
+    "echo",
+    "frozen",
+    "vpn",
+    "laptop",
+    "charger",
+    "battery",
+    "printer",
+    "lobby",
+    "reception",
+    "receptionist",
+    "parked",
+    "travelling",
+    "travel",
+    "hotel",
+    "venue",
+    "badge",
+    "whiteboard",
+    "font",
+    "doc",
+    "channel",
+    "zoom",
+    "standup",
+    "offline",
+    "wrap",
+    "dinner",
+    "cake",
+    "pizza",
+    "congrats",
+    "dentist",
+    "appointment",
 ]
 OTHER_PHRASES = (
     "next slide",
@@ -424,6 +592,23 @@ OTHER_PHRASES = (
     "let's get started",
     "any questions",
     "take a break",
+    "usual order",
+    "same order",
+    "go round",
+    "go around",
+    "who's next",
+    "up next",
+    "over to you",
+    "back to you",
+    "take it offline",
+    "wrap up",
+    "dial in",
+    "out of office",
+    "let's start",
+    "running order",
+    "next item",
+    "other business",
+    "in a second",
 )
 # Words whose owner decides the label: revenue when it is ours, customer impact when it is theirs.
 AMBIGUOUS_TERMS = [
@@ -440,6 +625,34 @@ AMBIGUOUS_TERMS = [
     "profit",
     "cash",
     "customers",
+    "close",
+    "closing",
+    "books",
+    "forecast",
+    "budgets",
+    "invoice",
+    "invoices",
+    "invoicing",
+    "payment",
+    "payments",
+    "approval",
+    "approvals",
+    "audit",
+    "spend",
+    "spending",
+    "payroll",
+    "numbers",
+    "finance",
+    "reporting",
+    "report",
+    "margin",
+    "headcount",
+    "hiring",
+    "quarter",
+    "month",
+    "process",
+    "pipeline",
+    "prices",
 ]
 
 
@@ -473,17 +686,30 @@ def tokens(text: str) -> list[str]:
 
 
 def _stem_set(words) -> frozenset[str]:
-    return frozenset(stem(w) for w in words)
+    return frozenset(stem(w) for w in words if len(tokens(w)) == 1)
 
 
 def _phrase_set(phrases) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(stem(w) for w in tokens(p)) for p in phrases)
+    # A hyphenated lexicon word ("month-end") is two tokens to the tokenizer, so it is a phrase.
+    return frozenset(
+        tuple(stem(w) for w in tokens(p)) for p in phrases if 2 <= len(tokens(p)) <= MAX_PHRASE_WORDS
+    )
+
+
+MAX_PHRASE_WORDS = 4
+# Stems remembered per lexicon: an utterance's words are mostly words seen before, and stemming is
+# the costliest step of extraction. Bounded so a long stream of new words cannot grow it forever.
+_STEM_MEMORY = 50_000
 
 
 class Lexicon:
-    """The stemmed lexicon: which stems and stem pairs point to which label."""
+    """The stemmed lexicon: which stems and phrases point to which label, and whose side a word is on.
 
-    __slots__ = ("single", "pairs", "ambiguous", "their", "our")
+    ``endings`` indexes phrases (two to four words) by their last stem, so extraction looks a phrase
+    up only when its last word arrives.
+    """
+
+    __slots__ = ("single", "endings", "ambiguous", "side", "_stems")
 
     def __init__(self) -> None:
         self.single: dict[str, str] = {}
@@ -491,48 +717,78 @@ class Lexicon:
         for category, words in (("@ci", CUSTOMER_TERMS), ("@rev", REVENUE_TERMS), ("@other", OTHER_TERMS)):
             for s in _stem_set(words):
                 self.single[s] = category
-        self.pairs: dict[tuple[str, ...], str] = {}
+        endings: dict[str, dict[tuple[str, ...], str]] = {}
         for category, phrases in (
-            ("@ci", CUSTOMER_PHRASES),
-            ("@rev", REVENUE_PHRASES),
-            ("@other", OTHER_PHRASES),
+            ("@ci", (*CUSTOMER_PHRASES, *CUSTOMER_TERMS)),
+            ("@rev", (*REVENUE_PHRASES, *REVENUE_TERMS)),
+            ("@other", (*OTHER_PHRASES, *OTHER_TERMS)),
         ):
             for p in _phrase_set(phrases):
-                self.pairs[p] = category
+                endings.setdefault(p[-1], {})[p[:-1]] = category
+        self.endings = {last: tuple(heads.items()) for last, heads in endings.items()}
         self.ambiguous = _stem_set(AMBIGUOUS_TERMS)
-        self.their = _stem_set(THEIR_WORDS)
-        self.our = _stem_set(OUR_WORDS)
+        # Which side a word puts the words after it on, named as the feature it produces.
+        self.side: dict[str, str] = {}
+        for side, words in (
+            ("@their_ambiguous", THEIR_POSSESSIVES),
+            ("@they_ambiguous", THEY_WORDS),
+            ("@our_ambiguous", OUR_POSSESSIVES),
+            ("@we_ambiguous", WE_WORDS),
+        ):
+            for s in _stem_set(words):
+                self.side[s] = side
+        self._stems: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        """:func:`stem`, remembered."""
+        found = self._stems.get(word)
+        if found is None:
+            if len(self._stems) >= _STEM_MEMORY:
+                self._stems.clear()
+            found = self._stems[word] = stem(word)
+        return found
 
 
 def extract(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
-    """The features of ``text`` as ``(feature, surface words)`` pairs, in order of appearance."""
+    """The features of ``text`` as ``(feature, surface words)`` pairs, in order of appearance.
+
+    Per word: its stem, the pair it makes with the word before, its lexicon category, the category of
+    any lexicon phrase it completes, and, for a word whose owner decides its label (churn, budget,
+    close...), which side the last possessive or pronoun before it was on. A question mark adds
+    ``@question`` (with no surface words, so it is never shown as evidence on its own).
+    """
     surfaces = _TOKEN.findall(text.lower())
-    words = ["#num" if _NUMBER.match(tok) else tok for tok in surfaces]
-    stems = [stem(w) for w in words]
+    stem_of = lexicon.stem
+    stems = ["#num" if _NUMBER.match(tok) else stem_of(tok) for tok in surfaces]
     feats: list[tuple[str, str]] = []
     append = feats.append
     single = lexicon.single
-    pairs = lexicon.pairs
+    endings = lexicon.endings
     ambiguous = lexicon.ambiguous
-    owner = ""  # the last possessor seen: "their" or "our"
+    side_of = lexicon.side
+    side = ""  # the feature the last possessive or pronoun seen gives an ambiguous word
     prev_s = "<s>"
     prev_w = ""
-    for w, s in zip(surfaces, stems, strict=True):
+    for i, (w, s) in enumerate(zip(surfaces, stems, strict=True)):
         append((s, w))
         append((prev_s + "|" + s, (prev_w + " " + w).strip()))
         cat = single.get(s)
         if cat is not None:
             append((cat, w))
-        pair_cat = pairs.get((prev_s, s))
-        if pair_cat is not None:
-            append((pair_cat, prev_w + " " + w))
-        if s in lexicon.their:
-            owner = "their"
-        elif s in lexicon.our:
-            owner = "our"
-        elif s in ambiguous and owner:
-            append(("@" + owner + "_ambiguous", w))
+        heads = endings.get(s)
+        if heads is not None:
+            for head, pair_cat in heads:
+                n = len(head)
+                if i >= n and tuple(stems[i - n : i]) == head:
+                    append((pair_cat, " ".join(surfaces[i - n : i + 1])))
+        owner = side_of.get(s)
+        if owner is not None:
+            side = owner
+        elif side and s in ambiguous:
+            append((side, w))
         prev_s, prev_w = s, w
-    if words:
+    if stems:
         append((prev_s + "|</s>", prev_w))
+    if "?" in text:
+        append(("@question", ""))
     return feats

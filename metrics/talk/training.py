@@ -52,13 +52,15 @@ def _everything(_feature: str) -> bool:
 
 
 def fit_lexicon(_rows: Rows, _lexicon: Lexicon) -> tuple[Weights, list[float]]:
-    """The rules baseline: one vote per lexicon hit, ownership counting double; no words learnt."""
+    """The rules baseline: one vote per lexicon hit, a possessive owner counting double; no words learnt."""
     weights: Weights = {
         "@rev": (1.0, 0.0, 0.0),
         "@ci": (0.0, 1.0, 0.0),
         "@other": (0.0, 0.0, 1.0),
         "@our_ambiguous": (2.0, 0.0, 0.0),
+        "@we_ambiguous": (1.0, 0.0, 0.0),
         "@their_ambiguous": (0.0, 2.0, 0.0),
+        "@they_ambiguous": (0.0, 1.0, 0.0),
     }
     return weights, [0.0, 0.0, 0.5]
 
@@ -137,7 +139,7 @@ METHODS: dict[str, Callable[[Rows, Lexicon], tuple[Weights, list[float]]]] = {
     "logistic regression, words": lambda rows, lex: fit_logistic(rows, lex, _words_only),
     "logistic regression, words + lexicon": lambda rows, lex: fit_logistic(rows, lex, _everything),
 }
-CHOSEN = "logistic regression, words + lexicon"
+CHOSEN = "naive Bayes, words + lexicon"
 
 
 def _classifier(weights: Weights, bias: list[float], method: str) -> TalkClassifier:
@@ -172,12 +174,19 @@ def compare(train: Rows, test: Rows, seeds: Rows) -> list[tuple[str, float, Eval
 
 
 def model_document(weights: Weights, bias: list[float], method: str, train: Rows) -> dict:
-    """The JSON written to model.json; its version is a hash of what it decides with."""
+    """The JSON written to model.json; its version is a hash of what it decides with.
+
+    The feature scheme is part of the hash: the same weights over differently extracted features are
+    a different classifier, and ``reclassify`` must relabel what the old one labelled.
+    """
     rounded = {f: [round(v, 4) for v in w] for f, w in sorted(weights.items())}
-    body = json.dumps({"bias": [round(v, 4) for v in bias], "weights": rounded}, sort_keys=True)
+    body = json.dumps(
+        {"bias": [round(v, 4) for v in bias], "weights": rounded, "feature_scheme": FEATURE_SCHEME},
+        sort_keys=True,
+    )
     digest = hashlib.sha256(body.encode()).hexdigest()[:10]
     return {
-        "version": f"talk-lr-{digest}",
+        "version": f"talk-{'nb' if method.startswith('naive Bayes') else 'lr'}-{digest}",
         "method": method,
         "feature_scheme": FEATURE_SCHEME,
         "trained_on": f"{TRAIN_PATH.name} ({len(train)} utterances)",
