@@ -26,8 +26,15 @@ def initialise(
     reset: bool = False,
     progress: ProgressFn = silent,
     today: dt.date | None = None,
+    scale: str = "small",
 ) -> dict:
-    """Migrate the schema and, when asked, load the demo organisation in one transaction."""
+    """Migrate the schema and, when asked, load the demo organisation in one transaction.
+
+    ``scale`` "small" (the default) loads the eight-team demo and relabels its talk with the
+    classifier; "large" streams the 200-team organisation division by division and keeps the
+    demo's planted talk labels (classifying three million lines would take longer than the load;
+    ``python -m dashboard reclassify`` relabels them when wanted).
+    """
     engine = open_engine(settings)
     try:
         if reset:
@@ -43,6 +50,14 @@ def initialise(
                 ).first()
                 if already:
                     summary["demo"] = "present"
+                elif scale != "small":
+                    from data_access.demo.scale import SCALES, stream_demo
+
+                    last_day = end or end_of_last_month(today or dt.date.today())
+                    summary.update(
+                        stream_demo(conn, SCALES[scale], seed=seed, end=last_day, progress=progress)
+                    )
+                    summary["demo"] = "loaded"
                 else:
                     from data_access.demo import load_demo
 

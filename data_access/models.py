@@ -338,3 +338,24 @@ class RejectedRow(Base):
     reason: Mapped[str] = mapped_column(Text)
 
     batch: Mapped[ImportBatch] = relationship(back_populates="rejected_rows")
+
+
+class TeamWeekDeals(Base):
+    """Closed deals per team per week (Monday of the close date): a rollup kept equal to the raw rows.
+
+    Written only by :mod:`data_access.rollups` (the demo loader and every import refresh it), so a
+    page can read a year of a large organisation's wins in a few thousand rows. Deals without a team
+    or a close date are not rolled up.
+    """
+
+    __tablename__ = "team_week_deals"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    week_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    closed_count: Mapped[int] = mapped_column(Integer, default=0)
+    won_count: Mapped[int] = mapped_column(Integer, default=0)
+    won_amount: Mapped[Decimal] = mapped_column(Money, default=0)
+    won_list_amount: Mapped[Decimal] = mapped_column(Money, default=0)
+    # Sum and count of the discounts of won deals that have one, so an average can be rebuilt.
+    won_discount_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    won_discount_count: Mapped[int] = mapped_column(Integer, default=0)

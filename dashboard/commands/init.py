@@ -23,6 +23,13 @@ def add_arguments(parser) -> None:
         help="last day of the demo's history (default: the end of last month)",
     )
     parser.add_argument("--reset", action="store_true", help="drop everything first (asks no question)")
+    parser.add_argument(
+        "--scale",
+        choices=("small", "medium", "large"),
+        default="small",
+        help="size of the demo: small (8 teams, the default), medium (about 10,000 deals) or large "
+        "(200 teams, about 1,000,000 deals, streamed in batches)",
+    )
 
 
 def run(args, settings: Settings) -> int:
@@ -36,6 +43,7 @@ def run(args, settings: Settings) -> int:
         end=args.end,
         reset=args.reset,
         progress=terminal_progress(),
+        scale=args.scale,
     )
     elapsed = time.perf_counter() - started
     print(f"Database {settings.database_label} is at schema revision {summary['revision']}.")

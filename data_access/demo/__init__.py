@@ -59,20 +59,33 @@ def _stream(seed: int, part: str) -> random.Random:
 
 
 def build_demo(
-    seed: int, end: dt.date, *, ids: Ids | None = None, batch_id: int = 1, progress: DemoProgress = _quiet
+    seed: int,
+    end: dt.date,
+    *,
+    ids: Ids | None = None,
+    batch_id: int = 1,
+    progress: DemoProgress = _quiet,
+    deal_volume: float = 1.0,
+    account_count: int | None = None,
 ) -> dict[str, list[dict]]:
     """Every row of the demo organisation, per table, ready to insert (nothing is written).
 
     Ids continue from ``ids`` (empty tables start at 1); rows point at import batch ``batch_id``.
+    ``deal_volume`` and ``account_count`` grow one organisation for the large demo (see
+    :mod:`data_access.demo.scale`); their defaults give the small demo, row for row.
     """
     ids = ids or Ids()
     timeline = Timeline.ending(end)
     progress(0.02, "Creating teams and people")
     org = build_org(_stream(seed, "org"), timeline, ids)
     progress(0.05, "Creating accounts")
-    accounts = build_accounts(_stream(seed, "accounts"), org, ids)
+    accounts = (
+        build_accounts(_stream(seed, "accounts"), org, ids)
+        if account_count is None
+        else build_accounts(_stream(seed, "accounts"), org, ids, count=account_count)
+    )
     progress(0.08, "Simulating two years of deals")
-    deals = build_deals(_stream(seed, "deals"), timeline, org, accounts, ids)
+    deals = build_deals(_stream(seed, "deals"), timeline, org, accounts, ids, volume=deal_volume)
     progress(0.3, "Building opportunity history")
     opportunity_rows = [d.row(batch_id) for d in deals.deals]
     history_rows: list[dict] = []
@@ -164,6 +177,9 @@ def load_demo(conn: Connection, *, seed: int = 7, end: dt.date, progress: DemoPr
             written += len(rows[offset : offset + BATCH_ROWS])
             progress(0.62 + 0.37 * written / max(1, total), f"Saving {name.replace('_', ' ')}")
         _sync_sequence(conn, table)
+    from data_access.rollups import rebuild_rollups
+
+    rebuild_rollups(conn)
     progress(1.0, "Demo organisation ready")
     return {
         **counts,

@@ -39,8 +39,10 @@ class DemoAccount:
         }
 
 
-def build_accounts(rng: random.Random, org: Org, ids: Ids) -> list[DemoAccount]:
-    """About 1,200 uniquely named accounts shared among the sales teams by team size."""
+def build_accounts(
+    rng: random.Random, org: Org, ids: Ids, *, count: int = ACCOUNT_COUNT
+) -> list[DemoAccount]:
+    """About ``count`` (1,200) uniquely named accounts shared among the sales teams by team size."""
     combos = [
         (stem, industry, word)
         for stem in COMPANY_STEMS
@@ -53,7 +55,7 @@ def build_accounts(rng: random.Random, org: Org, ids: Ids) -> list[DemoAccount]:
     accounts: list[DemoAccount] = []
     used: set[str] = set()
     for stem, industry, word in combos:
-        if len(accounts) >= ACCOUNT_COUNT:
+        if len(accounts) >= count:
             break
         team = rng.choices(teams, weights=weights)[0]
         suffix = rng.choice(LEGAL_SUFFIX[team.region or "Americas"])

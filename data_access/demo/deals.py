@@ -322,9 +322,16 @@ class _Simulator:
 
 
 def build_deals(
-    rng: random.Random, timeline: Timeline, org: Org, accounts: list[DemoAccount], ids: Ids
+    rng: random.Random,
+    timeline: Timeline,
+    org: Org,
+    accounts: list[DemoAccount],
+    ids: Ids,
+    *,
+    volume: float = 1.0,
 ) -> Deals:
-    """About 8,000 deals over the window, then quotas, then late wins slipped by sellers over quota."""
+    """About 8,000 deals over the window (times ``volume``), then quotas, then late wins slipped by
+    sellers over quota."""
     health = pf.Health(timeline)
     sim = _Simulator(rng, timeline, health)
     book: dict[int, list[DemoAccount]] = {}
@@ -341,7 +348,7 @@ def build_deals(
             fraction = timeline.fraction(mid)
             for seller in team.sellers:
                 weight = seller.deal_weight(mid, fraction)
-                for _ in range(poisson(rng, DEALS_PER_SELLER_MONTH * prof.volume * weight)):
+                for _ in range(poisson(rng, DEALS_PER_SELLER_MONTH * prof.volume * weight * volume)):
                     day = next_weekday(month + dt.timedelta(days=rng.randint(0, 27)))
                     if day <= timeline.end and seller.active_on(day):
                         starts.append((day, seller))

@@ -13,12 +13,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, tuple_, update
+from sqlalchemy import JSON, Connection, Table, bindparam, insert, select, tuple_, update
 
 from data_access import models as m
 from data_access.importers.validation import Rejection
 
 CHUNK = 2000
+# Plain inserts (no ids wanted back) go out in larger batches: fewer round trips, same memory class.
+INSERT_CHUNK = 20000
+# Below this many rows COPY's set-up costs more than it saves.
+COPY_MIN_ROWS = 1000
 
 
 def utc_now() -> dt.datetime:
@@ -68,6 +72,10 @@ def finish_batch(
     rejected: int,
     message: str,
 ) -> None:
+    """Mark the batch done and bring the rollups of the teams it touched up to date."""
+    from data_access.rollups import refresh_teams, teams_of_batch
+
+    refresh_teams(conn, teams_of_batch(conn, batch_id))
     conn.execute(
         update(m.ImportBatch)
         .where(m.ImportBatch.id == batch_id)
@@ -154,32 +162,88 @@ def plan_upsert(
     return plan
 
 
+def _column_defaults(table: Table) -> dict[str, Any]:
+    """Scalar Python-side defaults (``default=False``...), which COPY would not apply on its own."""
+    defaults: dict[str, Any] = {}
+    for column in table.columns:
+        default = column.default
+        if default is not None and getattr(default, "is_scalar", False):
+            defaults[column.name] = default.arg
+    return defaults
+
+
+def copy_rows(conn: Connection, table: Table, rows: Sequence[dict]) -> None:
+    """PostgreSQL: stream ``rows`` into ``table`` with ``COPY ... FROM STDIN`` on the caller's transaction.
+
+    Columns are the union of the rows' keys (in table order); a key a row lacks takes the column's
+    scalar default, else NULL, as an INSERT would. Ids given in the rows are written as they are.
+    """
+    present = {key for row in rows for key in row}
+    names = [c.name for c in table.columns if c.name in present]
+    defaults = _column_defaults(table)
+    fill = {name: defaults.get(name) for name in names}
+    quoted = ", ".join(f'"{n}"' for n in names)
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[n] if n in row else fill[n] for n in names])
+
+
 def bulk_insert(conn: Connection, table: Table, rows: list[dict], returning: str | None = None) -> list:
-    """Insert ``rows`` in executemany batches; with ``returning`` also give back (id, that column) pairs.
+    """Insert ``rows`` in bulk; with ``returning`` also give back (id, that column) pairs.
 
     Only the few inserts that need ids back (teams, people, accounts) use RETURNING: on both databases a
-    plain executemany is several times faster for the bulk of deals than ordered multi-row RETURNING.
+    plain insert is several times faster for the bulk of deals than ordered multi-row RETURNING. Plain
+    inserts use COPY on PostgreSQL and large executemany batches elsewhere.
     """
     out: list = []
-    for part in chunks(rows):
-        if returning:
+    if returning:
+        for part in chunks(rows):
             result = conn.execute(
                 insert(table).returning(table.c.id, table.c[returning], sort_by_parameter_order=True),
                 list(part),
             )
             out.extend(result.all())
-        else:
-            conn.execute(insert(table), list(part))
+        return out
+    if conn.dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS and not _has_json(table):
+        for part in chunks(rows, INSERT_CHUNK):
+            copy_rows(conn, table, part)
+        return out
+    for part in chunks(rows, INSERT_CHUNK):
+        conn.execute(insert(table), list(part))
     return out
 
 
+def _has_json(table: Table) -> bool:
+    # COPY's text format would need a JSON dumper per column; the tables with JSON are small.
+    return any(isinstance(c.type, JSON) for c in table.columns)
+
+
 def bulk_update(conn: Connection, table: Table, rows: list[dict]) -> None:
-    """Update rows by ``id`` in executemany batches; every row must carry the same keys."""
+    """Update rows by ``id`` in executemany batches; every row must carry the same keys.
+
+    A deal moved to another team leaves a hole in its old team's rollup: that team is refreshed here
+    (the new team is refreshed when the import finishes, see :func:`finish_batch`).
+    """
     if not rows:
         return
     columns = [c for c in rows[0] if c != "id"]
     stmt = (
         update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in columns})
     )
+    moved_from: set[int] = set()
     for part in chunks(rows):
+        if table.name == m.Opportunity.__tablename__ and "team_id" in columns:
+            moved_from |= _teams_left(conn, table, part)
         conn.execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in part])
+    if moved_from:
+        from data_access.rollups import refresh_teams
+
+        refresh_teams(conn, moved_from)
+
+
+def _teams_left(conn: Connection, table: Table, rows: Sequence[dict]) -> set[int]:
+    """The stored teams of deals in ``rows`` whose update gives them a different team."""
+    new_team = {row["id"]: row["team_id"] for row in rows}
+    stored = conn.execute(select(table.c.id, table.c.team_id).where(table.c.id.in_(list(new_team))))
+    return {team for ident, team in stored if team is not None and team != new_team[ident]}

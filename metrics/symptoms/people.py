@@ -10,7 +10,7 @@ import datetime as dt
 import math
 
 import pandas as pd
-from sqlalchemy import Connection, case, func, or_, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope
@@ -42,20 +42,21 @@ def _employed_on(day: dt.date):
 def _won_by_seller(conn: Connection, scope: Scope, filters: Filters, period: Period) -> dict[int, float]:
     """Won amount per seller in scope employed through ``period`` (zero for those who won nothing)."""
     person, opp = m.Person, m.Opportunity
-    won = (
-        select(opp.owner_id.label("owner_id"), func.sum(as_float(opp.amount)).label("won"))
-        .where(opp.is_won.is_(True), on_days(opp.close_date, period))
-        .group_by(opp.owner_id)
-        .subquery()
-    )
+    # Joined per seller rather than grouping every won deal of the period first: the join walks the
+    # (owner, close date) index for the sellers asked about only, which at a million deals is the
+    # difference between milliseconds and a scan of the quarter's deals.
     rows = conn.execute(
-        select(person.id, func.coalesce(won.c.won, 0.0))
-        .outerjoin(won, won.c.owner_id == person.id)
+        select(person.id, func.coalesce(func.sum(as_float(opp.amount)), 0.0))
+        .outerjoin(
+            opp,
+            and_(opp.owner_id == person.id, opp.is_won.is_(True), on_days(opp.close_date, period)),
+        )
         .where(
             team_clause(person.team_id, scope, filters),
             person.role == "seller",
             or_(person.hire_date.is_(None), person.hire_date <= period.start),
         )
+        .group_by(person.id)
     ).all()
     return {int(pid): float(amount) for pid, amount in rows}
 

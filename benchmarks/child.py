@@ -1,0 +1,54 @@
+"""One measurement in a child process, so a run that takes too long can be stopped without leaving a
+thread behind that would slow every later measurement.
+
+``python -m benchmarks.child page URL FILE OUT`` renders one page (see :mod:`benchmarks.pages`);
+``python -m benchmarks.child report URL OUT`` builds the report for the demo's last full quarter.
+Either writes a pickle to ``OUT``: the seconds taken and the SQL recorded (for the floor).
+"""
+
+from __future__ import annotations
+
+import pickle
+import resource
+import sys
+import time
+
+from benchmarks.floor import recording
+
+
+def report(url: str) -> dict:
+    import datetime as dt
+
+    from data_access.db import make_engine
+    from data_access.scope import Period, Scope
+    from metrics.report import build_report, render_markdown
+
+    period = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    engine = make_engine(url)
+    with recording() as recorded:
+        started = time.perf_counter()
+        with engine.connect() as conn:
+            render_markdown(build_report(conn, Scope.everything(), period))
+        seconds = time.perf_counter() - started
+    engine.dispose()
+    return {"seconds": seconds, "recorded": recorded}
+
+
+def page(url: str, file: str) -> dict:
+    from benchmarks.pages import time_page
+
+    timing = time_page(url, file, file)
+    return {"cold": timing.cold, "warm": timing.warm, "recorded": timing.recorded, "error": timing.error}
+
+
+def main(argv: list[str]) -> int:
+    kind, *rest = argv
+    out = report(rest[0]) if kind == "report" else page(rest[0], rest[1])
+    out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with open(rest[-1], "wb") as fh:
+        pickle.dump(out, fh)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

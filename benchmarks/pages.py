@@ -1,0 +1,61 @@
+"""Each page's render time through Streamlit's AppTest: cold (data cache cleared) and warm.
+
+The app runs in this process against the benchmark database (``DATABASE_URL``), signed in locally
+as the executive, for the demo's last full quarter. Cold: the shell has run once on the Home page
+(so imports are not counted), then every ``st.cache_data`` entry is cleared and the page is opened,
+the shell's own queries included; warm: the same page runs again. The SQL
+the cold render issued is recorded for the floor (see :mod:`benchmarks.floor`).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+from benchmarks.floor import Recorded, recording
+from dashboard.navigation import PAGE_SPECS
+from dashboard.settings import REPO_ROOT
+
+APP = str(REPO_ROOT / "dashboard" / "app.py")
+PERIOD = {"period": "custom", "from": "2026-07-01", "to": "2026-09-30"}
+TIMEOUT = 900
+WARM_UP = "home.py"
+
+
+@dataclass
+class PageTiming:
+    page: str
+    cold: float
+    warm: float
+    recorded: Recorded
+    error: str | None = None
+
+
+def available_pages() -> list[tuple[str, str]]:
+    """(title, file) of every registered page whose script exists."""
+    return [(spec.title, spec.file) for spec in PAGE_SPECS if spec.path.exists()]
+
+
+def time_page(url: str, file: str, title: str) -> PageTiming:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DATABASE_URL"] = url
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(PERIOD)
+    # Warm the imports and the shell on the lightest page, never on the default one (the Overview):
+    # at a large scale the default page alone would be most of every other page's "cold" time.
+    at.switch_page(f"../pages/{WARM_UP}").run()
+    st.cache_data.clear()
+    with recording() as recorded:
+        started = time.perf_counter()
+        at.switch_page(f"../pages/{file}").run()
+        cold = time.perf_counter() - started
+    error = str(at.exception[0].value) if at.exception else None
+    started = time.perf_counter()
+    at.run()
+    warm = time.perf_counter() - started
+    if at.exception and error is None:
+        error = str(at.exception[0].value)
+    return PageTiming(title, cold, warm, recorded, error)

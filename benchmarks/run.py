@@ -1,0 +1,297 @@
+"""``python -m benchmarks [--scale small|large] [--database sqlite|postgresql|both] [--json]``
+
+For each database: the demo load (time, peak memory), import rates, classification rate, the report's
+time and every page's cold and warm render through AppTest. Each figure is printed beside two
+references measured in the same run, as ratios, because the machine is shared and noisy:
+
+- floor: the same SQL the operation issued, replayed bare on the database (:mod:`benchmarks.floor`);
+- pandas: loading the tables that SQL reads into DataFrames, what a typical Streamlit app does
+  (:mod:`benchmarks.pandas_reference`, in a child process).
+
+At ``--scale large`` every page is also rendered on the ``medium`` demo (about 10,000 deals), so the
+cost of a hundred times the data is printed as a ratio too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from benchmarks import imports as import_bench
+from benchmarks.databases import BenchDatabase, database_for, ensure_loaded, row_counts
+from benchmarks.floor import recording, replay
+from benchmarks.pages import available_pages
+from dashboard.settings import REPO_ROOT
+
+TARGETS = {
+    "cold_over_floor": 2.0,
+    "cold_seconds": 3.0,
+    "warm_seconds": 0.3,
+    "report_seconds": 5.0,
+    "import_rows_per_s": 20_000,
+    "large_over_medium": 5.0,
+}
+REPORT_PERIOD = ("2026-07-01", "2026-09-30")
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=("small", "large"), default="small")
+    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--json", action="store_true", help="print one JSON document instead of tables")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+        help="a PostgreSQL server the benchmark may create databases on",
+    )
+    parser.add_argument("--workdir", type=Path, default=REPO_ROOT / "data" / "bench")
+    parser.add_argument("--no-pandas", action="store_true", help="skip the pandas reference (slow at large)")
+    parser.add_argument("--no-imports", action="store_true", help="skip the import benchmark")
+    parser.add_argument("--render", type=Path, help="print a saved --json result as tables and stop")
+    parser.add_argument(
+        "--timeout", type=float, default=300, help="seconds after which a page or the report is given up"
+    )
+    return parser.parse_args(argv)
+
+
+_pandas_cache: dict[tuple[str, str], dict] = {}
+
+
+def pandas_seconds(url: str, tables: set[str]) -> float | None:
+    """Seconds to load ``tables`` whole into pandas (each table measured once per database)."""
+    total = 0.0
+    for table in sorted(tables):
+        key = (url, table)
+        if key not in _pandas_cache:
+            done = subprocess.run(
+                [sys.executable, "-m", "benchmarks.pandas_reference", url, table],
+                cwd=REPO_ROOT,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0:
+                return None
+            _pandas_cache[key] = json.loads(done.stdout)
+        total += _pandas_cache[key]["seconds"]
+    return total
+
+
+def classification(db: BenchDatabase) -> dict:
+    """Utterances per second relabelled by ``reclassify`` for the largest team, rolled back after."""
+    from data_access import models as m
+    from data_access.db import make_engine
+    from data_access.scope import Scope
+    from metrics.talk.reclassify import reclassify
+
+    engine = make_engine(db.url)
+    with engine.connect() as conn:
+        trans = conn.begin()
+        team = conn.execute(
+            select(m.Meeting.team_id)
+            .where(m.Meeting.team_id.is_not(None))
+            .group_by(m.Meeting.team_id)
+            .limit(1)
+        ).scalar_one()
+        meetings = select(m.Meeting.id).where(m.Meeting.team_id == team)
+        conn.execute(
+            update(m.Utterance).where(m.Utterance.meeting_id.in_(meetings)).values(classifier_version=None)
+        )
+        with recording() as recorded:
+            started = time.perf_counter()
+            result = reclassify(conn, Scope.teams([team]))
+            seconds = time.perf_counter() - started
+        trans.rollback()
+    engine.dispose()
+    floor = replay(db.url, recorded)
+    return {
+        "utterances": result.examined,
+        "rows_per_s": result.examined / seconds,
+        "seconds": seconds,
+        "floor_seconds": floor,
+    }
+
+
+def in_child(args: list[str], timeout: float) -> dict | None:
+    """Run :mod:`benchmarks.child` with ``args``; None when it took longer than ``timeout`` seconds."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "result.pickle"
+        command = [sys.executable, "-m", "benchmarks.child", *args, str(out)]
+        child = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+            return None
+        if child.returncode != 0 or not out.exists():
+            return {"error": f"exit status {child.returncode}"}
+        with out.open("rb") as fh:
+            return pickle.load(fh)
+
+
+def report(db: BenchDatabase, with_pandas: bool, timeout: float) -> dict:
+    """The report command's work for the demo's last full quarter, every team, executive scope."""
+    done = in_child(["report", db.url], timeout)
+    if done is None or "error" in done:
+        return {
+            "seconds": None,
+            "timed_out": timeout if done is None else None,
+            "error": (done or {}).get("error"),
+        }
+    recorded = done["recorded"]
+    return {
+        "seconds": done["seconds"],
+        "queries": len(recorded.statements),
+        "floor_seconds": replay(db.url, recorded),
+        "pandas_seconds": pandas_seconds(db.url, recorded.tables) if with_pandas else None,
+        "peak_mib": done["peak_mib"],
+    }
+
+
+def pages(db: BenchDatabase, with_pandas: bool, medium: BenchDatabase | None, timeout: float) -> list[dict]:
+    rows = []
+    for title, file in available_pages():
+        done = in_child(["page", db.url, file], timeout)
+        row: dict = {"page": title, "timeout": timeout}
+        if done is None or "error" in done and "recorded" not in done:
+            row |= {"cold": None, "warm": None, "queries": None, "floor": None, "pandas": None}
+            row["error"] = f"did not finish in {timeout:.0f} s" if done is None else done["error"]
+        else:
+            row |= {
+                "cold": done["cold"],
+                "warm": done["warm"],
+                "queries": len(done["recorded"].statements),
+                "floor": replay(db.url, done["recorded"]),
+                "pandas": pandas_seconds(db.url, done["recorded"].tables) if with_pandas else None,
+                "error": done["error"],
+                "peak_mib": done["peak_mib"],
+            }
+        if medium is not None:
+            small = in_child(["page", medium.url, file], timeout)
+            row["cold_medium"] = small["cold"] if small and "cold" in small else None
+        rows.append(row)
+    return rows
+
+
+def run_database(engine: str, args: argparse.Namespace) -> dict:
+    db = database_for(engine, args.scale, args.workdir, args.postgres)
+    load = ensure_loaded(db)
+    medium = None
+    if args.scale == "large":
+        medium = database_for(engine, "medium", args.workdir, args.postgres)
+        ensure_loaded(medium)
+    out: dict = {"engine": engine, "scale": args.scale, "rows": row_counts(db.url), "load": load}
+    if not args.no_imports:
+        out["imports"] = import_bench.measure(import_bench.scratch_url(engine, args.workdir, args.postgres))
+    out["classification"] = classification(db)
+    out["report"] = report(db, not args.no_pandas, args.timeout)
+    out["pages"] = pages(db, not args.no_pandas, medium, args.timeout)
+    return out
+
+
+def _ratio(value: float | None, reference: float | None) -> str:
+    if value is None or not reference:
+        return "—"
+    return f"{value / reference:.1f}×"
+
+
+def _seconds(value: float | None, places: int = 1) -> str:
+    return "—" if value is None else f"{value:.{places}f}"
+
+
+def render_text(results: dict) -> str:
+    lines = [f"Machine: {results['machine']}", ""]
+    for res in results["databases"]:
+        lines.append(
+            f"== {res['engine']} · scale {res['scale']} · "
+            + ", ".join(f"{k} {v:,}" for k, v in res["rows"].items())
+        )
+        if res.get("load"):
+            lines.append(
+                f"demo load: {res['load']['seconds']:.0f} s, peak memory {res['load']['peak_mib']:.0f} MiB"
+            )
+        if "imports" in res:
+            imp = res["imports"]
+            for name in import_bench.MEASURED:
+                f = imp[name]
+                lines.append(
+                    f"import {name}: {f['store']:,.0f} rows/s ({f['rows']:,} rows) · floor {f['floor']:,.0f}"
+                    f" rows/s (store at {f['store'] / f['floor']:.2f}× of floor) · pandas to_sql "
+                    f"{f['pandas']:,.0f} rows/s (store {f['store'] / f['pandas']:.1f}× faster)"
+                )
+            lines.append(
+                f"import maven sample end to end: {imp['maven']['rows_per_s']:,.0f} rows/s "
+                f"({imp['maven']['rows']:,} rows)"
+            )
+        c = res["classification"]
+        lines.append(
+            f"classification (reclassify): {c['rows_per_s']:,.0f} utterances/s ({c['utterances']:,}) · "
+            f"reading them is {_ratio(c['floor_seconds'], c['seconds'])} of the time"
+        )
+        r = res["report"]
+        if r["seconds"] is None:
+            lines.append(f"report: did not finish in {r.get('timed_out') or 0:.0f} s {r.get('error') or ''}")
+        else:
+            lines.append(
+                f"report: {r['seconds']:.2f} s, {r['queries']} queries · floor {r['floor_seconds']:.2f} s "
+                f"({_ratio(r['seconds'], r['floor_seconds'])}) · pandas load {_seconds(r['pandas_seconds'])} s "
+                f"({_ratio(r['seconds'], r['pandas_seconds'])}) · peak {r['peak_mib']:.0f} MiB"
+            )
+        header = f"{'page':<22}{'cold s':>8}{'warm s':>8}{'queries':>8}{'floor s':>9}{'cold/floor':>11}"
+        header += f"{'pandas s':>10}{'cold/pandas':>12}{'peak MiB':>9}"
+        if any("cold_medium" in p for p in res["pages"]):
+            header += f"{'cold@10k s':>11}{'1M/10k':>8}"
+        lines += ["", header]
+        for p in res["pages"]:
+            line = (
+                f"{p['page'][:21]:<22}{_seconds(p['cold'], 2):>8}{_seconds(p['warm'], 2):>8}"
+                f"{p['queries'] if p['queries'] is not None else '—':>8}{_seconds(p['floor'], 2):>9}"
+                f"{_ratio(p['cold'], p['floor']):>11}"
+                f"{_seconds(p['pandas']):>10}"
+                f"{_ratio(p['cold'], p['pandas']):>12}"
+                f"{_seconds(p.get('peak_mib'), 0):>9}"
+            )
+            if "cold_medium" in p:
+                line += f"{_seconds(p['cold_medium'], 2):>11}{_ratio(p['cold'], p['cold_medium']):>8}"
+            if p["error"]:
+                line += f"  ERROR: {p['error'][:60]}"
+            lines.append(line)
+        lines.append("")
+    lines.append(f"benchmark process peak memory: {results['peak_mib']:.0f} MiB")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, {mem_gib:.0f} GiB, Python {platform.python_version()}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    if args.render:
+        print(render_text(json.loads(args.render.read_text())))
+        return 0
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    engines = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
+    results = {
+        "machine": machine(),
+        "targets": TARGETS,
+        "databases": [run_database(engine, args) for engine in engines],
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    print(json.dumps(results, indent=2, default=str) if args.json else render_text(results))
+    return 0
