@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Float, Select, cast, func, select
 
 from data_access import models as m
@@ -83,6 +84,12 @@ def discount_expr():
 
 def has_text(column) -> ColumnElement[bool]:
     return column.is_not(None) & (func.length(func.trim(column)) > 0)
+
+
+def read_frame(conn: Connection, stmt) -> pd.DataFrame:
+    """The (aggregated or bounded) rows of ``stmt`` as a DataFrame with the statement's column names."""
+    result = conn.execute(stmt)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
 def money(amount: float) -> str:

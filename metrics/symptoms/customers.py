@@ -27,17 +27,13 @@ from metrics.common import (
     missing,
     on_days,
     ratio,
+    read_frame,
     team_clause,
 )
 from metrics.metric import LOWER_IS_BETTER, Metric
 from metrics.settings import MetricSettings
 
 SUB = m.Subscription
-
-
-def _frame(conn: Connection, stmt) -> pd.DataFrame:
-    result = conn.execute(stmt)
-    return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
 def _successors():
@@ -208,7 +204,7 @@ def churn_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
         .order_by(churned.desc(), arr.desc())
         .limit(limit)
     )
-    return _frame(conn, stmt)
+    return read_frame(conn, stmt)
 
 
 def _jeopardy_case(settings: MetricSettings, succ):
@@ -327,7 +323,7 @@ def jeopardy_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
         .order_by(is_small.desc(), SUB.end_date.desc())
         .limit(limit)
     )
-    frame = _frame(conn, stmt)
+    frame = read_frame(conn, stmt)
     share = settings.number("small_amount_share")
     for index in frame.index[frame["renewed_arr"].isna() & (frame["at_stake"] <= 0)]:
         stake = stake_in_reason(frame.loc[index, "cancel_reason"], float(frame.loc[index, "arr"]))

@@ -29,17 +29,13 @@ from metrics.common import (
     percentile,
     quarters_touching,
     ratio,
+    read_frame,
     week_of_quarter,
 )
 from metrics.metric import HIGHER_IS_BETTER, LOWER_IS_BETTER, Metric
 from metrics.settings import MetricSettings
 
 OPP = m.Opportunity
-
-
-def _frame(conn: Connection, stmt) -> pd.DataFrame:
-    result = conn.execute(stmt)
-    return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
 def _closed_in(scope: Scope, filters: Filters) -> list:
@@ -142,7 +138,7 @@ def _quarter_end_window(period: Period, days: int):
 
 def quarter_end_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
     window = _quarter_end_window(filters.period, settings.integer("quarter_end_days"))
-    return _frame(
+    return read_frame(
         conn,
         _deal_evidence(
             *_won_in(scope, filters),
@@ -188,7 +184,7 @@ def pipeline_with_customer_outcome(
 
 
 def pipeline_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
-    return _frame(
+    return read_frame(
         conn,
         _deal_evidence(
             *_open_during(scope, filters),
@@ -247,7 +243,7 @@ def late_stage_without_outcome(
 
 
 def late_stage_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
-    return _frame(
+    return read_frame(
         conn,
         _deal_evidence(
             *_late_stage(scope, filters),
@@ -280,7 +276,7 @@ def late_stage_with_exec_sponsor(
 
 
 def sponsor_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
-    return _frame(
+    return read_frame(
         conn,
         _deal_evidence(
             *_late_stage(scope, filters),
@@ -380,7 +376,7 @@ def discounting(conn: Connection, scope: Scope, filters: Filters, settings: Metr
 
 def discount_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
     disc = discount_expr()
-    return _frame(
+    return read_frame(
         conn,
         _deal_evidence(
             *_won_in(scope, filters),
@@ -433,7 +429,7 @@ def price_loss_share(
 
 
 def price_loss_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
-    return _frame(
+    return read_frame(
         conn,
         _deal_evidence(
             *_closed_in(scope, filters),
@@ -462,7 +458,7 @@ def walk_away_rate(conn: Connection, scope: Scope, filters: Filters, settings: M
 
 
 def walk_away_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
-    return _frame(
+    return read_frame(
         conn,
         _deal_evidence(
             *_closed_in(scope, filters),
@@ -613,7 +609,7 @@ def comp_plan_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
         .order_by(moves.c.pushes.desc(), OPP.close_date.desc())
         .limit(limit)
     )
-    return _frame(conn, stmt)
+    return read_frame(conn, stmt)
 
 
 CRM = "opportunities (CRM)"

@@ -23,11 +23,6 @@ DRIVERS = ("meaning_purpose", "recognition", "peer_relationships", "workload")
 SALES_ROLES = ("seller", "manager")
 
 
-def _frame(conn: Connection, stmt) -> pd.DataFrame:
-    result = conn.execute(stmt)
-    return pd.DataFrame(result.all(), columns=list(result.keys()))
-
-
 def _employed_on(day: dt.date):
     person = m.Person
     return [

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, and_, case, func, literal, or_, select
 
 from data_access import models as m
 from data_access.scope import Filters, Scope
-from metrics.common import Measurement, at_times, missing, ratio, team_clause
+from metrics.common import Measurement, at_times, missing, ratio, read_frame, team_clause
 from metrics.metric import HIGHER_IS_BETTER, Metric
 from metrics.settings import MetricSettings
 
@@ -90,7 +90,7 @@ def customer_talk_evidence(
         .order_by(mt.held_at.desc(), mt.id, ut.seq)
         .limit(limit)
     )
-    return _frame(conn, stmt)
+    return read_frame(conn, stmt)
 
 
 def _per_review(scope: Scope, filters: Filters):
@@ -146,7 +146,7 @@ def deal_review_evidence(
         .order_by(per.c.customer_questions, per.c.held_at.desc())
         .limit(limit)
     )
-    return _frame(conn, stmt)
+    return read_frame(conn, stmt)
 
 
 def _per_meeting_opening(scope: Scope, filters: Filters, settings: MetricSettings):
@@ -212,7 +212,7 @@ def opening_evidence(
         .order_by(per.c.opens, mt.held_at.desc())
         .limit(limit)
     )
-    return _frame(conn, stmt)
+    return read_frame(conn, stmt)
 
 
 def _per_meeting_nsp(scope: Scope, filters: Filters):
@@ -259,12 +259,7 @@ def nsp_evidence(
         .order_by(per.c.mentions.desc(), mt.held_at.desc())
         .limit(limit)
     )
-    return _frame(conn, stmt)
-
-
-def _frame(conn: Connection, stmt) -> pd.DataFrame:
-    result = conn.execute(stmt)
-    return pd.DataFrame(result.all(), columns=list(result.keys()))
+    return read_frame(conn, stmt)
 
 
 TALK = "meeting transcripts with talk labels"
