@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import plotly.io as pio
@@ -19,29 +18,17 @@ from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from metrics import registry
 from metrics.cohorts import cohort_retention
+from tests import apptest
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGE = "../pages/churn.py"
-Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+Q3 = apptest.Q3
 
 
 def open_page(period: Period = Q3) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(
-        {"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()}
-    )
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.open_page(PAGE, period)
 
 
-def evaluate(url: str, metric_id: str, filters: Filters):
-    engine = make_engine(url)
-    with engine.connect() as conn:
-        result = registry.evaluate(conn, metric_id, Scope.everything(), filters)
-    engine.dispose()
-    return result
+evaluate = apptest.evaluate
 
 
 def plain(values) -> list:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,29 +17,17 @@ from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from metrics import registry
 from metrics.discount_view import discount_by_seller, discount_by_team
+from tests import apptest
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGE = "../pages/discounting.py"
-Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+Q3 = apptest.Q3
 
 
 def open_page(period: Period = Q3) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(
-        {"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()}
-    )
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.open_page(PAGE, period)
 
 
-def evaluate(url: str, metric_id: str, filters: Filters):
-    engine = make_engine(url)
-    with engine.connect() as conn:
-        result = registry.evaluate(conn, metric_id, Scope.everything(), filters)
-    engine.dispose()
-    return result
+evaluate = apptest.evaluate
 
 
 def table_with(at: AppTest, *columns: str):
@@ -142,7 +129,7 @@ AUTH = {
 
 
 def test_a_manager_sees_only_their_team_even_when_the_url_asks_for_another(demo_app_env):
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = AppTest.from_file(apptest.APP, default_timeout=120)
     at.secrets["auth"] = AUTH
     at.user = {"is_logged_in": True, "email": "claire.donovan@example.com"}  # manager of Atlas
     at.query_params.update({"period": "custom", "from": "2026-07-01", "to": "2026-09-30", "teams": "Beacon"})

@@ -10,7 +10,6 @@ import argparse
 import csv
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -25,11 +24,11 @@ from data_access.scope import Filters, Period, Scope
 from metrics import registry
 from metrics.meetings_view import meeting_list
 from metrics.talk.measures import meeting_utterances
+from tests import apptest
 from tests.conftest import FIXTURES
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGE = "../pages/meeting_health.py"
-Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+Q3 = apptest.Q3
 Q2 = Period(dt.date(2026, 4, 1), dt.date(2026, 6, 30))
 HEADLINES = {
     "Customer share of talk": "customer_talk_share",
@@ -40,14 +39,7 @@ HEADLINES = {
 
 
 def open_page(period: Period = Q3) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["period"] = "custom"
-    at.query_params["from"] = period.start.isoformat()
-    at.query_params["to"] = period.end.isoformat()
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.open_page(PAGE, period)
 
 
 def shown(value: float) -> str:
@@ -250,7 +242,7 @@ def test_an_utterance_line_shows_speaker_time_question_and_label():
 
 
 def test_a_manager_reads_only_their_teams_meetings(demo_app_env):
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = AppTest.from_file(apptest.APP, default_timeout=120)
     at.secrets["auth"] = {
         "redirect_uri": "http://localhost:8501/oauth2callback",
         "cookie_secret": "a-long-random-test-secret",

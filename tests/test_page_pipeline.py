@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -14,22 +13,15 @@ from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from metrics import registry
 from metrics.pipeline_movement import first_days_closes, pipeline_movement, repeatedly_pushed
+from tests import apptest
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGE = "../pages/pipeline.py"
-Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+Q3 = apptest.Q3
 Q2 = Period(dt.date(2026, 4, 1), dt.date(2026, 6, 30))
 
 
 def open_page(period: Period = Q3) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(
-        {"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()}
-    )
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return apptest.open_page(PAGE, period)
 
 
 def movement_of(url: str, filters: Filters):
