@@ -20,7 +20,10 @@ else:
 first, last = cached.data_window(url, scope)
 counts = cached.load_counts(url, scope)
 if first and last:
-    st.write(f"Deals in view close between **{fmt_date(first)}** and **{fmt_date(last)}**.")
+    st.write(
+        f"Deals in view have close dates from **{fmt_date(first)}** to **{fmt_date(last)}** "
+        "(open deals by their expected close)."
+    )
 
 cols = st.columns(5)
 cols[0].metric("Teams", fmt_count(counts["teams"]))
