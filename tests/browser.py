@@ -98,12 +98,14 @@ def chromium_page(width: int = 1440, height: int = 1000):
 
 
 def wait_until_idle(page, timeout_s: float = 120) -> None:
-    """Wait until the app has rendered and is not running a script (no status widget for ~1.5 s)."""
+    """Wait until the app has rendered and is not running a script (quiet for ~1.5 s)."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_s * 1000)
     deadline = time.monotonic() + timeout_s
     quiet_since = None
     while time.monotonic() < deadline:
-        busy = page.locator(
+        # The app root says whether a script is running; spinners and skeletons cover cached reads.
+        state = page.get_attribute('[data-testid="stApp"]', "data-test-script-state")
+        busy = state != "notRunning" or page.locator(
             '[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-testid="stSpinner"]'
         ).count()
         if busy:
