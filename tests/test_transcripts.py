@@ -284,3 +284,15 @@ def test_missing_meeting_date_is_a_user_error():
         run_transcript_import(
             _args(str(TRANSCRIPTS / "leadership.json"), "--kind", "leadership"), Settings("sqlite://")
         )
+
+
+def test_a_file_named_like_something_else_is_not_guessed_to_be_a_transcript(tmp_path):
+    from data_access.transcripts import TranscriptError, parse_file
+
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Pipeline notes\n\nNext steps: chase Globex for the signature.\nOwner: Dana\n")
+    with pytest.raises(TranscriptError, match=r"notes\.md is not a transcript this product reads"):
+        parse_file(notes)
+    plain = tmp_path / "standup"
+    plain.write_text("Dana: What is Globex trying to achieve?\nLee: Cut their close from ten days to four.\n")
+    assert [u.speaker for u in parse_file(plain).utterances] == ["Dana", "Lee"]

@@ -97,7 +97,13 @@ def detect_format(path: Path, text: str) -> str:
         return "json"
     if re.match(r"\d+\s*\n\s*\d{1,2}:\d{2}:\d{2},\d{3}\s*-->", head):
         return "srt"
-    return "txt"
+    if not path.suffix:
+        return "txt"
+    # A file named like something else (notes.md, deck.pdf) is not read as a transcript on a guess.
+    raise TranscriptError(
+        f"{path.name} is not a transcript this product reads: use WebVTT (.vtt), SRT (.srt), "
+        "plain text 'Speaker: words' (.txt) or JSON (.json)."
+    )
 
 
 def decode(data: bytes, name: str) -> str:
