@@ -18,7 +18,7 @@ from dashboard.formatting import fmt_date, fmt_percent
 from dashboard.theme import PLOTLY_CONFIG
 from data_access.scope import Filters, Scope
 from metrics.index_parts import index_breakdown, index_trend, ordered, previous_index
-from metrics.metric import MetricResult
+from metrics.metric import MetricResult, format_value
 from metrics.registry import get_metric
 from metrics.scorecard import Scorecard, heatmap_frame, status_frame
 from metrics.settings import MetricSettings
@@ -43,19 +43,6 @@ def escape_markdown(text: str | None) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text or "")).replace("\n", " ")
 
 
-def fmt_value(value: float | None, unit: str) -> str:
-    """A symptom's value in its own unit: 31%, +12 (eNPS), 1.48 per deal, 3.2 of 5."""
-    if value is None or pd.isna(value):
-        return "—"
-    if unit == "share":
-        return fmt_percent(value, 1 if abs(value) < 0.1 else 0)
-    if unit == "points":
-        return f"{value:+.0f}"
-    if unit == "per_deal":
-        return f"{value:.2f} per deal"
-    if unit == "mean_1_5":
-        return f"{value:.1f} of 5"
-    return f"{value:,.2f}"
 
 
 def fmt_change(change: float | None, unit: str) -> str:
@@ -102,8 +89,8 @@ def scorecard_frame(results: list[MetricResult], settings: MetricSettings) -> pd
             "id": r.id,
             "number": get_metric(r.id).number,
             "symptom": r.label,
-            "value": fmt_value(r.value, r.unit) if r.status not in ("needs", "suppressed") else "—",
-            "previous": fmt_value(r.previous, r.unit),
+            "value": format_value(r.value, r.unit) if r.status not in ("needs", "suppressed") else "—",
+            "previous": format_value(r.previous, r.unit),
             "trend": trend_text(r),
             "status": STATUS_TEXT.get(r.status, r.status),
             "score": r.score,
@@ -322,7 +309,7 @@ def _cell(value, status: str | None, needs: str | None, unit: str, settings: Met
         return "hidden"
     if value is None or pd.isna(value):
         return needs or "—"
-    return fmt_value(value, unit)
+    return format_value(value, unit)
 
 
 def render_windows(frame: pd.DataFrame) -> None:
@@ -492,7 +479,7 @@ def _survey_value(result: MetricResult, settings: MetricSettings) -> str:
         return "hidden"
     if result.status == "needs":
         return "needs data"
-    return fmt_value(result.value, result.unit)
+    return format_value(result.value, result.unit)
 
 
 def render_morale_headline(morale: MetricResult, slide: MetricResult, settings: MetricSettings) -> None:

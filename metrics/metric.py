@@ -27,6 +27,22 @@ UNITS = {
 STATUSES = ("green", "amber", "red", "needs", "suppressed")
 
 
+def format_value(value: float | None, unit: str) -> str:
+    """A symptom's value in its own unit, the same on every page and in the report:
+    31% (0.7% under 10%), +12 (eNPS), 1.48 per deal, 3.2 of 5; a dash when there is none."""
+    if value is None or value != value:  # None or NaN
+        return "—"
+    if unit == "share":
+        return f"{value * 100:.{1 if abs(value) < 0.1 else 0}f}%"
+    if unit == "points":
+        return f"{value:+.0f}"
+    if unit == "per_deal":
+        return f"{value:.2f} per deal"
+    if unit == "mean_1_5":
+        return f"{value:.1f} of 5"
+    return f"{value:,.2f}"
+
+
 @dataclass(frozen=True)
 class Metric:
     """One symptom of the scorecard, declared once.

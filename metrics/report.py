@@ -9,7 +9,7 @@ from sqlalchemy import Connection, select
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope
-from metrics.metric import MetricResult
+from metrics.metric import MetricResult, format_value
 from metrics.registry import REGISTRY
 from metrics.scorecard import Scorecard, band_of, sales_teams, scorecard, team_scorecards
 from metrics.settings import MetricSettings
@@ -108,18 +108,6 @@ def public(report: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in report.items() if not key.startswith("_")}
 
 
-def format_value(value: float | None, unit: str) -> str:
-    if value is None:
-        return "–"
-    if unit == "share":
-        return f"{value:.0%}"
-    if unit == "points":
-        return f"{value:+.0f}"
-    if unit == "per_deal":
-        return f"{value:.1f} per deal"
-    if unit == "mean_1_5":
-        return f"{value:.1f} / 5"
-    return f"{value:g}"
 
 
 TREND_WORDS = {

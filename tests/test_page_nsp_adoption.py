@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.overview_view import fmt_change, fmt_value
+from dashboard.overview_view import fmt_change
 from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from data_access.status import current_nsp
 from metrics.adoption import ALL_TEAMS, before_after
+from metrics.metric import format_value
 from metrics.settings import load_metric_settings
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -53,12 +54,12 @@ def test_headline_is_each_measure_after_the_launch_with_its_change(demo_app_env,
     assert at.title[0].value == "NSP adoption"
     metrics = {m.label: m for m in at.metric}
     talk = _row(expected["frame"], ALL_TEAMS, "customer_talk_share")
-    assert metrics["Customer talk share"].value == fmt_value(talk["after"], "share")
+    assert metrics["Customer talk share"].value == format_value(talk["after"], "share")
     assert (
         metrics["Customer talk share"].delta == f"{fmt_change(talk['change'], 'share')} since before launch"
     )
     morale = _row(expected["frame"], ALL_TEAMS, "morale")
-    assert metrics["Morale (eNPS)"].value == fmt_value(morale["after"], "points")
+    assert metrics["Morale (eNPS)"].value == format_value(morale["after"], "points")
     assert len(metrics) == 6
     captions = " ".join(c.value for c in at.caption)
     assert "1 Jul 2026 – 30 Sep 2026" in captions and "1 Jul 2025 – 30 Sep 2025" in captions
@@ -68,7 +69,7 @@ def test_by_team_table_marks_own_adoption_dates_and_hides_small_survey_groups(de
     at = _open(Q3)
     table = at.dataframe[0].value.set_index("team")
     evergreen = _row(expected["frame"], "Evergreen", "customer_talk_share")
-    assert table.loc["Evergreen", "after"] == fmt_value(evergreen["after"], "share")
+    assert table.loc["Evergreen", "after"] == format_value(evergreen["after"], "share")
     assert table.loc["Evergreen", "adopted"].startswith("own date")
     assert table.loc["Atlas", "adopted"].startswith("with the launch")
     at.selectbox(key="pp.nsp.measure").set_value("morale").run()
@@ -76,7 +77,7 @@ def test_by_team_table_marks_own_adoption_dates_and_hides_small_survey_groups(de
     table = at.dataframe[0].value.set_index("team")
     assert table.loc["Harbor", "after"] == "hidden" and table.loc["Harbor", "before"] == "hidden"
     beacon = _row(expected["frame"], "Beacon", "morale")
-    assert table.loc["Beacon", "after"] == fmt_value(beacon["after"], "points")
+    assert table.loc["Beacon", "after"] == format_value(beacon["after"], "points")
     trend = at.get("plotly_chart")[1].proto.spec
     assert "NSP launch" in trend and "Beacon" in trend
 
@@ -86,7 +87,7 @@ def test_picking_a_team_narrows_the_comparison(demo_app_env, expected):
     table = at.dataframe[0].value
     assert list(table["team"]) == ["Beacon"]
     talk = _row(expected["frame"], "Beacon", "customer_talk_share")
-    assert {m.label: m.value for m in at.metric}["Customer talk share"] == fmt_value(talk["after"], "share")
+    assert {m.label: m.value for m in at.metric}["Customer talk share"] == format_value(talk["after"], "share")
 
 
 def test_a_period_before_the_launch_explains_itself(demo_app_env, expected):

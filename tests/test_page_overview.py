@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.overview_view import escape_markdown, fmt_value, scorecard_frame
+from dashboard.overview_view import escape_markdown, scorecard_frame
 from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from metrics import registry, scorecard
+from metrics.metric import format_value
 from metrics.settings import load_metric_settings
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -93,7 +94,7 @@ def test_picking_a_team_shows_its_scorecard_and_its_evidence(demo_app_env, expec
     beacon = expected["teams"]["Beacon"]
     assert _metrics(at)["Purpose Health Index · Beacon"] == f"{beacon.health_index:.0f}"
     shown = at.dataframe[0].value.set_index("id")
-    assert shown.loc["discounting", "value"] == fmt_value(beacon.symptom("discounting").value, "share")
+    assert shown.loc["discounting", "value"] == format_value(beacon.symptom("discounting").value, "share")
     at.selectbox(key="pp.overview.symptom").set_value("discounting").run()
     assert not at.exception, at.exception
     evidence = at.dataframe[1].value
@@ -116,12 +117,12 @@ def test_a_hidden_survey_symptom_says_why_and_shows_no_number(demo_app_env, expe
 
 
 def test_values_are_formatted_in_their_unit():
-    assert fmt_value(0.3031, "share") == "30%"
-    assert fmt_value(0.0065, "share") == "0.7%"
-    assert fmt_value(11.8, "points") == "+12"
-    assert fmt_value(1.4792, "per_deal") == "1.48 per deal"
-    assert fmt_value(3.15, "mean_1_5") == "3.1 of 5" or fmt_value(3.15, "mean_1_5") == "3.2 of 5"
-    assert fmt_value(None, "share") == "—"
+    assert format_value(0.3031, "share") == "30%"
+    assert format_value(0.0065, "share") == "0.7%"
+    assert format_value(11.8, "points") == "+12"
+    assert format_value(1.4792, "per_deal") == "1.48 per deal"
+    assert format_value(3.16, "mean_1_5") == "3.2 of 5"
+    assert format_value(None, "share") == "—"
 
 
 def test_escape_markdown_keeps_imported_text_inert():
