@@ -43,9 +43,12 @@ def weekly_talk(url: str, scope: Scope, filters: Filters) -> pd.DataFrame:
 @st.cache_data(ttl=TTL, show_spinner="Listing the meetings…")
 def meeting_list(url: str, scope: Scope, filters: Filters, sort: str, limit: int) -> pd.DataFrame:
     from metrics import meetings_view
+    from metrics.settings import load_metric_settings
 
     with _engine_for(url).connect() as conn:
-        return meetings_view.meeting_list(conn, scope, filters, sort=sort, limit=limit)
+        return meetings_view.meeting_list(
+            conn, scope, filters, sort=sort, limit=limit, settings=load_metric_settings(conn)
+        )
 
 
 @st.cache_data(ttl=TTL, show_spinner="Loading the transcript…")

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Float, case, cast, func, select
 from data_access import models as m
 from data_access.scope import Filters, Scope
 from metrics.common import as_date, at_times, buckets, team_clause
+from metrics.settings import MetricSettings
 from metrics.talk.measures import meeting_measures, meeting_utterances, talk_time_by_speaker
 
 MT = m.Meeting
@@ -122,7 +123,13 @@ def weekly_talk(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFram
 
 
 def meeting_list(
-    conn: Connection, scope: Scope, filters: Filters, *, sort: str = "customer_share_asc", limit: int = 200
+    conn: Connection,
+    scope: Scope,
+    filters: Filters,
+    *,
+    sort: str = "customer_share_asc",
+    limit: int = 200,
+    settings: MetricSettings | None = None,
 ) -> pd.DataFrame:
     """The meetings of the period, at most ``limit``, in the order ``sort`` names (see :data:`SORTS`).
 
@@ -154,7 +161,17 @@ def meeting_list(
     if not picked:
         return pd.DataFrame(columns=LIST_COLUMNS)
     within = filters.team_ids_within(scope)
-    measures = {mm.meeting_id: mm for mm in meeting_measures(conn, within, meeting_ids=picked)}
+    settings = settings or MetricSettings.defaults()
+    measures = {
+        mm.meeting_id: mm
+        for mm in meeting_measures(
+            conn,
+            within,
+            meeting_ids=picked,
+            opening_utterances=settings.integer("opening_utterances"),
+            opening_share=settings.number("opening_share"),
+        )
+    }
     names = dict(conn.execute(select(m.Team.id, m.Team.name)).all())
     rows = []
     for meeting_id in picked:

@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Integer, and_, case, cast, func, select
+from sqlalchemy import Connection, and_, case, func, literal, or_, select
 
 from data_access import models as m
 from data_access.scope import Period, Scope
@@ -82,8 +82,14 @@ def meeting_measures(
     meeting_ids: Iterable[int] | None = None,
     period: Period | None = None,
     kind: str | None = None,
+    opening_utterances: int = OPENING_MIN_UTTERANCES,
+    opening_share: float = OPENING_SHARE_PERCENT / 100,
 ) -> list[MeetingMeasures]:
-    """The measures of every meeting in ``scope`` (optionally some meetings, a period, a kind), by date."""
+    """The measures of every meeting in ``scope`` (optionally some meetings, a period, a kind), by date.
+
+    The opening is the first ``opening_utterances`` utterances or the first ``opening_share`` of
+    them, whichever is more; pass the leader's settings so a meeting list agrees with the scorecard.
+    """
     u = m.Utterance
     mt = m.Meeting
     conditions = [scope.clause(mt.team_id)]
@@ -108,8 +114,11 @@ def meeting_measures(
         .where(u.meeting_id.in_(meetings_in_view))
         .subquery()
     )
-    tenth = cast((ranked.c.total * OPENING_SHARE_PERCENT + 99) / 100, Integer)  # ceil(10% of total)
-    opening_size = case((tenth > OPENING_MIN_UTTERANCES, tenth), else_=OPENING_MIN_UTTERANCES)
+    # The same rule as the meetings_opening_with_customer symptom.
+    in_opening = or_(
+        ranked.c.position <= int(opening_utterances),
+        (ranked.c.position - 1) < ranked.c.total * literal(float(opening_share)),
+    )
     label = ranked.c.label
     question = ranked.c.is_question.is_(True)
     per_meeting = (
@@ -122,9 +131,7 @@ def meeting_measures(
             _count_if(and_(question, label == "revenue")).label("q_revenue"),
             _count_if(and_(question, label == "customer_impact")).label("q_customer_impact"),
             _count_if(and_(question, label == "other")).label("q_other"),
-            _count_if(and_(label == "customer_impact", ranked.c.position <= opening_size)).label(
-                "opening_ci"
-            ),
+            _count_if(and_(label == "customer_impact", in_opening)).label("opening_ci"),
             _count_if(ranked.c.nsp_mention.is_(True)).label("nsp"),
         )
         .group_by(ranked.c.meeting_id)
