@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 
 from data_access import models as m
 from data_access.demo.accounts import build_accounts
+from data_access.demo.cadence import Cadence
 from data_access.demo.deals import build_deals
 from data_access.demo.ids import Ids
 from data_access.demo.meetings import build_meetings
@@ -67,11 +68,12 @@ def build_demo(
     progress: DemoProgress = _quiet,
     deal_volume: float = 1.0,
     account_count: int | None = None,
+    cadence: Cadence = Cadence(),
 ) -> dict[str, list[dict]]:
     """Every row of the demo organisation, per table, ready to insert (nothing is written).
 
     Ids continue from ``ids`` (empty tables start at 1); rows point at import batch ``batch_id``.
-    ``deal_volume`` and ``account_count`` grow one organisation for the large demo (see
+    ``deal_volume``, ``account_count`` and ``cadence`` grow one organisation for the large demo (see
     :mod:`data_access.demo.scale`); their defaults give the small demo, row for row.
     """
     ids = ids or Ids()
@@ -97,10 +99,10 @@ def build_demo(
     subscriptions = build_subscriptions(_stream(seed, "renewals"), timeline, deals.deals, ids)
     progress(0.42, "Writing meeting transcripts")
     meetings, utterances = build_meetings(
-        _stream(seed, "meetings"), timeline, org, deals.deals, ids, batch_id
+        _stream(seed, "meetings"), timeline, org, deals.deals, ids, batch_id, cadence
     )
     progress(0.6, "Collecting pulse surveys")
-    surveys = build_surveys(_stream(seed, "surveys"), timeline, org, seed, batch_id, ids)
+    surveys = build_surveys(_stream(seed, "surveys"), timeline, org, seed, batch_id, ids, cadence)
     account_rng = _stream(seed, "account-details")
     return {
         "teams": org.team_rows(),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from data_access.demo import language as lang
 from data_access.demo import profiles as pf
+from data_access.demo.cadence import Cadence
 from data_access.demo.deals import DemoDeal
 from data_access.demo.ids import Ids
 from data_access.demo.org import DemoPerson, DemoTeam, Org
@@ -56,7 +57,7 @@ def _at(rng: random.Random, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(rng.choice((9, 10, 11, 13, 14, 15)), rng.choice((0, 0, 30))))
 
 
-def _plans(rng: random.Random, timeline: Timeline, org: Org) -> list[Plan]:
+def _plans(rng: random.Random, timeline: Timeline, org: Org, cadence: Cadence) -> list[Plan]:
     health = pf.Health(timeline)
     plans: list[Plan] = []
 
@@ -84,7 +85,7 @@ def _plans(rng: random.Random, timeline: Timeline, org: Org) -> list[Plan]:
         day = next_weekday(timeline.start + dt.timedelta(days=(1 - timeline.start.weekday()) % 7))
         while day <= timeline.end:
             add("deal_review", day, f"{team.name} deal review – {day:%d %b}", manager, sellers_on(day))
-            day += dt.timedelta(days=14)
+            day += dt.timedelta(days=cadence.deal_review_days)
         for month in timeline.months():
             first_monday = next_weekday(month + dt.timedelta(days=(7 - month.weekday()) % 7))
             add(
@@ -196,13 +197,19 @@ def _topic(rng: random.Random, deal: DemoDeal) -> lang.Topic:
 
 
 def build_meetings(
-    rng: random.Random, timeline: Timeline, org: Org, deals: list[DemoDeal], ids: Ids, batch_id: int
+    rng: random.Random,
+    timeline: Timeline,
+    org: Org,
+    deals: list[DemoDeal],
+    ids: Ids,
+    batch_id: int,
+    cadence: Cadence = Cadence(),
 ) -> tuple[list[dict], list[dict]]:
-    """About 1,400 meetings and their utterances, as rows."""
+    """About 1,400 meetings and their utterances, as rows (more at a busier ``cadence``)."""
     working = _Deals(deals)
     meeting_rows: list[dict] = []
     utterance_rows: list[dict] = []
-    for plan in _plans(rng, timeline, org):
+    for plan in _plans(rng, timeline, org, cadence):
         team_ids = (
             [plan.team.id]
             if plan.team.profile
@@ -215,7 +222,7 @@ def build_meetings(
             own = [d for d in open_deals if d.owner.id == plan.one_on_one_with.id]
             open_deals = own or open_deals
         meeting_id = ids.next("meetings")
-        lines = _transcript(rng, plan, open_deals, timeline)
+        lines = _transcript(rng, plan, open_deals, timeline, cadence.talk_length)
         clock = rng.uniform(0.5, 4.0)
         for seq, (speaker, text, label, question, nsp) in enumerate(lines, start=1):
             length = len(text.split()) / 2.6 + rng.uniform(0.4, 1.6)
@@ -257,7 +264,9 @@ def build_meetings(
 Line = tuple[str, str, str, bool, bool]
 
 
-def _transcript(rng: random.Random, plan: Plan, open_deals: list[DemoDeal], timeline: Timeline) -> list[Line]:
+def _transcript(
+    rng: random.Random, plan: Plan, open_deals: list[DemoDeal], timeline: Timeline, length: float = 1.0
+) -> list[Line]:
     """The utterances of one meeting: (speaker, text, label, is_question, nsp_mention)."""
     h = plan.health
     quarter = quarter_of(plan.held_at.date())
@@ -273,6 +282,7 @@ def _transcript(rng: random.Random, plan: Plan, open_deals: list[DemoDeal], time
     launched = plan.held_at.date() >= timeline.launch
     nsp_talk = launched and chance(rng, NSP_RATE.get(plan.team.name, NSP_RATE_DEFAULT))
     size = rng.randint(25, 42) if plan.kind == "one_on_one" else rng.randint(28, 58)
+    size = round(size * length)
     others = [p for p in plan.attendees if p.id != plan.chair.id] or [plan.chair]
     chair = plan.chair.name
 

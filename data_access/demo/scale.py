@@ -19,6 +19,7 @@ from sqlalchemy import Connection, insert
 
 from data_access import models as m
 from data_access.demo import TABLES, DemoProgress, _last_ids, _quiet, _sync_sequence, build_demo
+from data_access.demo.cadence import Cadence
 from data_access.demo.timeline import Timeline
 from data_access.importers.store import bulk_insert
 
@@ -34,6 +35,7 @@ class DemoScale:
     deal_volume: float = 1.0
     # Accounts per division; None keeps the small demo's 1,200.
     accounts_per_division: int | None = None
+    cadence: Cadence = Cadence()
 
     @property
     def description(self) -> str:
@@ -48,7 +50,15 @@ SCALES: dict[str, DemoScale] = {
     "tiny-multi": DemoScale("tiny-multi", 2, deal_volume=0.25, accounts_per_division=300),
     # About 10,000 deals: the reference point the benchmarks compare the large scale with.
     "medium": DemoScale("medium", 1, deal_volume=1.25),
-    "large": DemoScale("large", 25, deal_volume=5.0, accounts_per_division=4000),
+    # Weekly deal reviews and pulse surveys, longer meetings: about 45,000 meetings, 3 million
+    # utterances and 650,000 survey answers.
+    "large": DemoScale(
+        "large",
+        25,
+        deal_volume=5.0,
+        accounts_per_division=4000,
+        cadence=Cadence(deal_review_days=7, pulse_every_weeks=1, talk_length=1.7),
+    ),
 }
 
 
@@ -137,6 +147,7 @@ def stream_demo(
             progress=lambda f, msg: step(0.6 * f, msg),
             deal_volume=scale.deal_volume,
             account_count=scale.accounts_per_division,
+            cadence=scale.cadence,
         )
         if company_id is None:
             company_id = next(r["id"] for r in tables["teams"] if r["parent_id"] is None)

@@ -12,6 +12,7 @@ import hashlib
 import random
 
 from data_access.demo import profiles as pf
+from data_access.demo.cadence import Cadence
 from data_access.demo.ids import Ids
 from data_access.demo.org import DemoPerson, DemoTeam, Org
 from data_access.demo.random_tools import chance, work_time
@@ -90,8 +91,27 @@ def _comment(rng: random.Random, score: int) -> str:
     return rng.choice(NEUTRAL_COMMENTS + POSITIVE_COMMENTS[:2] + NEGATIVE_COMMENTS[:2])
 
 
+def _survey_days(timeline: Timeline, cadence: Cadence) -> list[dt.date]:
+    """The pulse's send-out days: a week into every month, or every N weeks at a busier cadence."""
+    if cadence.pulse_every_weeks is None:
+        days = [next_weekday(month + dt.timedelta(days=7)) for month in timeline.months()]
+    else:
+        step = dt.timedelta(weeks=cadence.pulse_every_weeks)
+        day, days = next_weekday(timeline.start + dt.timedelta(days=7)), []
+        while day <= timeline.end:
+            days.append(day)
+            day = next_weekday(day + step)
+    return [day for day in days if timeline.start <= day <= timeline.end]
+
+
 def build_surveys(
-    rng: random.Random, timeline: Timeline, org: Org, seed: int, batch_id: int, ids: Ids
+    rng: random.Random,
+    timeline: Timeline,
+    org: Org,
+    seed: int,
+    batch_id: int,
+    ids: Ids,
+    cadence: Cadence = Cadence(),
 ) -> list[dict]:
     health = pf.Health(timeline)
     rows: list[dict] = []
@@ -154,10 +174,7 @@ def build_surveys(
                 value = round(rng.gauss(pf.lerp(low, high, h), 0.8))
                 answer(key, group_id, None, when, driver, driver, min(5, max(1, value)), 5)
 
-    for month in timeline.months():
-        survey_day = next_weekday(month + dt.timedelta(days=7))
-        if survey_day > timeline.end or survey_day < timeline.start:
-            continue
+    for survey_day in _survey_days(timeline, cadence):
         for team in org.sales_teams:
             people = [(s, team.id) for s in team.sellers if s.active_on(survey_day)]
             if team.manager and team.manager.active_on(survey_day):
