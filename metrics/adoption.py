@@ -22,7 +22,8 @@ from sqlalchemy import Connection, select
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope
-from metrics.registry import get_metric, result_of, series, trend_of
+from metrics.common import buckets
+from metrics.registry import get_metric, measure_by_team, result_of, trend_of
 from metrics.scorecard import sales_teams
 from metrics.settings import MetricSettings
 
@@ -100,6 +101,16 @@ def _as_date(value) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+def _measures_by_team(conn, metric, scope, filters: Filters, period: Period | None, team_ids, settings):
+    """{team id: scored result of ``metric`` over ``period``} for each team alone, grouped."""
+    if period is None:
+        return {}
+    measured = measure_by_team(
+        conn, metric, scope, Filters(period, None, filters.segment), team_ids, settings
+    )
+    return {tid: result_of(metric, value, None, settings) for tid, value in measured.items()}
+
+
 def _measure(conn, metric, scope, filters: Filters, period: Period | None, settings):
     if period is None:
         return None
@@ -120,19 +131,41 @@ def before_after(
     One row per (group, measure); the first group is :data:`ALL_TEAMS` (around ``launch``), then the
     teams by name. ``change`` is after - before (None unless both exist) and ``trend`` says whether
     it is an improvement, in the metric's own direction, as the scorecard would say it.
+
+    Teams sharing an adoption date share their windows, so each measure is computed for all of them
+    at once (:func:`metrics.registry.measure_by_team`): the cost follows the number of distinct
+    adoption dates, not the number of teams.
     """
-    groups = [(ALL_TEAMS, None, filters.team_ids, launch, False)]
-    for team in adopting_teams(conn, scope, filters):
-        own = team.nsp_adopted_on is not None
-        groups.append((team.name, team.id, frozenset({team.id}), team.nsp_adopted_on or launch, own))
-    rows = []
-    for name, team_id, team_ids, adopted_on, own in groups:
+    teams = adopting_teams(conn, scope, filters)
+    results: dict[tuple[int | None, str], tuple] = {}
+    everyone = windows(launch, filters.period)
+    for metric_id in measures:
+        metric = get_metric(metric_id)
+        results[(None, metric_id)] = (
+            _measure(conn, metric, scope, filters, everyone.before, settings),
+            _measure(conn, metric, scope, filters, everyone.after, settings),
+        )
+    by_date: dict[dt.date, list[int]] = {}
+    for team in teams:
+        by_date.setdefault(team.nsp_adopted_on or launch, []).append(team.id)
+    for adopted_on, team_ids in by_date.items():
         span = windows(adopted_on, filters.period)
-        narrowed = Filters(filters.period, team_ids, filters.segment)
         for metric_id in measures:
             metric = get_metric(metric_id)
-            before = _measure(conn, metric, scope, narrowed, span.before, settings)
-            after = _measure(conn, metric, scope, narrowed, span.after, settings)
+            before = _measures_by_team(conn, metric, scope, filters, span.before, team_ids, settings)
+            after = _measures_by_team(conn, metric, scope, filters, span.after, team_ids, settings)
+            for tid in team_ids:
+                results[(tid, metric_id)] = (before.get(tid), after.get(tid))
+    groups = [(ALL_TEAMS, None, launch, False)]
+    groups += [
+        (team.name, team.id, team.nsp_adopted_on or launch, team.nsp_adopted_on is not None) for team in teams
+    ]
+    rows = []
+    for name, team_id, adopted_on, own in groups:
+        span = windows(adopted_on, filters.period)
+        for metric_id in measures:
+            metric = get_metric(metric_id)
+            before, after = results[(team_id, metric_id)]
             before_value = before.value if before else None
             after_value = after.value if after else None
             both = before_value is not None and after_value is not None
@@ -178,11 +211,28 @@ def series_by_team(
 
     Columns: ``team`` and those of :func:`metrics.registry.series` (``start``, ``end``, ``value``,
     ``status``, ``needs``); a point of a team's line equals that team's scorecard value for the month.
+    Each month is computed for every team at once.
     """
-    frames = []
-    for team in adopting_teams(conn, scope, filters):
-        narrowed = Filters(period, frozenset({team.id}), filters.segment)
-        frames.append(series(conn, metric_id, scope, narrowed, "month", settings).assign(team=team.name))
-    if not frames:
-        return pd.DataFrame(columns=["start", "end", "value", "status", "needs", "team"])
-    return pd.concat(frames, ignore_index=True)
+    columns = ["start", "end", "value", "status", "needs", "team"]
+    teams = adopting_teams(conn, scope, filters)
+    if not teams:
+        return pd.DataFrame(columns=columns)
+    metric = get_metric(metric_id)
+    ids = [team.id for team in teams]
+    by_month = [
+        (bucket, _measures_by_team(conn, metric, scope, filters, bucket, ids, settings))
+        for bucket in buckets(period, "month")
+    ]
+    rows = [
+        [
+            bucket.start,
+            bucket.end,
+            results[team.id].value,
+            results[team.id].status,
+            results[team.id].needs,
+            team.name,
+        ]
+        for team in teams
+        for bucket, results in by_month
+    ]
+    return pd.DataFrame(rows, columns=columns)

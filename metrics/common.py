@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Float, Select, cast, func, select
+from sqlalchemy import ColumnElement, Connection, Float, Select, cast, func, literal, select
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope, quarter_of
@@ -50,6 +50,16 @@ def opportunity_clauses(scope: Scope, filters: Filters) -> list[ColumnElement[bo
     if filters.segment:
         clauses.append(opp.segment == filters.segment)
     return clauses
+
+
+def for_teams(filters: Filters, team_ids) -> Filters:
+    """``filters`` narrowed to ``team_ids`` (period and segment kept): the rows a by-team
+    computation reads before grouping them by team."""
+    return Filters(filters.period, frozenset(team_ids), filters.segment)
+
+
+def only_team(filters: Filters, team_id: int) -> Filters:
+    return Filters(filters.period, frozenset({team_id}), filters.segment)
 
 
 def on_days(column, period: Period) -> ColumnElement[bool]:
@@ -159,6 +169,46 @@ def percentile(conn: Connection, values: Select, q: float) -> float | None:
     lower = float(rows[0])
     upper = float(rows[1]) if len(rows) > 1 else lower
     return lower + (upper - lower) * (position - low)
+
+
+def percentile_by_group(conn: Connection, values: Select, q: float) -> dict[Any, float]:
+    """The ``q`` quantile of each group of a two-column select ``(group, value)``, in one query.
+
+    Same definition as :func:`percentile` (linear interpolation between the two ranks around
+    ``q * (n - 1)``); window functions number each group's values so only those two rows per group
+    leave the database.
+    """
+    sub = values.subquery()
+    group, column = sub.c[0], sub.c[1]
+    ranked = (
+        select(
+            group.label("grp"),
+            column.label("v"),
+            func.row_number().over(partition_by=group, order_by=column).label("rn"),
+            func.count().over(partition_by=group).label("n"),
+        )
+        .where(column.is_not(None))
+        .subquery()
+    )
+    # The rows at 0-based ranks floor(x) and floor(x) + 1, x = q * (n - 1): rn - 2 <= x < rn.
+    # (No FLOOR: SQLite may lack it, and PostgreSQL's integer cast rounds.)
+    x = literal(float(q), Float) * (ranked.c.n - 1)
+    rows = conn.execute(
+        select(ranked.c.grp, ranked.c.v, ranked.c.rn, ranked.c.n).where(ranked.c.rn - 2 <= x, x < ranked.c.rn)
+    ).all()
+    picked: dict[Any, dict[int, float]] = {}
+    sizes: dict[Any, int] = {}
+    for grp, value, rn, n in rows:
+        picked.setdefault(grp, {})[int(rn) - 1] = float(value)
+        sizes[grp] = int(n)
+    result = {}
+    for grp, ranks in picked.items():
+        position_q = q * (sizes[grp] - 1)
+        lower_rank = math.floor(position_q)
+        lower = ranks[lower_rank]
+        upper = ranks.get(lower_rank + 1, lower)
+        result[grp] = lower + (upper - lower) * (position_q - lower_rank)
+    return result
 
 
 def buckets(period: Period, grain: str) -> Iterator[Period]:

@@ -15,6 +15,9 @@ from metrics.settings import MetricSettings
 
 ComputeFn = Callable[[Connection, Scope, Filters, MetricSettings], Measurement]
 EvidenceFn = Callable[[Connection, Scope, Filters, MetricSettings, int], pd.DataFrame]
+# The same measurement for many teams at once: {team id: what ``compute`` gives for that team alone},
+# in a number of queries that does not grow with the number of teams (GROUP BY team).
+ByTeamFn = Callable[[Connection, Scope, Filters, MetricSettings, tuple[int, ...]], dict[int, Measurement]]
 
 HIGHER_IS_BETTER = "higher_is_better"
 LOWER_IS_BETTER = "lower_is_better"
@@ -49,6 +52,10 @@ class Metric:
 
     ``worst`` and ``best`` are the values that score 0 and 100; the thresholds (in
     :mod:`metrics.settings`) score 50 (red) and 76 (green), and the score is linear in between.
+
+    ``compute_by_team(conn, scope, filters, settings, team_ids)`` returns, for every id in
+    ``team_ids``, exactly what ``compute`` returns with the filters narrowed to that one team, but in
+    grouped queries, so a scorecard per team costs the same few queries for 8 teams or 200.
     """
 
     id: str
@@ -65,6 +72,7 @@ class Metric:
     best: float
     grain: str = "week"
     positive_signal: bool = False
+    compute_by_team: ByTeamFn | None = None
 
     @property
     def higher_is_better(self) -> bool:

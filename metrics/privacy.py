@@ -19,7 +19,7 @@ from sqlalchemy import Connection, func, select
 
 from data_access import models as m
 from data_access.scope import Filters, Scope
-from metrics.common import at_times
+from metrics.common import at_times, only_team
 from metrics.settings import MetricSettings
 
 ROOT = "organisation"
@@ -115,3 +115,24 @@ def survey_visibility(
     minimum = settings.integer("privacy.min_respondents")
     shown = selection_visible(selected, counts, team_parents(conn), minimum)
     return Visibility(respondents, shown)
+
+
+def survey_visibility_by_team(
+    conn: Connection,
+    scope: Scope,
+    filters: Filters,
+    question_codes: Iterable[str],
+    settings: MetricSettings,
+    team_ids: Iterable[int],
+) -> dict[int, Visibility]:
+    """:func:`survey_visibility` for each of ``team_ids`` picked alone, from the same two queries for
+    all of them (the rules look at every team's respondents whichever team is picked)."""
+    counts = team_respondents(conn, filters, list(question_codes))
+    parents = team_parents(conn)
+    minimum = settings.integer("privacy.min_respondents")
+    result = {}
+    for team in team_ids:
+        selected = set(only_team(filters, team).team_ids_within(scope).team_ids)
+        respondents = sum(counts.get(group, 0) for group in selected)
+        result[team] = Visibility(respondents, selection_visible(selected, counts, parents, minimum))
+    return result

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from data_access.scope import Filters, Scope
-from metrics.common import Measurement, buckets
+from metrics.common import Measurement, buckets, for_teams, only_team
 from metrics.metric import Metric, MetricResult
 from metrics.settings import MetricSettings
 from metrics.symptoms import customers, deals, people, talk
@@ -139,6 +139,41 @@ def evaluate(
     current = metric.compute(conn, scope, filters, settings)
     before = metric.compute(conn, scope, _with_period(filters, filters.period.previous()), settings)
     return result_of(metric, current, before, settings)
+
+
+def measure_by_team(
+    conn: Connection,
+    metric: str | Metric,
+    scope: Scope,
+    filters: Filters,
+    team_ids: tuple[int, ...],
+    settings: MetricSettings,
+) -> dict[int, Measurement]:
+    """``metric.compute`` for each team alone, grouped when the metric has a by-team form."""
+    metric = _metric(metric)
+    team_ids = tuple(sorted({int(t) for t in team_ids if scope.allows(t)}))
+    if not team_ids:
+        return {}
+    if metric.compute_by_team is not None:
+        return metric.compute_by_team(conn, scope, for_teams(filters, team_ids), settings, team_ids)
+    return {tid: metric.compute(conn, scope, only_team(filters, tid), settings) for tid in team_ids}
+
+
+def evaluate_by_team(
+    conn: Connection,
+    metric: str | Metric,
+    scope: Scope,
+    filters: Filters,
+    team_ids: tuple[int, ...],
+    settings: MetricSettings | None = None,
+) -> dict[int, MetricResult]:
+    """:func:`evaluate` for each of ``team_ids`` alone (teams outside the scope are left out)."""
+    metric = _metric(metric)
+    settings = settings or MetricSettings.defaults()
+    current = measure_by_team(conn, metric, scope, filters, team_ids, settings)
+    before_filters = _with_period(filters, filters.period.previous())
+    before = measure_by_team(conn, metric, scope, before_filters, team_ids, settings)
+    return {tid: result_of(metric, current[tid], before.get(tid), settings) for tid in current}
 
 
 def series(

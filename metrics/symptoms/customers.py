@@ -76,6 +76,36 @@ def _outcomes(succ):
     return churned, arr, contraction, expansion, concession
 
 
+# The key of the one row a query returns when it is not grouped by team.
+TeamKey = int | None
+NO_CUSTOMERS = (0, 0.0)  # customers and ARR live at the start, for a team with no subscription
+NO_RENEWALS_DUE = (0, 0, 0.0, 0.0, 0.0)  # due, logos lost, churned, contracted and expanded ARR
+
+
+def _team_key(by_team: bool) -> list:
+    """The column a by-team query adds to SELECT and GROUP BY; none for one total."""
+    return [SUB.team_id] if by_team else []
+
+
+def _keyed_totals(conn: Connection, stmt, by_team: bool) -> dict[TeamKey, tuple]:
+    """The rows of an aggregate query by team (its first column when ``by_team``), or its one row
+    under the key None."""
+    if not by_team:
+        return {None: tuple(conn.execute(stmt).one())}
+    return {row[0]: tuple(row[1:]) for row in conn.execute(stmt)}
+
+
+def _keyed_lists(conn: Connection, stmt, by_team: bool) -> dict[TeamKey, list[tuple]]:
+    """The rows of ``stmt`` in one list per team (its first column when ``by_team``), or all under None."""
+    lists: dict[TeamKey, list[tuple]] = defaultdict(list)
+    for row in conn.execute(stmt):
+        if by_team:
+            lists[row[0]].append(tuple(row[1:]))
+        else:
+            lists[None].append(tuple(row))
+    return lists
+
+
 def customer_churn(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> Measurement:
     """Logo churn: customers lost in the period / customers at its start.
 
@@ -83,23 +113,51 @@ def customer_churn(conn: Connection, scope: Scope, filters: Filters, settings: M
     churned - contraction + expansion) / start ARR, new customers of the period excluded; churn rate
     of renewals split by how the deal was sold.
     """
+    live, renewals, how_sold = _churn_gather(conn, scope, filters, settings, by_team=False)
+    return _churn_finish(live[None], renewals[None], how_sold.get(None, []), settings)
+
+
+def customer_churn_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`customer_churn` of each of ``team_ids`` alone, in the same three queries grouped by team."""
+    live, renewals, how_sold = _churn_gather(conn, scope, filters, settings, by_team=True)
+    return {
+        tid: _churn_finish(
+            live.get(tid, NO_CUSTOMERS), renewals.get(tid, NO_RENEWALS_DUE), how_sold.get(tid, []), settings
+        )
+        for tid in team_ids
+    }
+
+
+def _churn_gather(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, by_team: bool):
+    """What logo churn is computed from, each keyed by team (or None when not ``by_team``):
+    customers and ARR live at the period's start, the outcomes of the renewals due in it (see
+    :data:`NO_RENEWALS_DUE`), and the renewals due by how the original deal was sold."""
+    keys = _team_key(by_team)
     period = filters.period
     live_at_start = [
         *_subscription_clauses(scope, filters),
         SUB.start_date <= period.start,
         or_(SUB.end_date.is_(None), SUB.end_date >= period.start),
     ]
-    customers, start_arr = conn.execute(
+    live = _keyed_totals(
+        conn,
         select(
-            func.count(func.distinct(SUB.account_id)), func.coalesce(func.sum(as_float(SUB.arr)), 0.0)
-        ).where(*live_at_start)
-    ).one()
-    if not customers:
-        return missing("needs subscriptions (renewals)")
+            *keys,
+            func.count(func.distinct(SUB.account_id)),
+            func.coalesce(func.sum(as_float(SUB.arr)), 0.0),
+        )
+        .where(*live_at_start)
+        .group_by(*keys),
+        by_team,
+    )
     succ = _successors()
     churned, arr, contraction, expansion, _ = _outcomes(succ)
-    due, lost_logos, churned_arr, contracted, expanded = conn.execute(
+    renewals = _keyed_totals(
+        conn,
         select(
+            *keys,
             func.count(),
             func.count(func.distinct(case((churned, SUB.account_id), else_=None))),
             func.coalesce(func.sum(case((churned, arr), else_=0.0)), 0.0),
@@ -109,7 +167,18 @@ def customer_churn(conn: Connection, scope: Scope, filters: Filters, settings: M
         .select_from(SUB)
         .outerjoin(succ, succ.c.renews == SUB.id)
         .where(*_ending(scope, filters))
-    ).one()
+        .group_by(*keys),
+        by_team,
+    )
+    return live, renewals, _how_sold_rows(conn, scope, filters, settings, by_team)
+
+
+def _churn_finish(live: tuple, renewals: tuple, how_sold: list[tuple], settings: MetricSettings) -> Measurement:
+    """Logo churn of one team (or of all the teams asked for) from what :func:`_churn_gather` read."""
+    customers, start_arr = live
+    if not customers:
+        return missing("needs subscriptions (renewals)")
+    due, lost_logos, churned_arr, contracted, expanded = renewals
     start_arr = float(start_arr)
     grr = nrr = None
     if start_arr > 0:
@@ -125,7 +194,7 @@ def customer_churn(conn: Connection, scope: Scope, filters: Filters, settings: M
         "expansion_arr": float(expanded),
         "gross_revenue_retention": grr,
         "net_revenue_retention": nrr,
-        "churn_by_how_sold": _churn_by_how_sold(conn, scope, filters, settings),
+        "churn_by_how_sold": _churn_by_how_sold(how_sold, settings),
     }
     value = int(lost_logos) / int(customers)
     return Measurement(
@@ -137,17 +206,21 @@ def customer_churn(conn: Connection, scope: Scope, filters: Filters, settings: M
     )
 
 
-def _churn_by_how_sold(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> dict:
-    """Churn rate of renewals due in the period by how the original deal was sold (aggregated by
-    close date in SQL, bucketed into quarter-end / discounted / outcome documented here)."""
+def _how_sold_rows(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, by_team: bool
+) -> dict[TeamKey, list[tuple]]:
+    """Renewals due in the period and how many churned, counted by the original deal's close date,
+    discounted or not and customer outcome documented or not; keyed by team (or None)."""
+    keys = _team_key(by_team)
     succ = _successors()
     churned = succ.c.renews.is_(None)
     opp = m.Opportunity
     disc = discount_expr()
     discounted = case((disc >= settings.number("discounted_from"), 1), (disc.is_not(None), 0), else_=None)
     documented = case((has_text(opp.customer_outcome), 1), else_=0)
-    rows = conn.execute(
+    stmt = (
         select(
+            *keys,
             opp.close_date,
             discounted.label("discounted"),
             documented.label("documented"),
@@ -158,8 +231,14 @@ def _churn_by_how_sold(conn: Connection, scope: Scope, filters: Filters, setting
         .join(opp, opp.id == SUB.opportunity_id)
         .outerjoin(succ, succ.c.renews == SUB.id)
         .where(*_ending(scope, filters))
-        .group_by(opp.close_date, discounted, documented)
-    ).all()
+        .group_by(*keys, opp.close_date, discounted, documented)
+    )
+    return _keyed_lists(conn, stmt, by_team)
+
+
+def _churn_by_how_sold(rows: list[tuple], settings: MetricSettings) -> dict:
+    """Churn rate of renewals due by how the original deal was sold: closed in the quarter's last
+    days or not, discounted or not, customer outcome documented or not (rows of :func:`_how_sold_rows`)."""
     days = settings.integer("quarter_end_days")
     tallies: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for day, was_discounted, was_documented, n, lost in rows:
@@ -236,24 +315,33 @@ def stake_in_reason(reason: str | None, arr: float) -> float | None:
     return None
 
 
-def _churned_over_small_reasons(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> int:
-    """Churned renewals with nothing recorded at stake whose cancel reason names a small amount.
+def _churned_reasons(conn: Connection, scope: Scope, filters: Filters, by_team: bool) -> dict[TeamKey, list]:
+    """ARR and cancel reason of the churned renewals due with nothing recorded at stake, keyed by team
+    (or None).
 
     Reads only the churned terms due in the period (a handful of short texts), never the table.
     """
+    keys = _team_key(by_team)
     succ = _successors()
     churned, _, concession, _, _ = _outcomes(succ)
-    rows = conn.execute(
-        select(as_float(SUB.arr), SUB.cancel_reason)
+    stmt = (
+        select(*keys, as_float(SUB.arr), SUB.cancel_reason)
         .select_from(SUB)
         .outerjoin(succ, succ.c.renews == SUB.id)
         .where(*_ending(scope, filters), churned, concession <= 0, SUB.cancel_reason.is_not(None))
-    ).all()
+    )
+    return _keyed_lists(conn, stmt, by_team)
+
+
+def _small_reasons(rows: list[tuple], settings: MetricSettings) -> int:
+    """How many of the churned terms ``(arr, cancel reason)`` name an amount at stake under the
+    small-amount share of their ARR."""
     limit = settings.number("small_amount_share")
     shares = (stake_in_reason(reason, float(arr)) for arr, reason in rows)
     return sum(1 for share in shares if share is not None and 0 < share < limit)
+
+
+NO_RENEWALS = (0, 0, 0, 0, 0, 0)  # due, churned, downgraded, conceded, in jeopardy, small: no term due
 
 
 def small_amount_jeopardy(
@@ -265,10 +353,30 @@ def small_amount_jeopardy(
     The amount at stake is the concession (on the term or its renewal) plus any ARR given up by a
     downgrade; for a churned term with neither, the amount its cancel reason names, if any.
     """
+    counts, reasons = _jeopardy_gather(conn, scope, filters, settings, by_team=False)
+    return _jeopardy_finish(counts[None], reasons.get(None, []), settings)
+
+
+def small_amount_jeopardy_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`small_amount_jeopardy` of each of ``team_ids`` alone, in the same two queries grouped by team."""
+    counts, reasons = _jeopardy_gather(conn, scope, filters, settings, by_team=True)
+    return {
+        tid: _jeopardy_finish(counts.get(tid, NO_RENEWALS), reasons.get(tid, []), settings) for tid in team_ids
+    }
+
+
+def _jeopardy_gather(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, by_team: bool):
+    """The renewals due in the period counted by outcome (see :data:`NO_RENEWALS`), and the churned
+    terms whose cancel reason may name the amount at stake; both keyed by team (or None)."""
+    keys = _team_key(by_team)
     succ = _successors()
     churned, contraction, concession, in_jeopardy, is_small = _jeopardy_case(settings, succ)
-    due, lost, downgraded, conceded, jeopardy, small = conn.execute(
+    counts = _keyed_totals(
+        conn,
         select(
+            *keys,
             func.count(),
             func.coalesce(func.sum(case((churned, 1), else_=0)), 0),
             func.coalesce(func.sum(case((contraction > 0, 1), else_=0)), 0),
@@ -279,10 +387,18 @@ def small_amount_jeopardy(
         .select_from(SUB)
         .outerjoin(succ, succ.c.renews == SUB.id)
         .where(*_ending(scope, filters))
-    ).one()
+        .group_by(*keys),
+        by_team,
+    )
+    return counts, _churned_reasons(conn, scope, filters, by_team)
+
+
+def _jeopardy_finish(counts: tuple, reasons: list[tuple], settings: MetricSettings) -> Measurement:
+    """Small-amount jeopardy of one team (or of all the teams asked for) from :func:`_jeopardy_gather`."""
+    due, lost, downgraded, conceded, jeopardy, small = counts
     if not due:
         return missing("needs subscriptions (renewals) due in the period")
-    small = int(small) + _churned_over_small_reasons(conn, scope, filters, settings)
+    small = int(small) + _small_reasons(reasons, settings)
     parts = {
         "renewals_due": int(due),
         "churned": int(lost),
@@ -346,6 +462,7 @@ METRICS = (
         direction=LOWER_IS_BETTER,
         data_needed=(SUBS + " with concessions",),
         compute=small_amount_jeopardy,
+        compute_by_team=small_amount_jeopardy_by_team,
         evidence=jeopardy_evidence,
         formula="renewals due with 0 < concession + contraction < 5% of ARR / renewals due in the period",
         worst=0.5,
@@ -362,6 +479,7 @@ METRICS = (
         direction=LOWER_IS_BETTER,
         data_needed=(SUBS,),
         compute=customer_churn,
+        compute_by_team=customer_churn_by_team,
         evidence=churn_evidence,
         formula="accounts whose term ended in the period with no renewal / accounts with a live term at its start",
         worst=0.3,

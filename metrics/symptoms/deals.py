@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import Connection, and_, case, exists, func, literal, or_, select
@@ -27,6 +28,7 @@ from metrics.common import (
     on_days,
     opportunity_clauses,
     percentile,
+    percentile_by_group,
     quarters_touching,
     ratio,
     read_frame,
@@ -69,6 +71,29 @@ def _field_never_filled(conn: Connection, scope: Scope, filters: Filters, column
     return conn.execute(stmt).first() is None
 
 
+def _fields_filled_by_team(conn: Connection, scope: Scope, filters: Filters, column) -> set[int]:
+    """The teams of ``filters`` with at least one deal in scope that has the optional field, in one
+    query: the grouped twin of :func:`_field_never_filled` (a team left out never filled it)."""
+    stmt = (
+        select(OPP.team_id)
+        .where(*opportunity_clauses(scope, filters), has_text(column))
+        .group_by(OPP.team_id)
+    )
+    return {int(team_id) for team_id in conn.execute(stmt).scalars() if team_id is not None}
+
+
+def _totals_by_team(
+    conn: Connection, totals: tuple, clauses: list, team_ids: tuple[int, ...], empty: tuple
+) -> dict[int, tuple]:
+    """The aggregate columns ``totals`` over the deals matching ``clauses``, per team, in one query.
+
+    A team without such deals gets ``empty``: what the same aggregates give over no rows.
+    """
+    rows = conn.execute(select(OPP.team_id, *totals).where(*clauses).group_by(OPP.team_id)).all()
+    found = {int(row[0]): tuple(row[1:]) for row in rows if row[0] is not None}
+    return {team_id: found.get(team_id, empty) for team_id in team_ids}
+
+
 def _evidence_columns():
     return (
         OPP.external_key.label("opportunity"),
@@ -95,21 +120,51 @@ def _deal_evidence(*clauses, extra=(), order_by=None, limit: int = 200):
 # 5 -------------------------------------------------------------------------------------------
 
 
-def _won_by_day(conn: Connection, scope: Scope, filters: Filters) -> list[tuple[dt.date, float, int]]:
-    rows = conn.execute(
-        select(OPP.close_date, func.sum(as_float(OPP.amount)), func.count())
+def _won_by_day_stmt(scope: Scope, filters: Filters, *by):
+    """Won amount and won deals (with an amount) per close date, grouped first by the ``by`` columns."""
+    return (
+        select(*by, OPP.close_date, func.sum(as_float(OPP.amount)), func.count())
         .where(*_won_in(scope, filters), OPP.amount.is_not(None))
-        .group_by(OPP.close_date)
-    ).all()
+        .group_by(*by, OPP.close_date)
+    )
+
+
+def _day_rows(rows) -> list[tuple[dt.date, float, int]]:
     return [(as_date(day), float(amount or 0), int(n)) for day, amount, n in rows]
+
+
+def _won_by_day(conn: Connection, scope: Scope, filters: Filters) -> list[tuple[dt.date, float, int]]:
+    return _day_rows(conn.execute(_won_by_day_stmt(scope, filters)).all())
+
+
+def _won_by_team_and_day(
+    conn: Connection, scope: Scope, filters: Filters
+) -> dict[int, list[tuple[dt.date, float, int]]]:
+    """:func:`_won_by_day` for each team of ``filters``, in one query (teams without won deals left out)."""
+    rows_of: dict[int, list] = defaultdict(list)
+    for team_id, day, amount, n in conn.execute(_won_by_day_stmt(scope, filters, OPP.team_id)).all():
+        rows_of[int(team_id)].append((day, amount, n))
+    return {team_id: _day_rows(rows) for team_id, rows in rows_of.items()}
 
 
 def quarter_end_close_share(
     conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
 ) -> Measurement:
     """Won amount closed in the last N (14) days of its quarter / won amount closed in the period."""
+    return _quarter_end_share(_won_by_day(conn, scope, filters), settings)
+
+
+def quarter_end_close_share_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`quarter_end_close_share` for each of ``team_ids`` alone, in one query."""
+    by_team = _won_by_team_and_day(conn, scope, filters)
+    return {team_id: _quarter_end_share(by_team.get(team_id, []), settings) for team_id in team_ids}
+
+
+def _quarter_end_share(by_day: list[tuple[dt.date, float, int]], settings: MetricSettings) -> Measurement:
+    """Symptom 5 from the won amount and deals per close date."""
     days = settings.integer("quarter_end_days")
-    by_day = _won_by_day(conn, scope, filters)
     total = sum(amount for _, amount, _ in by_day)
     if not by_day or total <= 0:
         return missing("needs won deals with an amount")
@@ -151,23 +206,51 @@ def quarter_end_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
 
 # 6, 7, 8 -------------------------------------------------------------------------------------
 
+NEEDS_OUTCOME_FIELD = "needs a customer outcome field on opportunities"
+NEEDS_SPONSOR_FIELD = "needs an executive sponsor field on opportunities"
+
 
 def pipeline_with_customer_outcome(
     conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
 ) -> Measurement:
     """Amount of deals open during the period with a documented customer outcome / their amount."""
     if _field_never_filled(conn, scope, filters, OPP.customer_outcome):
-        return missing("needs a customer outcome field on opportunities")
-    total, documented, deals, deals_documented = conn.execute(
-        select(
-            func.coalesce(func.sum(as_float(OPP.amount)), 0.0),
-            func.coalesce(
-                func.sum(case((has_text(OPP.customer_outcome), as_float(OPP.amount)), else_=0.0)), 0.0
-            ),
-            func.count(),
-            func.coalesce(func.sum(case((has_text(OPP.customer_outcome), 1), else_=0)), 0),
-        ).where(*_open_during(scope, filters), OPP.amount.is_not(None))
-    ).one()
+        return missing(NEEDS_OUTCOME_FIELD)
+    totals = conn.execute(select(*_pipeline_totals()).where(*_priced_pipeline(scope, filters))).one()
+    return _pipeline_share(*totals)
+
+
+def pipeline_with_customer_outcome_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`pipeline_with_customer_outcome` for each of ``team_ids`` alone, in two queries."""
+    filled = _fields_filled_by_team(conn, scope, filters, OPP.customer_outcome)
+    totals = _totals_by_team(
+        conn, _pipeline_totals(), _priced_pipeline(scope, filters), team_ids, empty=(0.0, 0.0, 0, 0)
+    )
+    return {
+        team_id: _pipeline_share(*totals[team_id]) if team_id in filled else missing(NEEDS_OUTCOME_FIELD)
+        for team_id in team_ids
+    }
+
+
+def _priced_pipeline(scope: Scope, filters: Filters) -> list:
+    return [*_open_during(scope, filters), OPP.amount.is_not(None)]
+
+
+def _pipeline_totals() -> tuple:
+    """Pipeline amount, its documented amount, deals and documented deals (aggregates)."""
+    documented = has_text(OPP.customer_outcome)
+    return (
+        func.coalesce(func.sum(as_float(OPP.amount)), 0.0),
+        func.coalesce(func.sum(case((documented, as_float(OPP.amount)), else_=0.0)), 0.0),
+        func.count(),
+        func.coalesce(func.sum(case((documented, 1), else_=0)), 0),
+    )
+
+
+def _pipeline_share(total, documented, deals, deals_documented) -> Measurement:
+    """Symptom 6 from the totals of :func:`_pipeline_totals`."""
     if not deals or float(total) <= 0:
         return missing("needs open pipeline with amounts")
     parts = {
@@ -219,15 +302,37 @@ def late_stage_without_outcome(
     """Late-stage (commit / negotiation) deals open in the period without a customer outcome: share,
     count and amount."""
     if _field_never_filled(conn, scope, filters, OPP.customer_outcome):
-        return missing("needs a customer outcome field on opportunities")
+        return missing(NEEDS_OUTCOME_FIELD)
+    totals = conn.execute(select(*_without_outcome_totals()).where(*_late_stage(scope, filters))).one()
+    return _without_outcome_share(*totals)
+
+
+def late_stage_without_outcome_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`late_stage_without_outcome` for each of ``team_ids`` alone, in two queries."""
+    filled = _fields_filled_by_team(conn, scope, filters, OPP.customer_outcome)
+    totals = _totals_by_team(
+        conn, _without_outcome_totals(), _late_stage(scope, filters), team_ids, empty=(0, 0, 0.0)
+    )
+    return {
+        team_id: _without_outcome_share(*totals[team_id]) if team_id in filled else missing(NEEDS_OUTCOME_FIELD)
+        for team_id in team_ids
+    }
+
+
+def _without_outcome_totals() -> tuple:
+    """Late-stage deals, those without a customer outcome and their amount (aggregates)."""
     without = ~has_text(OPP.customer_outcome)
-    deals, missing_count, missing_amount = conn.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(case((without, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((without, as_float(OPP.amount)), else_=0.0)), 0.0),
-        ).where(*_late_stage(scope, filters))
-    ).one()
+    return (
+        func.count(),
+        func.coalesce(func.sum(case((without, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((without, as_float(OPP.amount)), else_=0.0)), 0.0),
+    )
+
+
+def _without_outcome_share(deals, missing_count, missing_amount) -> Measurement:
+    """Symptom 7 from the totals of :func:`_without_outcome_totals`."""
     if not deals:
         return missing("needs late-stage deals")
     parts = {
@@ -260,12 +365,30 @@ def late_stage_with_exec_sponsor(
 ) -> Measurement:
     """Late-stage deals open in the period with an executive sponsor or senior contact / late-stage deals."""
     if _field_never_filled(conn, scope, filters, OPP.executive_sponsor):
-        return missing("needs an executive sponsor field on opportunities")
-    deals, sponsored = conn.execute(
-        select(
-            func.count(), func.coalesce(func.sum(case((has_text(OPP.executive_sponsor), 1), else_=0)), 0)
-        ).where(*_late_stage(scope, filters))
-    ).one()
+        return missing(NEEDS_SPONSOR_FIELD)
+    totals = conn.execute(select(*_sponsor_totals()).where(*_late_stage(scope, filters))).one()
+    return _sponsor_share(*totals)
+
+
+def late_stage_with_exec_sponsor_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`late_stage_with_exec_sponsor` for each of ``team_ids`` alone, in two queries."""
+    filled = _fields_filled_by_team(conn, scope, filters, OPP.executive_sponsor)
+    totals = _totals_by_team(conn, _sponsor_totals(), _late_stage(scope, filters), team_ids, empty=(0, 0))
+    return {
+        team_id: _sponsor_share(*totals[team_id]) if team_id in filled else missing(NEEDS_SPONSOR_FIELD)
+        for team_id in team_ids
+    }
+
+
+def _sponsor_totals() -> tuple:
+    """Late-stage deals and those with an executive sponsor (aggregates)."""
+    return (func.count(), func.coalesce(func.sum(case((has_text(OPP.executive_sponsor), 1), else_=0)), 0))
+
+
+def _sponsor_share(deals, sponsored) -> Measurement:
+    """Symptom 8 from the totals of :func:`_sponsor_totals`."""
     if not deals:
         return missing("needs late-stage deals")
     return Measurement(
@@ -305,73 +428,146 @@ def _band_labels(edges: tuple[float, ...]) -> list[str]:
     return labels
 
 
+def _rows_by_team(conn: Connection, stmt, by: tuple) -> dict[int | None, list[tuple]]:
+    """The rows of ``stmt`` as {team id: [the rest of each row]} when ``by`` is the team column (its
+    first column); with ``by`` empty, all rows under the key None (every team of the filters together)."""
+    found: dict[int | None, list[tuple]] = defaultdict(list)
+    for row in conn.execute(stmt).all():
+        if by:
+            found[int(row[0])].append(tuple(row[1:]))
+        else:
+            found[None].append(tuple(row))
+    return dict(found)
+
+
+def _quantiles(conn: Connection, values, q: float, by: tuple) -> dict[int | None, float]:
+    """The ``q`` quantile of ``values`` (``select(*by, value)``) per team, or of all of them under None."""
+    if by:
+        return {int(team_id): value for team_id, value in percentile_by_group(conn, values, q).items()}
+    value = percentile(conn, values, q)
+    return {} if value is None else {None: value}
+
+
+@dataclass
+class _Discounts:
+    """What :func:`discounting` reads for one team, or for all the teams of the filters together."""
+
+    won_deals: int = 0
+    median: float | None = None
+    p90: float | None = None
+    known: int = 0
+    discounted: int = 0
+    bunched: int = 0
+    by_day: list[tuple] = field(default_factory=list)
+    bands: list[tuple] = field(default_factory=list)
+
+
+def _just_under_a_limit(disc, settings: MetricSettings):
+    """A discount within the approval margin under one of the approval limits."""
+    margin = settings.number("approval_margin")
+    limits = settings.numbers("approval_limits")
+    if not limits:
+        return literal(False)
+    # The epsilon keeps 1 - 900/1000 (0.0999...) from reading as "just under" a 10% limit.
+    return or_(*[and_(disc >= limit - margin, disc < limit - 1e-9) for limit in limits])
+
+
+def _gather_discounts(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, *by
+) -> dict[int | None, _Discounts]:
+    """The discount figures of deals closed in the period: per team when ``by`` is the team column
+    (every query grouped by it), else for all the teams of the filters together under the key None."""
+    disc = discount_expr()
+    won = _won_in(scope, filters)
+    found: dict[int | None, _Discounts] = defaultdict(_Discounts)
+    for key, [(n,)] in _rows_by_team(conn, select(*by, func.count()).where(*won).group_by(*by), by).items():
+        found[key].won_deals = int(n)
+    values = select(*by, disc.label("d")).where(*won, disc.is_not(None))
+    for key, median in _quantiles(conn, values, 0.5, by).items():
+        found[key].median = median
+    for key, p90 in _quantiles(conn, values, 0.9, by).items():
+        found[key].p90 = p90
+    counts = (
+        select(
+            *by,
+            func.count(),
+            func.sum(case((disc >= settings.number("discounted_from"), 1), else_=0)),
+            func.sum(case((_just_under_a_limit(disc, settings), 1), else_=0)),
+        )
+        .where(*won, disc.is_not(None))
+        .group_by(*by)
+    )
+    for key, [(known, discounted, bunched)] in _rows_by_team(conn, counts, by).items():
+        found[key].known = int(known)
+        found[key].discounted = int(discounted or 0)
+        found[key].bunched = int(bunched or 0)
+    by_day = (
+        select(*by, OPP.close_date, func.sum(disc), func.count())
+        .where(*won, disc.is_not(None))
+        .group_by(*by, OPP.close_date)
+    )
+    for key, rows in _rows_by_team(conn, by_day, by).items():
+        found[key].by_day = rows
+    band = _band_case(settings.numbers("discount_bands"))
+    bands = (
+        select(*by, band, func.sum(case((OPP.is_won.is_(True), 1), else_=0)), func.count())
+        .where(*_closed_in(scope, filters), disc.is_not(None))
+        .group_by(*by, band)
+    )
+    for key, rows in _rows_by_team(conn, bands, by).items():
+        found[key].bands = rows
+    return dict(found)
+
+
+def _discount_measurement(found: _Discounts, settings: MetricSettings) -> Measurement:
+    """The discounting symptom from what :func:`_gather_discounts` read for one team (or all)."""
+    if not found.won_deals:
+        return missing("needs won deals")
+    median, p90, known = found.median, found.p90, found.known
+    if median is None:
+        return missing("needs list amounts or discounts on won deals")
+    weekly: dict[int, list[float]] = defaultdict(lambda: [0.0, 0])
+    for day, total, n in found.by_day:
+        week = week_of_quarter(as_date(day))
+        weekly[week][0] += float(total)
+        weekly[week][1] += int(n)
+    labels = _band_labels(settings.numbers("discount_bands"))
+    win_rate_by_band = {label: None for label in labels}
+    for index, won_n, n in found.bands:
+        win_rate_by_band[labels[int(index)]] = ratio(int(won_n), int(n))
+    parts = {
+        "median_discount": median,
+        "p90_discount": p90,
+        "share_discounted": found.discounted / known,
+        "won_deals_with_discount": known,
+        "discount_by_week_of_quarter": {week: total / n for week, (total, n) in sorted(weekly.items())},
+        "win_rate_by_discount_band": win_rate_by_band,
+        "just_under_approval_limit": found.bunched / known,
+    }
+    return Measurement(
+        median,
+        parts,
+        detail=f"median discount {median:.0%}, P90 {p90:.0%}; "
+        f"{found.discounted:,} of {known:,} won deals discounted",
+    )
+
+
 def discounting(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> Measurement:
     """Median discount of won deals in the period (discount = 1 - amount / list amount, or the field).
 
     Parts: P90, share discounted, mean discount by week of quarter, win rate by discount band and
     the share of discounts bunched just under an approval limit.
     """
-    disc = discount_expr()
-    won = _won_in(scope, filters)
-    won_count = conn.execute(select(func.count()).where(*won)).scalar_one()
-    if not won_count:
-        return missing("needs won deals")
-    values = select(disc.label("d")).where(*won, disc.is_not(None))
-    median = percentile(conn, values, 0.5)
-    if median is None:
-        return missing("needs list amounts or discounts on won deals")
-    p90 = percentile(conn, values, 0.9)
-    threshold = settings.number("discounted_from")
-    margin = settings.number("approval_margin")
-    limits = settings.numbers("approval_limits")
-    # The epsilon keeps 1 - 900/1000 (0.0999...) from reading as "just under" a 10% limit.
-    just_under = (
-        or_(*[and_(disc >= limit - margin, disc < limit - 1e-9) for limit in limits])
-        if limits
-        else literal(False)
-    )
-    known, discounted, bunched = conn.execute(
-        select(
-            func.count(),
-            func.sum(case((disc >= threshold, 1), else_=0)),
-            func.sum(case((just_under, 1), else_=0)),
-        ).where(*won, disc.is_not(None))
-    ).one()
-    by_day = conn.execute(
-        select(OPP.close_date, func.sum(disc), func.count())
-        .where(*won, disc.is_not(None))
-        .group_by(OPP.close_date)
-    ).all()
-    weekly: dict[int, list[float]] = defaultdict(lambda: [0.0, 0])
-    for day, total, n in by_day:
-        week = week_of_quarter(as_date(day))
-        weekly[week][0] += float(total)
-        weekly[week][1] += int(n)
-    edges = settings.numbers("discount_bands")
-    band = _band_case(edges)
-    band_rows = conn.execute(
-        select(band, func.sum(case((OPP.is_won.is_(True), 1), else_=0)), func.count())
-        .where(*_closed_in(scope, filters), disc.is_not(None))
-        .group_by(band)
-    ).all()
-    labels = _band_labels(edges)
-    win_rate_by_band = {label: None for label in labels}
-    for index, won_n, n in band_rows:
-        win_rate_by_band[labels[int(index)]] = ratio(int(won_n), int(n))
-    parts = {
-        "median_discount": median,
-        "p90_discount": p90,
-        "share_discounted": int(discounted) / int(known),
-        "won_deals_with_discount": int(known),
-        "discount_by_week_of_quarter": {week: total / n for week, (total, n) in sorted(weekly.items())},
-        "win_rate_by_discount_band": win_rate_by_band,
-        "just_under_approval_limit": int(bunched) / int(known),
-    }
-    return Measurement(
-        median,
-        parts,
-        detail=f"median discount {median:.0%}, P90 {p90:.0%}; {int(discounted):,} of {int(known):,} won deals discounted",
-    )
+    found = _gather_discounts(conn, scope, filters, settings)
+    return _discount_measurement(found.get(None, _Discounts()), settings)
+
+
+def discounting_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`discounting` for each of ``team_ids`` alone, in the same few queries grouped by team."""
+    found = _gather_discounts(conn, scope, filters, settings, OPP.team_id)
+    return {tid: _discount_measurement(found.get(tid, _Discounts()), settings) for tid in team_ids}
 
 
 def discount_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
@@ -391,12 +587,32 @@ def discount_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
 # 10, 17 --------------------------------------------------------------------------------------
 
 
-def _loss_counts(conn: Connection, scope: Scope, filters: Filters) -> tuple[int, int, dict[str, int]]:
-    rows = conn.execute(
-        select(OPP.is_won, OPP.loss_category, func.count())
+def _loss_counts_stmt(scope: Scope, filters: Filters, *by):
+    """Deals closed in the period per outcome and loss category, grouped first by the ``by`` columns."""
+    return (
+        select(*by, OPP.is_won, OPP.loss_category, func.count())
         .where(*_closed_in(scope, filters))
-        .group_by(OPP.is_won, OPP.loss_category)
-    ).all()
+        .group_by(*by, OPP.is_won, OPP.loss_category)
+    )
+
+
+def _loss_counts(conn: Connection, scope: Scope, filters: Filters) -> tuple[int, int, dict[str, int]]:
+    """Won deals, lost deals and lost deals per loss category, closed in the period."""
+    return _loss_tally(conn.execute(_loss_counts_stmt(scope, filters)).all())
+
+
+def _loss_counts_by_team(
+    conn: Connection, scope: Scope, filters: Filters, team_ids: tuple[int, ...]
+) -> dict[int, tuple[int, int, dict[str, int]]]:
+    """:func:`_loss_counts` for each of ``team_ids``, in one query grouped by team."""
+    rows_of: dict[int, list] = defaultdict(list)
+    for team_id, is_won, category, n in conn.execute(_loss_counts_stmt(scope, filters, OPP.team_id)).all():
+        rows_of[int(team_id)].append((is_won, category, n))
+    return {team_id: _loss_tally(rows_of.get(team_id, [])) for team_id in team_ids}
+
+
+def _loss_tally(rows) -> tuple[int, int, dict[str, int]]:
+    """Won, lost and lost per category from ``(is_won, loss_category, deals)`` rows."""
     won = sum(int(n) for is_won, _, n in rows if is_won)
     lost = sum(int(n) for is_won, _, n in rows if not is_won)
     categories = {str(cat): int(n) for is_won, cat, n in rows if not is_won and cat is not None}
@@ -407,7 +623,19 @@ def price_loss_share(
     conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
 ) -> Measurement:
     """Lost deals whose loss reason is price / lost deals with a loss reason. Part: win rate."""
-    won, lost, categories = _loss_counts(conn, scope, filters)
+    return _price_loss(*_loss_counts(conn, scope, filters))
+
+
+def price_loss_share_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`price_loss_share` for each of ``team_ids`` alone, in one query grouped by team."""
+    counts = _loss_counts_by_team(conn, scope, filters, team_ids)
+    return {team_id: _price_loss(*counts[team_id]) for team_id in team_ids}
+
+
+def _price_loss(won: int, lost: int, categories: dict[str, int]) -> Measurement:
+    """The price-loss symptom from the counts of :func:`_loss_counts`."""
     if not lost:
         return missing("needs lost deals", win_rate=ratio(won, won + lost))
     explained = sum(categories.values())
@@ -443,7 +671,19 @@ def price_loss_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
 
 def walk_away_rate(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> Measurement:
     """Lost deals we disqualified for poor fit / lost deals with a loss reason (a positive signal)."""
-    won, lost, categories = _loss_counts(conn, scope, filters)
+    return _walk_away(*_loss_counts(conn, scope, filters))
+
+
+def walk_away_rate_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`walk_away_rate` for each of ``team_ids`` alone, in one query grouped by team."""
+    counts = _loss_counts_by_team(conn, scope, filters, team_ids)
+    return {team_id: _walk_away(*counts[team_id]) for team_id in team_ids}
+
+
+def _walk_away(won: int, lost: int, categories: dict[str, int]) -> Measurement:
+    """The walk-away symptom from the counts of :func:`_loss_counts`."""
     if not lost:
         return missing("needs lost deals")
     explained = sum(categories.values())
@@ -474,11 +714,17 @@ def walk_away_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
 
 
 def _close_date_moves(scope: Scope, filters: Filters):
-    """Per deal closed in the period: close-date pushes and pull-ins counted from its history."""
+    """Per deal closed in the period, with its team: close-date pushes and pull-ins counted from its
+    history."""
     hist = m.OpportunityHistory
     before = func.lag(hist.close_date).over(partition_by=hist.opportunity_id, order_by=hist.changed_at)
     moves = (
-        select(hist.opportunity_id.label("opportunity_id"), hist.close_date.label("new"), before.label("old"))
+        select(
+            hist.opportunity_id.label("opportunity_id"),
+            OPP.team_id.label("team_id"),
+            hist.close_date.label("new"),
+            before.label("old"),
+        )
         .join(OPP, OPP.id == hist.opportunity_id)
         .where(*_closed_in(scope, filters), hist.close_date.is_not(None))
         .subquery()
@@ -486,41 +732,50 @@ def _close_date_moves(scope: Scope, filters: Filters):
     return (
         select(
             moves.c.opportunity_id,
+            moves.c.team_id,
             func.sum(case((moves.c.new > moves.c.old, 1), else_=0)).label("pushes"),
             func.sum(case((moves.c.new < moves.c.old, 1), else_=0)).label("pull_ins"),
         )
-        .group_by(moves.c.opportunity_id)
+        .group_by(moves.c.opportunity_id, moves.c.team_id)
         .subquery()
     )
 
 
-def _over_quota_share(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> float | None:
-    """Share of won amount closed in a quarter's first days by sellers already over last quarter's quota."""
+def _first_days(quarter: Period, period: Period, days: int) -> Period | None:
+    """The first ``days`` days of ``quarter`` that fall in ``period``, or None if none do."""
+    first = max(quarter.start, period.start)
+    last_day = min(quarter.start + dt.timedelta(days=days - 1), quarter.end, period.end)
+    return Period(first, last_day) if last_day >= first else None
+
+
+def _over_quota_shares(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, *by
+) -> dict[int | None, float | None]:
+    """Share of won amount closed in a quarter's first days by sellers already over last quarter's quota.
+
+    Per team when ``by`` is the team column, else for all the teams of the filters together under the
+    key None; a key is left out when none of its first-days closes count (the share is then None).
+    """
     days = settings.integer("quarter_start_days")
-    total = held_back = 0.0
+    total: dict[int | None, float] = defaultdict(float)
+    held_back: dict[int | None, float] = defaultdict(float)
     for quarter in quarters_touching(filters.period):
-        first = max(quarter.start, filters.period.start)
-        last_day = min(quarter.start + dt.timedelta(days=days - 1), quarter.end, filters.period.end)
-        if last_day < first:
+        window = _first_days(quarter, filters.period, days)
+        if window is None:
             continue
-        window = Period(first, last_day)
         last = quarter_of(quarter.start - dt.timedelta(days=1))
-        early = dict(
-            conn.execute(
-                select(OPP.owner_id, func.sum(as_float(OPP.amount)))
-                .where(
-                    *opportunity_clauses(scope, filters),
-                    OPP.is_won.is_(True),
-                    on_days(OPP.close_date, window),
-                )
-                .group_by(OPP.owner_id)
-            ).all()
+        early_stmt = (
+            select(*by, OPP.owner_id, func.sum(as_float(OPP.amount)))
+            .where(
+                *opportunity_clauses(scope, filters), OPP.is_won.is_(True), on_days(OPP.close_date, window)
+            )
+            .group_by(*by, OPP.owner_id)
         )
+        early = _rows_by_team(conn, early_stmt, by)
         if not early:
             continue
-        owners = [owner for owner in early if owner is not None]
+        # A seller's last quarter counts whole, whichever team they sold for.
+        owners = sorted({owner for rows in early.values() for owner, _ in rows if owner is not None})
         won_last = dict(
             conn.execute(
                 select(OPP.owner_id, func.sum(as_float(OPP.amount)))
@@ -535,14 +790,108 @@ def _over_quota_share(
                 .group_by(m.Quota.person_id)
             ).all()
         )
-        if not quota:
-            continue
-        for owner, amount in early.items():
-            total += float(amount or 0)
-            target = quota.get(owner)
-            if target and float(won_last.get(owner) or 0) >= float(target):
-                held_back += float(amount or 0)
-    return ratio(held_back, total)
+        for key, rows in early.items():
+            if not any(owner in quota for owner, _ in rows):
+                continue  # none of these sellers had a quota last quarter: nothing to compare with
+            for owner, amount in rows:
+                total[key] += float(amount or 0)
+                target = quota.get(owner)
+                if target and float(won_last.get(owner) or 0) >= float(target):
+                    held_back[key] += float(amount or 0)
+    return {key: ratio(held_back[key], total[key]) for key in total}
+
+
+def _with_history(conn: Connection, scope: Scope, filters: Filters, *by) -> set[int | None]:
+    """The teams (``by`` the team column) with a deal in scope that has a history, or {None} when any
+    deal of the filters has one (``by`` empty)."""
+    hist = m.OpportunityHistory
+    if not by:
+        probe = exists().where(hist.opportunity_id == OPP.id, *opportunity_clauses(scope, filters))
+        return {None} if conn.execute(select(probe)).scalar_one() else set()
+    stmt = (
+        select(OPP.team_id)
+        .where(*opportunity_clauses(scope, filters), exists().where(hist.opportunity_id == OPP.id))
+        .group_by(OPP.team_id)
+    )
+    return {int(team_id) for team_id in conn.execute(stmt).scalars()}
+
+
+@dataclass
+class _CloseDates:
+    """What :func:`comp_plan_gaming` reads for one team, or for all the teams of the filters together."""
+
+    has_history: bool = False
+    closed: int = 0
+    pushes: int = 0
+    pull_ins: int = 0
+    pushed_deals: int = 0
+    quarter_end_won: int = 0
+    quarter_end_deep: int = 0
+    over_quota_share: float | None = None
+
+
+def _gather_close_dates(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, *by
+) -> dict[int | None, _CloseDates]:
+    """The close-date figures of deals closed in the period: per team when ``by`` is the team column
+    (every query grouped by it), else for all the teams of the filters together under the key None."""
+    found: dict[int | None, _CloseDates] = defaultdict(_CloseDates)
+    for key in _with_history(conn, scope, filters, *by):
+        found[key].has_history = True
+    closed = select(*by, func.count()).where(*_closed_in(scope, filters)).group_by(*by)
+    for key, [(n,)] in _rows_by_team(conn, closed, by).items():
+        found[key].closed = int(n)
+    moves = _close_date_moves(scope, filters)
+    moves_by = (moves.c.team_id,) if by else ()
+    totals = select(
+        *moves_by,
+        func.coalesce(func.sum(moves.c.pushes), 0),
+        func.coalesce(func.sum(moves.c.pull_ins), 0),
+        func.coalesce(func.sum(case((moves.c.pushes > 0, 1), else_=0)), 0),
+    ).group_by(*moves_by)
+    for key, [(pushes, pull_ins, pushed_deals)] in _rows_by_team(conn, totals, moves_by).items():
+        found[key].pushes = int(pushes)
+        found[key].pull_ins = int(pull_ins)
+        found[key].pushed_deals = int(pushed_deals)
+    disc = discount_expr()
+    days = settings.integer("quarter_end_days")
+    deep = case((disc >= settings.number("deep_discount_from"), 1), else_=0)
+    won_by_day = (
+        select(*by, OPP.close_date, func.count(), func.sum(deep))
+        .where(*_won_in(scope, filters), disc.is_not(None))
+        .group_by(*by, OPP.close_date)
+    )
+    for key, rows in _rows_by_team(conn, won_by_day, by).items():
+        late = [(n, deep_n) for day, n, deep_n in rows if in_quarter_end(as_date(day), days)]
+        found[key].quarter_end_won = sum(int(n) for n, _ in late)
+        found[key].quarter_end_deep = sum(int(deep_n or 0) for _, deep_n in late)
+    for key, share in _over_quota_shares(conn, scope, filters, settings, *by).items():
+        found[key].over_quota_share = share
+    return dict(found)
+
+
+def _comp_plan_measurement(found: _CloseDates) -> Measurement:
+    """The comp-plan gaming symptom from what :func:`_gather_close_dates` read for one team (or all)."""
+    if not found.has_history:
+        return missing("needs opportunity history (close-date changes)")
+    closed = found.closed
+    if not closed:
+        return missing("needs closed deals")
+    parts = {
+        "closed_deals": closed,
+        "pushes": found.pushes,
+        "pushes_per_deal": found.pushes / closed,
+        "pull_ins": found.pull_ins,
+        "deals_pushed_share": found.pushed_deals / closed,
+        "first_days_closes_by_sellers_over_quota": found.over_quota_share,
+        "deep_discount_share_at_quarter_end": ratio(found.quarter_end_deep, found.quarter_end_won),
+    }
+    return Measurement(
+        found.pushes / closed,
+        parts,
+        detail=f"{found.pushes:,} close-date pushes over {closed:,} closed deals; "
+        f"{found.pull_ins:,} pull-ins",
+    )
 
 
 def comp_plan_gaming(
@@ -553,50 +902,16 @@ def comp_plan_gaming(
     Parts: pull-ins, share of deals pushed at least once, share of first-days-of-quarter won amount
     from sellers already over quota, share of quarter-end won deals with a deep discount.
     """
-    has_history = conn.execute(
-        select(
-            exists().where(
-                m.OpportunityHistory.opportunity_id == OPP.id, *opportunity_clauses(scope, filters)
-            )
-        )
-    ).scalar_one()
-    if not has_history:
-        return missing("needs opportunity history (close-date changes)")
-    closed = conn.execute(select(func.count()).where(*_closed_in(scope, filters))).scalar_one()
-    if not closed:
-        return missing("needs closed deals")
-    moves = _close_date_moves(scope, filters)
-    pushes, pull_ins, pushed_deals = conn.execute(
-        select(
-            func.coalesce(func.sum(moves.c.pushes), 0),
-            func.coalesce(func.sum(moves.c.pull_ins), 0),
-            func.coalesce(func.sum(case((moves.c.pushes > 0, 1), else_=0)), 0),
-        )
-    ).one()
-    disc = discount_expr()
-    days = settings.integer("quarter_end_days")
-    deep = settings.number("deep_discount_from")
-    late_rows = conn.execute(
-        select(OPP.close_date, func.count(), func.sum(case((disc >= deep, 1), else_=0)))
-        .where(*_won_in(scope, filters), disc.is_not(None))
-        .group_by(OPP.close_date)
-    ).all()
-    late_n = sum(int(n) for day, n, _ in late_rows if in_quarter_end(as_date(day), days))
-    late_deep = sum(int(d or 0) for day, _, d in late_rows if in_quarter_end(as_date(day), days))
-    parts = {
-        "closed_deals": int(closed),
-        "pushes": int(pushes),
-        "pushes_per_deal": int(pushes) / int(closed),
-        "pull_ins": int(pull_ins),
-        "deals_pushed_share": int(pushed_deals) / int(closed),
-        "first_days_closes_by_sellers_over_quota": _over_quota_share(conn, scope, filters, settings),
-        "deep_discount_share_at_quarter_end": ratio(late_deep, late_n),
-    }
-    return Measurement(
-        int(pushes) / int(closed),
-        parts,
-        detail=f"{int(pushes):,} close-date pushes over {int(closed):,} closed deals; {int(pull_ins):,} pull-ins",
-    )
+    found = _gather_close_dates(conn, scope, filters, settings)
+    return _comp_plan_measurement(found.get(None, _CloseDates()))
+
+
+def comp_plan_gaming_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`comp_plan_gaming` for each of ``team_ids`` alone, in the same few queries grouped by team."""
+    found = _gather_close_dates(conn, scope, filters, settings, OPP.team_id)
+    return {tid: _comp_plan_measurement(found.get(tid, _CloseDates())) for tid in team_ids}
 
 
 def comp_plan_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
@@ -625,6 +940,7 @@ METRICS = (
         direction=LOWER_IS_BETTER,
         data_needed=(CRM + ": won deals with amount and close date",),
         compute=quarter_end_close_share,
+        compute_by_team=quarter_end_close_share_by_team,
         evidence=quarter_end_evidence,
         formula="won amount with close date in the last 14 days of its quarter / won amount, close date in the period",
         worst=0.7,
@@ -641,6 +957,7 @@ METRICS = (
         direction=HIGHER_IS_BETTER,
         data_needed=(CRM + ": Customer Outcome field",),
         compute=pipeline_with_customer_outcome,
+        compute_by_team=pipeline_with_customer_outcome_by_team,
         evidence=pipeline_evidence,
         formula="amount of deals open during the period with a customer outcome / amount of deals open during the period",
         worst=0.0,
@@ -657,6 +974,7 @@ METRICS = (
         direction=LOWER_IS_BETTER,
         data_needed=(CRM + ": late stage flag and Customer Outcome field",),
         compute=late_stage_without_outcome,
+        compute_by_team=late_stage_without_outcome_by_team,
         evidence=late_stage_evidence,
         formula="late-stage deals open during the period without a customer outcome / late-stage deals open during it",
         worst=1.0,
@@ -672,6 +990,7 @@ METRICS = (
         direction=HIGHER_IS_BETTER,
         data_needed=(CRM + ": late stage flag and Executive Sponsor field",),
         compute=late_stage_with_exec_sponsor,
+        compute_by_team=late_stage_with_exec_sponsor_by_team,
         evidence=sponsor_evidence,
         formula="late-stage deals open during the period with an executive sponsor / late-stage deals open during it",
         worst=0.0,
@@ -688,6 +1007,7 @@ METRICS = (
         direction=LOWER_IS_BETTER,
         data_needed=(CRM + ": won deals with list amount or discount",),
         compute=discounting,
+        compute_by_team=discounting_by_team,
         evidence=discount_evidence,
         formula="median of (1 - amount / list amount) over won deals closed in the period",
         worst=0.4,
@@ -704,6 +1024,7 @@ METRICS = (
         direction=LOWER_IS_BETTER,
         data_needed=(CRM + ": lost deals with a loss reason",),
         compute=price_loss_share,
+        compute_by_team=price_loss_share_by_team,
         evidence=price_loss_evidence,
         formula="lost deals with loss category price / lost deals with a loss category, closed in the period",
         worst=1.0,
@@ -720,6 +1041,7 @@ METRICS = (
         direction=LOWER_IS_BETTER,
         data_needed=("opportunity history (close-date changes)", "quotas"),
         compute=comp_plan_gaming,
+        compute_by_team=comp_plan_gaming_by_team,
         evidence=comp_plan_evidence,
         formula="close-date changes to a later date in the history of deals closed in the period / those deals",
         worst=4.0,
@@ -736,6 +1058,7 @@ METRICS = (
         direction=HIGHER_IS_BETTER,
         data_needed=(CRM + ": lost deals with a loss reason",),
         compute=walk_away_rate,
+        compute_by_team=walk_away_rate_by_team,
         evidence=walk_away_evidence,
         formula="lost deals with loss category disqualified / lost deals with a loss category, closed in the period",
         worst=0.0,

@@ -7,20 +7,32 @@ confidentiality minimum (or one that could be worked out by subtraction) comes b
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Connection, and_, case, func, or_, select
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope
-from metrics.common import Measurement, as_float, at_times, missing, on_days, ratio, team_clause
+from metrics.common import (
+    Measurement,
+    as_float,
+    at_times,
+    missing,
+    on_days,
+    only_team,
+    ratio,
+    team_clause,
+)
 from metrics.metric import HIGHER_IS_BETTER, LOWER_IS_BETTER, Metric
-from metrics.privacy import ROOT, hidden_groups, survey_visibility
+from metrics.privacy import ROOT, Visibility, hidden_groups, survey_visibility, survey_visibility_by_team
 from metrics.settings import MetricSettings
 
 DRIVERS = ("meaning_purpose", "recognition", "peer_relationships", "workload")
 SALES_ROLES = ("seller", "manager")
+PEER = "peer_relationships"
 
 
 def _employed_on(day: dt.date):
@@ -34,67 +46,125 @@ def _employed_on(day: dt.date):
 # 13 ------------------------------------------------------------------------------------------
 
 
-def _won_by_seller(conn: Connection, scope: Scope, filters: Filters, period: Period) -> dict[int, float]:
-    """Won amount per seller in scope employed through ``period`` (zero for those who won nothing)."""
+def _won_by_seller(conn: Connection, period: Period) -> dict[int | None, dict[int, float]]:
+    """Won amount in ``period`` of every seller of the sales force hired by its start (zero for those
+    who won nothing), grouped by the seller's team: ``{team id: {seller id: amount}}``."""
     person, opp = m.Person, m.Opportunity
     # Joined per seller rather than grouping every won deal of the period first: the join walks the
-    # (owner, close date) index for the sellers asked about only, which at a million deals is the
-    # difference between milliseconds and a scan of the quarter's deals.
+    # (owner, close date) index, which at a million deals is the difference between milliseconds and
+    # a scan of the quarter's deals.
     rows = conn.execute(
-        select(person.id, func.coalesce(func.sum(as_float(opp.amount)), 0.0))
+        select(person.team_id, person.id, func.coalesce(func.sum(as_float(opp.amount)), 0.0))
         .outerjoin(
             opp,
             and_(opp.owner_id == person.id, opp.is_won.is_(True), on_days(opp.close_date, period)),
         )
         .where(
-            team_clause(person.team_id, scope, filters),
             person.role == "seller",
             or_(person.hire_date.is_(None), person.hire_date <= period.start),
         )
-        .group_by(person.id)
+        .group_by(person.team_id, person.id)
     ).all()
-    return {int(pid): float(amount) for pid, amount in rows}
+    by_team: dict[int | None, dict[int, float]] = {}
+    for team, pid, amount in rows:
+        by_team.setdefault(team, {})[int(pid)] = float(amount)
+    return by_team
 
 
-def _top(amounts: dict[int, float], share: float) -> list[int]:
-    size = max(1, math.ceil(len(amounts) * share))
-    return [pid for pid, _ in sorted(amounts.items(), key=lambda item: (-item[1], item[0]))[:size]]
+def _everyone(by_team: dict[int | None, dict[int, float]]) -> dict[int, float]:
+    """Every seller of every team, with their amounts."""
+    return {pid: amount for sellers in by_team.values() for pid, amount in sellers.items()}
 
 
-def _bottom(amounts: dict[int, float], share: float) -> set[int]:
-    size = max(1, math.ceil(len(amounts) * share))
-    return {pid for pid, _ in sorted(amounts.items(), key=lambda item: (item[1], item[0]))[:size]}
+def _in_view(by_team: dict[int | None, dict[int, float]], view: Scope) -> dict[int, float]:
+    """The sellers of the teams ``view`` allows, with their amounts."""
+    return {
+        pid: amount
+        for team, sellers in by_team.items()
+        if view.allows(team)
+        for pid, amount in sellers.items()
+    }
 
 
-def _slide(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> dict | None:
+def _quartile_size(sellers: int, share: float) -> int:
+    return max(1, math.ceil(sellers * share))
+
+
+def _first(order: list[int], size: int, skipping: set[int]) -> set[int]:
+    """The first ``size`` sellers of ``order`` who are not in ``skipping``."""
+    return set(itertools.islice((pid for pid in order if pid not in skipping), size))
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """The sales force ranked by won amount, last period and this one: the same for every view.
+
+    ``before`` and ``now`` are ``{team id: {seller id: won amount}}``; ``top_before`` is last period's
+    top quartile, best first, and ``left`` those of them gone by the end of this period;
+    ``best_first`` and ``worst_first`` order this period's sellers, ``sellers_now`` (ties by id).
+    """
+
+    before: dict[int | None, dict[int, float]]
+    now: dict[int | None, dict[int, float]]
+    top_before: list[int]
+    left: set[int]
+    best_first: list[int]
+    worst_first: list[int]
+    sellers_now: frozenset[int]
+    share: float
+
+
+def _ranking(conn: Connection, filters: Filters, settings: MetricSettings) -> _Ranking | None:
+    """The ranking of the whole sales force for ``filters.period``; None without at least four sellers
+    last period, or when none of them won anything."""
     share = settings.number("top_quartile")
-    previous = filters.period.previous()
-    # Quartiles are the sales force's, not a team's: a team of seven has a "top quartile" of two,
-    # and one lumpy deal would move it. Sellers are ranked across the organisation, then only the
-    # top performers in the viewer's scope and filters are counted (the ranking shows no other
-    # team's figures).
-    everyone = Filters(filters.period, None, filters.segment)
-    org_before = _won_by_seller(conn, Scope.everything(), everyone, previous)
-    before = _won_by_seller(conn, scope, filters, previous)
+    end = filters.period.end
+    before = _won_by_seller(conn, filters.period.previous())
+    org_before = _everyone(before)
     if len(org_before) < 4 or not any(org_before.values()):
         return None
-    top = [pid for pid in _top(org_before, share) if pid in before]
-    if not top:
-        return None
-    left_ids = set(
+    best_before = sorted(org_before, key=lambda pid: (-org_before[pid], pid))
+    top_before = best_before[: _quartile_size(len(org_before), share)]
+    left = set(
         conn.execute(
             select(m.Person.id).where(
-                m.Person.id.in_(top),
+                m.Person.id.in_(top_before),
                 m.Person.termination_date.is_not(None),
-                m.Person.termination_date <= filters.period.end,
+                m.Person.termination_date <= end,
             )
         ).scalars()
     )
-    now = _won_by_seller(conn, scope, filters, filters.period)
-    org_now = _won_by_seller(conn, Scope.everything(), everyone, filters.period)
-    staying = {pid: amount for pid, amount in org_now.items() if pid not in left_ids}
-    top_now = set(_top(staying, share)) if staying else set()
-    bottom_now = _bottom(staying, share) if staying else set()
+    now = _won_by_seller(conn, filters.period)
+    org_now = _everyone(now)
+    return _Ranking(
+        before=before,
+        now=now,
+        top_before=top_before,
+        left=left,
+        best_first=sorted(org_now, key=lambda pid: (-org_now[pid], pid)),
+        worst_first=sorted(org_now, key=lambda pid: (org_now[pid], pid)),
+        sellers_now=frozenset(org_now),
+        share=share,
+    )
+
+
+def _slide_in(ranking: _Ranking, view: Scope) -> dict | None:
+    """Where last period's top performers of the teams in ``view`` stand now; None when it has none.
+
+    Quartiles are the sales force's, not a team's: a team of seven has a "top quartile" of two, and
+    one lumpy deal would move it. Sellers are ranked across the organisation, then only the top
+    performers in the view are counted (the ranking shows no other team's figures). This period's
+    quartiles leave out the view's top performers who left.
+    """
+    before = _in_view(ranking.before, view)
+    top = [pid for pid in ranking.top_before if pid in before]
+    if not top:
+        return None
+    left_ids = ranking.left.intersection(top)
+    staying = len(ranking.sellers_now - left_ids)
+    size = _quartile_size(staying, ranking.share)
+    top_now = _first(ranking.best_first, size, left_ids) if staying else set()
+    bottom_now = _first(ranking.worst_first, size, left_ids) if staying else set()
     status = {}
     for pid in top:
         if pid in left_ids:
@@ -105,16 +175,16 @@ def _slide(conn: Connection, scope: Scope, filters: Filters, settings: MetricSet
             status[pid] = "bottom quartile"
         else:
             status[pid] = "middle quartiles"
-    return {"status": status, "before": before, "now": now}
+    return {"status": status, "before": before, "now": _in_view(ranking.now, view)}
 
 
-def top_performer_slide(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
-    """Share of the previous period's top-quartile sellers (by won amount, ranked across the sales
-    force) in the view who are no longer in the top quartile now: slid to the middle or bottom
-    quartiles, or left. Part: top-performer attrition."""
-    slide = _slide(conn, scope, filters, settings)
+def _slide(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> dict | None:
+    ranking = _ranking(conn, filters, settings)
+    return None if ranking is None else _slide_in(ranking, filters.team_ids_within(scope))
+
+
+def _slide_measurement(slide: dict | None) -> Measurement:
+    """The symptom from :func:`_slide_in`'s statuses."""
     if slide is None:
         return missing("needs top-quartile sellers (of at least 4 with won deals) in the previous period")
     status = slide["status"]
@@ -138,6 +208,27 @@ def top_performer_slide(
         parts,
         detail=f"{gone} of last period's {top} top performers are no longer on top ({counts['left']} left)",
     )
+
+
+def top_performer_slide(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
+) -> Measurement:
+    """Share of the previous period's top-quartile sellers (by won amount, ranked across the sales
+    force) in the view who are no longer in the top quartile now: slid to the middle or bottom
+    quartiles, or left. Part: top-performer attrition."""
+    return _slide_measurement(_slide(conn, scope, filters, settings))
+
+
+def top_performer_slide_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`top_performer_slide` for each of ``team_ids`` alone, from one ranking of the sales force."""
+    ranking = _ranking(conn, filters, settings)
+    result = {}
+    for tid in team_ids:
+        view = only_team(filters, tid).team_ids_within(scope)
+        result[tid] = _slide_measurement(None if ranking is None else _slide_in(ranking, view))
+    return result
 
 
 def slide_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
@@ -184,58 +275,101 @@ def _driver_key():
     return case((sr.driver.in_(DRIVERS), sr.driver), else_=sr.question_code)
 
 
-def _attrition(conn: Connection, scope: Scope, filters: Filters) -> dict:
+def _count_where(condition):
+    """How many rows of the group meet ``condition``."""
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _total(rows, width: int) -> tuple:
+    """Column sums of ``rows``: a selection's counts are the sums of its teams' counts."""
+    totals = [0] * width
+    for row in rows:
+        totals = [total + number for total, number in zip(totals, row, strict=True)]
+    return tuple(totals)
+
+
+def _attrition_counts(conn: Connection, scope: Scope, filters: Filters) -> dict[int | None, tuple]:
+    """Sales people per team: (employed on the period's first day, on its last, leavers in it,
+    voluntary leavers)."""
     person, period = m.Person, filters.period
-    in_team = [team_clause(person.team_id, scope, filters), person.role.in_(SALES_ROLES)]
-    start = conn.execute(select(func.count()).where(*in_team, *_employed_on(period.start))).scalar_one()
-    end = conn.execute(select(func.count()).where(*in_team, *_employed_on(period.end))).scalar_one()
-    leavers, voluntary = conn.execute(
+    leaving = on_days(person.termination_date, period)
+    rows = conn.execute(
         select(
-            func.count(),
-            func.coalesce(func.sum(case((person.termination_voluntary.is_(True), 1), else_=0)), 0),
-        ).where(*in_team, on_days(person.termination_date, period))
-    ).one()
-    average = (int(start) + int(end)) / 2
+            person.team_id,
+            _count_where(and_(*_employed_on(period.start))),
+            _count_where(and_(*_employed_on(period.end))),
+            _count_where(leaving),
+            _count_where(and_(leaving, person.termination_voluntary.is_(True))),
+        )
+        .where(team_clause(person.team_id, scope, filters), person.role.in_(SALES_ROLES))
+        .group_by(person.team_id)
+    ).all()
+    return {team: tuple(int(n) for n in counts) for team, *counts in rows}
+
+
+def _attrition(counts: tuple) -> dict:
+    """Headcount, leavers and (voluntary) attrition from :func:`_attrition_counts`' four numbers."""
+    start, end, leavers, voluntary = counts
+    average = (start + end) / 2
     return {
-        "headcount": int(end),
-        "leavers": int(leavers),
-        "attrition": ratio(int(leavers), average),
-        "voluntary_attrition": ratio(int(voluntary), average),
+        "headcount": end,
+        "leavers": leavers,
+        "attrition": ratio(leavers, average),
+        "voluntary_attrition": ratio(voluntary, average),
     }
 
 
-def morale(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> Measurement:
-    """eNPS = % answering 9-10 minus % answering 0-6 to "How likely are you to recommend working here?".
-
-    Parts: mean of each pulse driver (1-5), participation (respondents / headcount), attrition and
-    voluntary attrition (leavers / average headcount). Survey parts follow the privacy rules.
-    """
+def _enps_counts(conn: Connection, scope: Scope, filters: Filters) -> dict[int, tuple]:
+    """Per team: (answers, promoters 9-10, detractors 0-6) to the eNPS question."""
     sr = m.SurveyResponse
-    attrition = _attrition(conn, scope, filters)
-    visibility = survey_visibility(conn, scope, filters, ["enps"], settings)
+    rows = conn.execute(
+        select(sr.team_id, func.count(), _count_where(sr.score >= 9), _count_where(sr.score <= 6))
+        .where(*_survey_clauses(scope, filters), sr.question_code == "enps")
+        .group_by(sr.team_id)
+    ).all()
+    return {int(team): tuple(int(n) for n in counts) for team, *counts in rows}
+
+
+def _driver_sums(conn: Connection, scope: Scope, filters: Filters) -> dict[int, dict[str, tuple]]:
+    """Per team and pulse driver: (sum of the answers, number of answers)."""
+    sr = m.SurveyResponse
+    keyed = (
+        select(sr.team_id.label("team_id"), _driver_key().label("driver"), sr.score.label("score"))
+        .where(*_survey_clauses(scope, filters), or_(sr.question_code.in_(DRIVERS), sr.driver.in_(DRIVERS)))
+        .subquery()
+    )
+    rows = conn.execute(
+        select(keyed.c.team_id, keyed.c.driver, func.sum(keyed.c.score), func.count(keyed.c.score))
+        .group_by(keyed.c.team_id, keyed.c.driver)
+    ).all()
+    sums: dict[int, dict[str, tuple]] = {}
+    for team, driver, total, answers in rows:
+        sums.setdefault(int(team), {})[driver] = (float(total), int(answers))
+    return sums
+
+
+def _driver_means(per_team: list[dict[str, tuple]]) -> dict[str, float | None]:
+    """Mean answer to each pulse driver over the teams' sums (None for a driver nobody answered)."""
+    means = {}
+    for name in DRIVERS:
+        total, answers = _total((sums[name] for sums in per_team if name in sums), 2)
+        means[name] = total / answers if answers else None
+    return means
+
+
+def _morale_of(
+    attrition: dict, visibility: Visibility, enps: tuple, drivers: dict[str, float | None]
+) -> Measurement:
+    """The symptom from its gathered figures (the survey ones only when the privacy rules allow)."""
     if visibility.respondents == 0:
         return missing("needs survey responses (eNPS question)", **attrition)
     if not visibility.shown:
         return Measurement(None, attrition, suppressed=True, detail="survey group too small to show")
-    answers, promoters, detractors = conn.execute(
-        select(
-            func.count(),
-            func.sum(case((sr.score >= 9, 1), else_=0)),
-            func.sum(case((sr.score <= 6, 1), else_=0)),
-        ).where(*_survey_clauses(scope, filters), sr.question_code == "enps")
-    ).one()
-    value = 100.0 * (int(promoters) - int(detractors)) / int(answers)
-    keyed = (
-        select(_driver_key().label("driver"), sr.score.label("score"))
-        .where(*_survey_clauses(scope, filters), or_(sr.question_code.in_(DRIVERS), sr.driver.in_(DRIVERS)))
-        .subquery()
-    )
-    drivers = dict(
-        conn.execute(select(keyed.c.driver, func.avg(keyed.c.score)).group_by(keyed.c.driver)).all()
-    )
+    answers, promoters, detractors = enps
+    value = 100.0 * (promoters - detractors) / answers
     parts = {
         "respondents": visibility.respondents,
-        "drivers": {name: (float(drivers[name]) if name in drivers else None) for name in DRIVERS},
+        "drivers": drivers,
         "participation": ratio(visibility.respondents, attrition["headcount"]),
         **attrition,
     }
@@ -244,6 +378,39 @@ def morale(conn: Connection, scope: Scope, filters: Filters, settings: MetricSet
         parts,
         detail=f"eNPS {value:+.0f} from {visibility.respondents} respondents; {attrition['leavers']} {'leaver' if attrition['leavers'] == 1 else 'leavers'}",
     )
+
+
+def morale(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> Measurement:
+    """eNPS = % answering 9-10 minus % answering 0-6 to "How likely are you to recommend working here?".
+
+    Parts: mean of each pulse driver (1-5), participation (respondents / headcount), attrition and
+    voluntary attrition (leavers / average headcount). Survey parts follow the privacy rules.
+    """
+    return _morale_of(
+        _attrition(_total(_attrition_counts(conn, scope, filters).values(), 4)),
+        survey_visibility(conn, scope, filters, ["enps"], settings),
+        _total(_enps_counts(conn, scope, filters).values(), 3),
+        _driver_means(list(_driver_sums(conn, scope, filters).values())),
+    )
+
+
+def morale_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`morale` for each of ``team_ids`` alone, in the same few grouped queries for all of them."""
+    attrition = _attrition_counts(conn, scope, filters)
+    visibility = survey_visibility_by_team(conn, scope, filters, ["enps"], settings, team_ids)
+    enps = _enps_counts(conn, scope, filters)
+    drivers = _driver_sums(conn, scope, filters)
+    return {
+        tid: _morale_of(
+            _attrition(attrition.get(tid, (0, 0, 0, 0))),
+            visibility[tid],
+            enps.get(tid, (0, 0, 0)),
+            _driver_means([drivers.get(tid, {})]),
+        )
+        for tid in team_ids
+    }
 
 
 def _survey_evidence(conn, scope, filters, settings, codes: list[str]) -> pd.DataFrame:
@@ -317,15 +484,19 @@ def _perception(conn: Connection, filters: Filters, settings: MetricSettings) ->
     }
 
 
-def peer_competition(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
-    """Mean of the peer-relationships driver (1-5) among sellers; part: the organisation-wide
-    perception of sales by other departments (``sales_perception``)."""
+def _peer_sums(conn: Connection, scope: Scope, filters: Filters) -> dict[int, tuple]:
+    """Per team: (sum of the answers, number of answers) to the peer-relationships driver."""
     sr = m.SurveyResponse
-    code = "peer_relationships"
-    perception = _perception(conn, filters, settings)
-    visibility = survey_visibility(conn, scope, filters, [code], settings)
+    rows = conn.execute(
+        select(sr.team_id, func.sum(sr.score), func.count(sr.score))
+        .where(*_survey_clauses(scope, filters), sr.question_code == PEER)
+        .group_by(sr.team_id)
+    ).all()
+    return {int(team): (float(total), int(answers)) for team, total, answers in rows}
+
+
+def _peer_of(perception: dict | None, visibility: Visibility, sums: tuple) -> Measurement:
+    """The symptom from its gathered figures (the survey ones only when the privacy rules allow)."""
     if visibility.respondents == 0:
         return missing(
             "needs survey responses (peer relationships driver)", sales_perception_org_wide=perception
@@ -337,19 +508,40 @@ def peer_competition(
             suppressed=True,
             detail="survey group too small to show",
         )
-    mean = conn.execute(
-        select(func.avg(sr.score)).where(*_survey_clauses(scope, filters), sr.question_code == code)
-    ).scalar_one()
+    total, answers = sums
+    mean = total / answers
     parts = {"respondents": visibility.respondents, "sales_perception_org_wide": perception}
     return Measurement(
-        float(mean),
+        mean,
         parts,
-        detail=f"peer relationships {float(mean):.1f} of 5 from {visibility.respondents} respondents",
+        detail=f"peer relationships {mean:.1f} of 5 from {visibility.respondents} respondents",
     )
 
 
+def peer_competition(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
+) -> Measurement:
+    """Mean of the peer-relationships driver (1-5) among sellers; part: the organisation-wide
+    perception of sales by other departments (``sales_perception``)."""
+    return _peer_of(
+        _perception(conn, filters, settings),
+        survey_visibility(conn, scope, filters, [PEER], settings),
+        _total(_peer_sums(conn, scope, filters).values(), 2),
+    )
+
+
+def peer_competition_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`peer_competition` for each of ``team_ids`` alone, in the same few grouped queries."""
+    perception = _perception(conn, filters, settings)
+    visibility = survey_visibility_by_team(conn, scope, filters, [PEER], settings, team_ids)
+    sums = _peer_sums(conn, scope, filters)
+    return {tid: _peer_of(perception, visibility[tid], sums.get(tid, (0.0, 0))) for tid in team_ids}
+
+
 def peer_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
-    return _survey_evidence(conn, scope, filters, settings, ["peer_relationships"]).head(limit)
+    return _survey_evidence(conn, scope, filters, settings, [PEER]).head(limit)
 
 
 SURVEY = "pulse survey responses"
@@ -365,6 +557,7 @@ METRICS = (
         direction=LOWER_IS_BETTER,
         data_needed=("people with team, role, hire and termination dates", "won deals with owner"),
         compute=top_performer_slide,
+        compute_by_team=top_performer_slide_by_team,
         evidence=slide_evidence,
         formula="previous top-quartile sellers now below the top quartile or gone / previous top-quartile sellers",
         worst=1.0,
@@ -381,6 +574,7 @@ METRICS = (
         direction=HIGHER_IS_BETTER,
         data_needed=(SURVEY + " (eNPS, drivers)", "people with hire and termination dates"),
         compute=morale,
+        compute_by_team=morale_by_team,
         evidence=morale_evidence,
         formula="100 x (answers 9-10 - answers 0-6) / answers to the eNPS question in the period",
         worst=-60.0,
@@ -397,6 +591,7 @@ METRICS = (
         direction=HIGHER_IS_BETTER,
         data_needed=(SURVEY + " (peer_relationships; sales_perception from other departments)",),
         compute=peer_competition,
+        compute_by_team=peer_competition_by_team,
         evidence=peer_evidence,
         formula="mean answer to peer_relationships (1-5) in the period",
         worst=1.0,

@@ -17,6 +17,7 @@ from metrics.metric import HIGHER_IS_BETTER, Metric
 from metrics.settings import MetricSettings
 
 PURPOSE_LABELS = ("revenue", "customer_impact")
+NEEDS_NSP = "needs the Noble Sales Purpose statement"
 
 
 def _meeting_clauses(scope: Scope, filters: Filters) -> list:
@@ -24,36 +25,104 @@ def _meeting_clauses(scope: Scope, filters: Filters) -> list:
     return [team_clause(mt.team_id, scope, filters), at_times(mt.held_at, filters.period)]
 
 
-def _talk_needs(conn: Connection, scope: Scope, filters: Filters, kind: str | None = None) -> str:
-    """Why a talk symptom has no value: no transcripts (of ``kind``), or transcripts not yet labelled."""
+def _per_team(rows) -> dict[int, tuple]:
+    """Rows ``(team_id, *values)`` as {team id: values}; meetings without a team are left out."""
+    return {int(row[0]): tuple(row[1:]) for row in rows if row[0] is not None}
+
+
+def _utterance_counts(conn: Connection, scope: Scope, filters: Filters, kind: str | None, by_team: bool):
+    """Utterances, labelled or not, in the period's meetings (of ``kind``): one row ``(n,)``, or
+    ``(team_id, n)`` per team with any when ``by_team``."""
     mt, ut = m.Meeting, m.Utterance
     clauses = _meeting_clauses(scope, filters) + ([mt.kind == kind] if kind else [])
-    total = conn.execute(
-        select(func.count()).select_from(ut).join(mt, mt.id == ut.meeting_id).where(*clauses)
-    ).scalar_one()
-    if total:
+    group = [mt.team_id] if by_team else []
+    return conn.execute(
+        select(*group, func.count())
+        .select_from(ut)
+        .join(mt, mt.id == ut.meeting_id)
+        .where(*clauses)
+        .group_by(*group)
+    ).all()
+
+
+def _needs_for(utterances: int, kind: str | None) -> str:
+    """Why a talk symptom has no value, given the utterances (of ``kind``) the period holds."""
+    if utterances:
         return "needs talk labels (run the talk classifier over the imported meetings)"
     return f"needs {kind.replace('_', ' ')} transcripts" if kind else "needs meeting transcripts"
+
+
+def _talk_needs(conn: Connection, scope: Scope, filters: Filters, kind: str | None = None) -> str:
+    """Why a talk symptom has no value: no transcripts (of ``kind``), or transcripts not yet labelled."""
+    (total,) = _utterance_counts(conn, scope, filters, kind, by_team=False)[0]
+    return _needs_for(int(total), kind)
+
+
+def _with_needs(
+    conn: Connection,
+    scope: Scope,
+    filters: Filters,
+    team_ids: tuple[int, ...],
+    measured: dict[int, Measurement],
+    kind: str | None = None,
+) -> dict[int, Measurement]:
+    """``measured`` for every team of ``team_ids``: a team without a measurement gets what
+    :func:`_talk_needs` says for it alone, from one grouped query (run only if some team needs it)."""
+    if all(team_id in measured for team_id in team_ids):
+        return {team_id: measured[team_id] for team_id in team_ids}
+    utterances = _per_team(_utterance_counts(conn, scope, filters, kind, by_team=True))
+    result = {}
+    for team_id in team_ids:
+        if team_id in measured:
+            result[team_id] = measured[team_id]
+        else:
+            (count,) = utterances.get(team_id, (0,))
+            result[team_id] = missing(_needs_for(int(count), kind))
+    return result
 
 
 def customer_talk_share(
     conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
 ) -> Measurement:
     """customer_impact / (customer_impact + revenue) utterances in meetings held in the period."""
+    rows = conn.execute(_purpose_talk(scope, filters)).all()
+    if not rows:
+        return missing(_talk_needs(conn, scope, filters))
+    return _talk_share(rows)
+
+
+def customer_talk_share_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`customer_talk_share` for each of ``team_ids`` alone, in one grouped query
+    (and one more when some team has no purpose-relevant talk)."""
+    rows_of: dict[int, list] = {}
+    for team_id, kind, label, n in conn.execute(_purpose_talk(scope, filters, m.Meeting.team_id)).all():
+        if team_id is not None:
+            rows_of.setdefault(int(team_id), []).append((kind, label, n))
+    measured = {team_id: _talk_share(rows) for team_id, rows in rows_of.items()}
+    return _with_needs(conn, scope, filters, team_ids, measured)
+
+
+def _purpose_talk(scope: Scope, filters: Filters, *by):
+    """Purpose-relevant utterances in the period's meetings per meeting kind and label
+    (grouped first by the ``by`` columns)."""
     mt, ut = m.Meeting, m.Utterance
-    rows = conn.execute(
-        select(mt.kind, ut.label, func.count())
+    return (
+        select(*by, mt.kind, ut.label, func.count())
         .join(mt, mt.id == ut.meeting_id)
         .where(*_meeting_clauses(scope, filters), ut.label.in_(PURPOSE_LABELS))
-        .group_by(mt.kind, ut.label)
-    ).all()
+        .group_by(*by, mt.kind, ut.label)
+    )
+
+
+def _talk_share(rows) -> Measurement:
+    """Symptom 1 from the (non-empty) rows ``(meeting kind, label, utterances)`` of :func:`_purpose_talk`."""
     by_kind: dict[str, dict[str, int]] = {}
     for kind, label, n in rows:
         by_kind.setdefault(kind, {"customer_impact": 0, "revenue": 0})[label] = int(n)
     customer = sum(counts["customer_impact"] for counts in by_kind.values())
     revenue = sum(counts["revenue"] for counts in by_kind.values())
-    if customer + revenue == 0:
-        return missing(_talk_needs(conn, scope, filters))
     parts = {
         "customer_impact_utterances": customer,
         "revenue_utterances": revenue,
@@ -114,16 +183,41 @@ def deal_reviews_with_customer_questions(
     conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
 ) -> Measurement:
     """Share of deal reviews (with labelled transcripts) where a customer-impact question was asked."""
+    reviews, asked, questions = _review_counts(conn, scope, filters, by_team=False)[0]
+    if not reviews:
+        return missing(_talk_needs(conn, scope, filters, "deal_review"))
+    return _review_share(reviews, asked, questions)
+
+
+def deal_reviews_with_customer_questions_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`deal_reviews_with_customer_questions` for each of ``team_ids`` alone, in one grouped query
+    (and one more when some team has no labelled deal review)."""
+    counts = _per_team(_review_counts(conn, scope, filters, by_team=True))
+    measured = {team_id: _review_share(*row) for team_id, row in counts.items()}
+    return _with_needs(conn, scope, filters, team_ids, measured, "deal_review")
+
+
+def _review_counts(conn: Connection, scope: Scope, filters: Filters, by_team: bool):
+    """Deal reviews with labelled transcripts, those with a customer-impact question, and such
+    questions: one row, or one per team with any (team id first) when ``by_team``."""
     per = _per_review(scope, filters).subquery()
-    reviews, asked, questions = conn.execute(
+    group = [per.c.team_id] if by_team else []
+    return conn.execute(
         select(
+            *group,
             func.count(),
             func.coalesce(func.sum(case((per.c.customer_questions > 0, 1), else_=0)), 0),
             func.coalesce(func.sum(per.c.customer_questions), 0),
-        ).select_from(per)
-    ).one()
-    if not reviews:
-        return missing(_talk_needs(conn, scope, filters, "deal_review"))
+        )
+        .select_from(per)
+        .group_by(*group)
+    ).all()
+
+
+def _review_share(reviews, asked, questions) -> Measurement:
+    """Symptom 2 from the counts of :func:`_review_counts` (at least one review)."""
     parts = {
         "deal_reviews": int(reviews),
         "with_customer_question": int(asked),
@@ -156,6 +250,7 @@ def _per_meeting_opening(scope: Scope, filters: Filters, settings: MetricSetting
     ranked = (
         select(
             ut.meeting_id.label("meeting_id"),
+            mt.team_id.label("team_id"),
             ut.label.label("label"),
             position.label("position"),
             size.label("size"),
@@ -171,21 +266,46 @@ def _per_meeting_opening(scope: Scope, filters: Filters, settings: MetricSetting
     )
     return select(
         ranked.c.meeting_id,
+        ranked.c.team_id,
         func.max(case((and_(in_opening, ranked.c.label == "customer_impact"), 1), else_=0)).label("opens"),
         func.max(case((ranked.c.label.is_not(None), 1), else_=0)).label("labelled"),
-    ).group_by(ranked.c.meeting_id)
+    ).group_by(ranked.c.meeting_id, ranked.c.team_id)
 
 
 def meetings_opening_with_customer(
     conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
 ) -> Measurement:
     """Share of meetings whose opening (first 5 utterances or first 10%) holds customer-impact talk."""
-    per = _per_meeting_opening(scope, filters, settings).subquery()
-    meetings, opening = conn.execute(
-        select(func.count(), func.coalesce(func.sum(per.c.opens), 0)).where(per.c.labelled == 1)
-    ).one()
+    meetings, opening = _opening_counts(conn, scope, filters, settings, by_team=False)[0]
     if not meetings:
         return missing(_talk_needs(conn, scope, filters))
+    return _opening_share(meetings, opening)
+
+
+def meetings_opening_with_customer_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`meetings_opening_with_customer` for each of ``team_ids`` alone, in one grouped query
+    (and one more when some team has no labelled meeting)."""
+    counts = _per_team(_opening_counts(conn, scope, filters, settings, by_team=True))
+    measured = {team_id: _opening_share(*row) for team_id, row in counts.items()}
+    return _with_needs(conn, scope, filters, team_ids, measured)
+
+
+def _opening_counts(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, by_team: bool):
+    """Meetings with labelled transcripts and those opening with customer-impact talk: one row, or
+    one per team with any (team id first) when ``by_team``."""
+    per = _per_meeting_opening(scope, filters, settings).subquery()
+    group = [per.c.team_id] if by_team else []
+    return conn.execute(
+        select(*group, func.count(), func.coalesce(func.sum(per.c.opens), 0))
+        .where(per.c.labelled == 1)
+        .group_by(*group)
+    ).all()
+
+
+def _opening_share(meetings, opening) -> Measurement:
+    """Symptom 3 from the counts of :func:`_opening_counts` (at least one meeting)."""
     return Measurement(
         int(opening) / int(meetings),
         {"meetings": int(meetings), "opening_with_customer": int(opening)},
@@ -220,11 +340,12 @@ def _per_meeting_nsp(scope: Scope, filters: Filters):
     return (
         select(
             mt.id.label("meeting_id"),
+            mt.team_id.label("team_id"),
             func.sum(case((ut.nsp_mention.is_(True), 1), else_=0)).label("mentions"),
         )
         .join(ut, ut.meeting_id == mt.id)
         .where(*_meeting_clauses(scope, filters), ut.label.is_not(None))
-        .group_by(mt.id)
+        .group_by(mt.id, mt.team_id)
     )
 
 
@@ -232,14 +353,44 @@ def nsp_mention_rate(
     conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
 ) -> Measurement:
     """Share of meetings (with labelled transcripts) where the NSP or one of its key phrases came up."""
-    if conn.execute(select(func.count()).select_from(m.NobleSalesPurpose)).scalar_one() == 0:
-        return missing("needs the Noble Sales Purpose statement")
-    per = _per_meeting_nsp(scope, filters).subquery()
-    meetings, mentioning = conn.execute(
-        select(func.count(), func.coalesce(func.sum(case((per.c.mentions > 0, 1), else_=0)), 0))
-    ).one()
+    if not _has_nsp(conn):
+        return missing(NEEDS_NSP)
+    meetings, mentioning = _nsp_counts(conn, scope, filters, by_team=False)[0]
     if not meetings:
         return missing(_talk_needs(conn, scope, filters))
+    return _nsp_share(meetings, mentioning)
+
+
+def nsp_mention_rate_by_team(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
+) -> dict[int, Measurement]:
+    """:func:`nsp_mention_rate` for each of ``team_ids`` alone: the NSP check, one grouped query, and
+    one more when some team has no labelled meeting."""
+    if not _has_nsp(conn):
+        return {team_id: missing(NEEDS_NSP) for team_id in team_ids}
+    counts = _per_team(_nsp_counts(conn, scope, filters, by_team=True))
+    measured = {team_id: _nsp_share(*row) for team_id, row in counts.items()}
+    return _with_needs(conn, scope, filters, team_ids, measured)
+
+
+def _has_nsp(conn: Connection) -> bool:
+    return conn.execute(select(func.count()).select_from(m.NobleSalesPurpose)).scalar_one() > 0
+
+
+def _nsp_counts(conn: Connection, scope: Scope, filters: Filters, by_team: bool):
+    """Meetings with labelled transcripts and those mentioning the NSP: one row, or one per team
+    with any (team id first) when ``by_team``."""
+    per = _per_meeting_nsp(scope, filters).subquery()
+    group = [per.c.team_id] if by_team else []
+    return conn.execute(
+        select(*group, func.count(), func.coalesce(func.sum(case((per.c.mentions > 0, 1), else_=0)), 0))
+        .select_from(per)
+        .group_by(*group)
+    ).all()
+
+
+def _nsp_share(meetings, mentioning) -> Measurement:
+    """Symptom 4 from the counts of :func:`_nsp_counts` (at least one meeting)."""
     return Measurement(
         int(mentioning) / int(meetings),
         {"meetings": int(meetings), "mentioning_nsp": int(mentioning)},
@@ -275,6 +426,7 @@ METRICS = (
         direction=HIGHER_IS_BETTER,
         data_needed=(TALK,),
         compute=customer_talk_share,
+        compute_by_team=customer_talk_share_by_team,
         evidence=customer_talk_evidence,
         formula="customer_impact utterances / (customer_impact + revenue utterances), meetings held in the period",
         worst=0.0,
@@ -290,6 +442,7 @@ METRICS = (
         direction=HIGHER_IS_BETTER,
         data_needed=(TALK, "meeting kind deal_review"),
         compute=deal_reviews_with_customer_questions,
+        compute_by_team=deal_reviews_with_customer_questions_by_team,
         evidence=deal_review_evidence,
         formula="deal reviews with >= 1 utterance labelled customer_impact and is_question / deal reviews",
         worst=0.0,
@@ -305,6 +458,7 @@ METRICS = (
         direction=HIGHER_IS_BETTER,
         data_needed=(TALK,),
         compute=meetings_opening_with_customer,
+        compute_by_team=meetings_opening_with_customer_by_team,
         evidence=opening_evidence,
         formula="meetings with a customer_impact utterance among the first max(5, 10% of n) / meetings",
         worst=0.0,
@@ -319,6 +473,7 @@ METRICS = (
         direction=HIGHER_IS_BETTER,
         data_needed=(TALK, "the NSP statement"),
         compute=nsp_mention_rate,
+        compute_by_team=nsp_mention_rate_by_team,
         evidence=nsp_evidence,
         formula="meetings with >= 1 utterance flagged nsp_mention / meetings",
         worst=0.0,

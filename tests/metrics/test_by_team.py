@@ -1,0 +1,100 @@
+"""Every symptom computed for many teams at once equals the symptom computed for each team alone.
+
+The team scorecards (Overview, the report) use the grouped form so that 200 teams cost the queries
+of one; these tests hold it to the one-team definition on a two-division demo (16 sales teams), on
+SQLite and PostgreSQL, over a quarter and over a year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from data_access.demo.scale import SCALES, stream_demo
+from data_access.scope import Filters, Period, Scope, last_full_quarter
+from metrics.common import only_team
+from metrics.registry import METRICS, measure_by_team
+from metrics.scorecard import sales_teams, team_scorecards
+from metrics.settings import MetricSettings
+from tests.conftest import count_statements
+from tests.metrics.conftest import DEMO_END
+
+pytestmark = pytest.mark.slow
+
+QUARTER = last_full_quarter(DEMO_END + dt.timedelta(days=1))
+YEAR = Period(DEMO_END - dt.timedelta(days=364), DEMO_END)
+EVERYONE = Scope.everything()
+
+
+@pytest.fixture(scope="module")
+def org(db_engine):
+    """A connection on a two-division demo organisation, rolled back after the module."""
+    with db_engine.connect() as connection:
+        trans = connection.begin()
+        stream_demo(connection, SCALES["tiny-multi"], seed=7, end=DEMO_END)
+        yield connection
+        trans.rollback()
+
+
+def same(a, b, path: str = "") -> None:
+    """Equal, numbers to 1e-9 relative, through dicts and lists; names the first difference."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), f"{path}: keys {sorted(a)} != {sorted(b)}"
+        for key in a:
+            same(a[key], b[key], f"{path}.{key}")
+    elif isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        assert len(a) == len(b), f"{path}: {len(a)} items != {len(b)}"
+        for index, (x, y) in enumerate(zip(a, b, strict=True)):
+            same(x, y, f"{path}[{index}]")
+    elif isinstance(a, float | int) and isinstance(b, float | int) and not isinstance(a, bool):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12), f"{path}: {a} != {b}"
+    else:
+        assert a == b, f"{path}: {a!r} != {b!r}"
+
+
+@pytest.mark.parametrize("period", [QUARTER, YEAR], ids=["quarter", "year"])
+@pytest.mark.parametrize("metric", METRICS, ids=[metric.id for metric in METRICS])
+def test_grouped_equals_one_team_at_a_time(org, metric, period):
+    settings = MetricSettings.defaults()
+    filters = Filters(period)
+    teams = tuple(tid for tid, _ in sales_teams(org, EVERYONE))
+    assert len(teams) == 16
+    grouped = measure_by_team(org, metric, EVERYONE, filters, teams, settings)
+    assert sorted(grouped) == sorted(teams)
+    for tid in teams:
+        alone = metric.compute(org, EVERYONE, only_team(filters, tid), settings)
+        got = grouped[tid]
+        where = f"{metric.id}, team {tid}"
+        assert got.needs == alone.needs, where
+        assert got.suppressed == alone.suppressed, where
+        assert got.detail == alone.detail, where
+        same(got.value, alone.value, f"{where}: value")
+        same(got.parts, alone.parts, f"{where}: parts")
+
+
+def test_every_metric_has_a_grouped_form():
+    assert [metric.id for metric in METRICS if metric.compute_by_team is None] == []
+
+
+def test_team_scorecards_cost_the_same_queries_for_two_teams_or_sixteen(org):
+    teams = [tid for tid, _ in sales_teams(org, EVERYONE)]
+    with count_statements(org.engine) as recorded:
+        team_scorecards(org, EVERYONE, Filters(QUARTER), team_ids=teams[:2])
+    two = len(recorded)
+    with count_statements(org.engine) as recorded:
+        cards = team_scorecards(org, EVERYONE, Filters(QUARTER))
+    assert len(cards) == 16
+    assert len(recorded) <= two + 2  # the same grouped queries, whatever the number of teams
+
+
+def test_a_manager_gets_only_their_own_team(org):
+    teams = [tid for tid, _ in sales_teams(org, EVERYONE)]
+    mine = Scope.teams([teams[3]])
+    cards = team_scorecards(org, mine, Filters(QUARTER))
+    assert [card.team_id for card in cards] == [teams[3]]
+    settings = MetricSettings.defaults()
+    assert measure_by_team(org, METRICS[0], mine, Filters(QUARTER), tuple(teams), settings).keys() == {
+        teams[3]
+    }
