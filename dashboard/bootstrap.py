@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from dashboard.settings import Settings, default_database_url
 from dashboard.setup import initialise
 from data_access import models as m
-from data_access.db import make_engine, schema_exists
+from data_access.db import make_engine, migrate, schema_exists
 
 
 @st.cache_resource(show_spinner=False)
@@ -31,6 +31,31 @@ def database_is_empty(settings: Settings) -> bool:
         engine.dispose()
 
 
+@st.cache_resource(show_spinner="Upgrading the database…")
+def _upgraded(url: str) -> str | None:
+    """Bring an existing database to the newest schema, once per process; None when it is current.
+
+    The embedded SQLite file is upgraded in place (one process owns it). A server database is
+    migrated as a release step (``python -m dashboard init``), never by a replica at start, so
+    replicas do not race; a replica that finds it behind says so instead."""
+    from data_access.db import schema_revisions
+
+    engine = make_engine(url)
+    try:
+        current, head = schema_revisions(engine)
+        if current == head:
+            return None
+        if engine.dialect.name == "sqlite":
+            migrate(engine)
+            return None
+        return (
+            f"The database schema is at revision {current or 'none'} and this version of Purpose Pulse "
+            f"needs {head}: run `python -m dashboard init` once, then restart the app."
+        )
+    finally:
+        engine.dispose()
+
+
 def ensure_database(settings: Settings) -> None:
     """Create and fill the embedded default database on first start; migrate any other database.
 
@@ -38,6 +63,10 @@ def ensure_database(settings: Settings) -> None:
     gets its schema and the pages explain how to import data (or load the demo from Settings).
     """
     if not database_is_empty(settings):
+        problem = _upgraded(settings.database_url)
+        if problem:
+            st.error(problem)
+            st.stop()
         return
     with _first_run_lock(settings.database_url):
         if not database_is_empty(settings):

@@ -1,25 +1,48 @@
 """Cached reads for the pages. Every wrapper takes plain hashable arguments, the scope included,
-so one viewer's cached result is never served to another."""
+so one viewer's cached result is never served to another.
+
+Two layers: ``st.cache_data`` keeps a result in this process; :func:`stored` keeps the heavy ones in
+the database (:mod:`data_access.result_store`), checked against the data's version, so a result
+computed by one viewer, session or replica is read by the next instead of being computed again.
+"""
 
 from __future__ import annotations
+
+import functools
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.app_state import _engine_for
-from data_access import org, status
+from data_access import org, result_store, status
 from data_access.scope import Filters, Scope
 
 TTL = "10m"
 
 
+def stored(function):
+    """Route a read ``function(url, *args)`` through the database's result store, keyed by its name
+    and arguments (the scope's teams and the filters, not the viewer's name)."""
+    name = f"{function.__module__.rsplit('.', 1)[-1]}.{function.__name__}"
+
+    @functools.wraps(function)
+    def wrapper(url: str, *args, **kwargs):
+        return result_store.remember(
+            _engine_for(url), name, (args, kwargs), lambda: function(url, *args, **kwargs)
+        )
+
+    return wrapper
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
+@stored
 def load_counts(url: str, scope: Scope) -> dict:
     with _engine_for(url).connect() as conn:
         return status.load_counts(conn, scope)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+@stored
 def data_window(url: str, scope: Scope):
     with _engine_for(url).connect() as conn:
         return status.data_window(conn, scope)
@@ -44,6 +67,7 @@ def teams(url: str, scope: Scope):
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+@stored
 def segments(url: str, scope: Scope) -> list[str]:
     with _engine_for(url).connect() as conn:
         return org.segments_in_scope(conn, scope)
@@ -66,6 +90,7 @@ def metric_settings(url: str):
 
 
 @st.cache_data(ttl=TTL, show_spinner="Computing…")
+@stored
 def evaluate(url: str, scope: Scope, filters: Filters, metric_id: str):
     from metrics import registry
 
@@ -74,6 +99,7 @@ def evaluate(url: str, scope: Scope, filters: Filters, metric_id: str):
 
 
 @st.cache_data(ttl=TTL, show_spinner="Computing…")
+@stored
 def series(url: str, scope: Scope, filters: Filters, metric_id: str, grain: str | None = None) -> pd.DataFrame:
     from metrics import registry
 
@@ -82,6 +108,7 @@ def series(url: str, scope: Scope, filters: Filters, metric_id: str, grain: str 
 
 
 @st.cache_data(ttl=TTL, show_spinner="Loading the evidence…")
+@stored
 def evidence(url: str, scope: Scope, filters: Filters, metric_id: str, limit: int | None = None) -> pd.DataFrame:
     from metrics import registry
 
@@ -90,6 +117,7 @@ def evidence(url: str, scope: Scope, filters: Filters, metric_id: str, limit: in
 
 
 @st.cache_data(ttl=TTL, show_spinner="Computing the scorecard…")
+@stored
 def org_scorecard(url: str, scope: Scope, filters: Filters):
     from metrics import scorecard
 
@@ -98,6 +126,7 @@ def org_scorecard(url: str, scope: Scope, filters: Filters):
 
 
 @st.cache_data(ttl=TTL, show_spinner="Computing the team scorecards…")
+@stored
 def team_scorecards(url: str, scope: Scope, filters: Filters):
     from metrics import scorecard
 

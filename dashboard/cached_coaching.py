@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.app_state import _engine_for
-from dashboard.cached import TTL
+from dashboard.cached import TTL, stored
 from data_access.scope import Filters, Scope
 
 
@@ -20,6 +20,7 @@ def sellers(url: str, scope: Scope, filters: Filters):
 
 
 @st.cache_data(ttl=TTL, show_spinner="Preparing the brief…")
+@stored
 def facts(url: str, scope: Scope, filters: Filters, seller_id: int):
     """The seller's coaching facts, or None when the seller is outside ``scope``."""
     from metrics import coaching

@@ -9,11 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app_state import _engine_for
-from dashboard.cached import TTL, _settings
+from dashboard.cached import TTL, _settings, stored
 from data_access.scope import Filters, Period, Scope
 
 
 @st.cache_data(ttl=TTL, show_spinner="Comparing before and after the launch…")
+@stored
 def before_after(url: str, scope: Scope, filters: Filters, launch: dt.date) -> pd.DataFrame:
     from metrics import adoption
 
@@ -30,6 +31,7 @@ def adopting_teams(url: str, scope: Scope, filters: Filters) -> list:
 
 
 @st.cache_data(ttl=TTL, show_spinner="Drawing the monthly trend…")
+@stored
 def team_series(url: str, scope: Scope, filters: Filters, period: Period, metric_id: str) -> pd.DataFrame:
     """The metric per month over ``period`` for each sales team in view (column ``team``)."""
     from metrics import adoption
@@ -39,6 +41,7 @@ def team_series(url: str, scope: Scope, filters: Filters, period: Period, metric
 
 
 @st.cache_data(ttl=TTL, show_spinner="Reading the pulse surveys…")
+@stored
 def morale_by_team(url: str, scope: Scope, filters: Filters, grain: str = "month") -> pd.DataFrame:
     from metrics import morale_trends
 

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app_state import _engine_for
+from dashboard.cached import stored
 from data_access.scope import Filters, Period, Scope
 
 TTL = "10m"
@@ -25,6 +26,7 @@ def _settings(conn):
 
 
 @st.cache_data(ttl=TTL, show_spinner="Reading the meetings…")
+@stored
 def talk_mix(url: str, scope: Scope, filters: Filters, by: str) -> pd.DataFrame:
     from metrics import meetings_view
 
@@ -33,6 +35,7 @@ def talk_mix(url: str, scope: Scope, filters: Filters, by: str) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+@stored
 def weekly_talk(url: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     from metrics import meetings_view
 
@@ -41,6 +44,7 @@ def weekly_talk(url: str, scope: Scope, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner="Listing the meetings…")
+@stored
 def meeting_list(url: str, scope: Scope, filters: Filters, sort: str, limit: int) -> pd.DataFrame:
     from metrics import meetings_view
     from metrics.settings import load_metric_settings
@@ -52,6 +56,7 @@ def meeting_list(url: str, scope: Scope, filters: Filters, sort: str, limit: int
 
 
 @st.cache_data(ttl=TTL, show_spinner="Loading the transcript…")
+@stored
 def transcript(url: str, scope: Scope, filters: Filters, meeting_id: int) -> dict:
     from metrics import meetings_view
 
@@ -63,6 +68,7 @@ def transcript(url: str, scope: Scope, filters: Filters, meeting_id: int) -> dic
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+@stored
 def discount_histogram(url: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     from metrics import discount_view
 
@@ -71,6 +77,7 @@ def discount_histogram(url: str, scope: Scope, filters: Filters) -> pd.DataFrame
 
 
 @st.cache_data(ttl=TTL, show_spinner="Comparing discounts…")
+@stored
 def discount_by(url: str, scope: Scope, filters: Filters, by: str) -> pd.DataFrame:
     """Median, P90 and share discounted per ``seller`` or ``team`` (the threshold from the settings)."""
     from metrics import discount_view
@@ -85,6 +92,7 @@ def discount_by(url: str, scope: Scope, filters: Filters, by: str) -> pd.DataFra
 
 
 @st.cache_data(ttl=TTL, show_spinner="Tracing the pipeline's moves…")
+@stored
 def movement(url: str, scope: Scope, filters: Filters):
     from metrics import pipeline_movement
 
@@ -93,6 +101,7 @@ def movement(url: str, scope: Scope, filters: Filters):
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+@stored
 def movement_table(url: str, scope: Scope, filters: Filters, periods: tuple[Period, ...]) -> pd.DataFrame:
     from metrics import pipeline_movement
 
@@ -101,6 +110,7 @@ def movement_table(url: str, scope: Scope, filters: Filters, periods: tuple[Peri
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+@stored
 def won_by_week(url: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     from metrics import pipeline_movement
 
@@ -109,6 +119,7 @@ def won_by_week(url: str, scope: Scope, filters: Filters) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+@stored
 def repeatedly_pushed(url: str, scope: Scope, filters: Filters, limit: int = 100) -> pd.DataFrame:
     from metrics import pipeline_movement
 
@@ -117,6 +128,7 @@ def repeatedly_pushed(url: str, scope: Scope, filters: Filters, limit: int = 100
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+@stored
 def first_days_closes(url: str, scope: Scope, filters: Filters, limit: int = 100) -> pd.DataFrame:
     from metrics import pipeline_movement
 
@@ -129,6 +141,7 @@ def first_days_closes(url: str, scope: Scope, filters: Filters, limit: int = 100
 
 
 @st.cache_data(ttl=TTL, show_spinner="Computing retention by month…")
+@stored
 def retention_by_month(url: str, scope: Scope, filters: Filters, months: int = 12) -> pd.DataFrame:
     from metrics import cohorts
 
@@ -137,6 +150,7 @@ def retention_by_month(url: str, scope: Scope, filters: Filters, months: int = 1
 
 
 @st.cache_data(ttl=TTL, show_spinner="Building the cohorts…")
+@stored
 def cohort_retention(url: str, scope: Scope, filters: Filters) -> pd.DataFrame:
     from metrics import cohorts
 

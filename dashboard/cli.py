@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "classify",
     "reclassify",
     "report",
+    "precompute",
     "import_data",
     "rejects",
 )

@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -164,6 +165,8 @@ class OpportunityHistory(Base):
     __tablename__ = "opportunity_history"
     __table_args__ = (
         Index("ix_opportunity_history_opp_changed", "opportunity_id", "changed_at"),
+        # The deals that changed in a period, without reading every deal's history.
+        Index("ix_opportunity_history_changed", "changed_at", "opportunity_id"),
         UniqueConstraint("opportunity_id", "changed_at", name="uq_opportunity_history_opp_changed"),
     )
 
@@ -359,3 +362,69 @@ class TeamWeekDeals(Base):
     # Sum and count of the discounts of won deals that have one, so an average can be rebuilt.
     won_discount_sum: Mapped[float] = mapped_column(Float, default=0.0)
     won_discount_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MeetingTalk(Base):
+    """What one meeting's talk adds up to: a rollup of its utterances, kept equal to the raw rows.
+
+    One row per meeting (a meeting without utterances has zeros). Written only by
+    :mod:`data_access.talk_rollup` (the demo loaders, the transcript store and every relabelling
+    refresh it), so the talk symptoms and the Meeting health page count a quarter of a large
+    organisation's meetings without reading millions of utterances. ``team_id``, ``held_at`` and
+    ``kind`` are copies of the meeting's, so period and team filters need no join.
+    """
+
+    __tablename__ = "meeting_talk"
+    __table_args__ = (
+        Index("ix_meeting_talk_team_held", "team_id", "held_at"),
+        Index("ix_meeting_talk_held_at", "held_at"),
+    )
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    held_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(30))
+    utterances: Mapped[int] = mapped_column(Integer, default=0)
+    # Utterances carrying any label, then per label.
+    labelled: Mapped[int] = mapped_column(Integer, default=0)
+    customer_impact: Mapped[int] = mapped_column(Integer, default=0)
+    revenue: Mapped[int] = mapped_column(Integer, default=0)
+    other: Mapped[int] = mapped_column(Integer, default=0)
+    # Customer-impact utterances that are questions (what symptom 2 counts).
+    customer_questions: Mapped[int] = mapped_column(Integer, default=0)
+    # Utterances flagged as mentioning the NSP: all of them (the meeting list), and the labelled ones
+    # (symptom 4, which reads only labelled talk).
+    nsp_mentions: Mapped[int] = mapped_column(Integer, default=0)
+    labelled_nsp_mentions: Mapped[int] = mapped_column(Integer, default=0)
+    # 1-based rank by ``seq`` of the first customer-impact utterance; None without one. A meeting
+    # opens with a customer when this rank falls in its opening (symptom 3).
+    first_customer_position: Mapped[int | None] = mapped_column(Integer)
+
+
+class StoredResult(Base):
+    """A computed page result (a scorecard, a trend...) kept for every viewer and every replica.
+
+    Written and read only by :mod:`data_access.result_store`: ``key`` names the computation and its
+    arguments, ``version`` the state of the data it was computed on, so a result computed before an
+    import, a relabelling or a settings change is never read again.
+    """
+
+    __tablename__ = "stored_results"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    version: Mapped[str] = mapped_column(String(64))
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    seconds: Mapped[float] = mapped_column(Float)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DataChange(Base):
+    """A change to stored data that is not an import (a relabelling of talk): it moves the data
+    version that stored results are checked against."""
+
+    __tablename__ = "data_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    what: Mapped[str] = mapped_column(String(200))

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Connection, select
 
 from data_access import models as m
+from data_access.result_store import note_change
 
 
 def parse_key_phrases(text: str) -> list[str]:
@@ -27,3 +28,4 @@ def save_nsp(conn: Connection, statement: str, key_phrases: list[str], launch_da
         conn.execute(nsp.insert().values(**values))
     else:
         conn.execute(nsp.update().where(nsp.c.id == current).values(**values))
+    note_change(conn, "Noble Sales Purpose saved")

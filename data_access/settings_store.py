@@ -11,6 +11,7 @@ import datetime as dt
 from sqlalchemy import Connection, delete, select
 
 from data_access import models as m
+from data_access.result_store import note_change
 
 
 def read_overrides(conn: Connection) -> dict[str, str]:
@@ -35,8 +36,10 @@ def write_override(conn: Connection, key: str, value: str, *, updated_by: str | 
             .where(m.SettingOverride.key == key)
             .values(value=value, updated_at=now, updated_by=updated_by)
         )
+    note_change(conn, f"setting {key} set to {value}")
 
 
 def clear_override(conn: Connection, key: str) -> None:
     """Forget the override of ``key`` so its default applies again."""
     conn.execute(delete(m.SettingOverride).where(m.SettingOverride.key == key))
+    note_change(conn, f"setting {key} back to its default")

@@ -3,8 +3,9 @@
 Counts are utterance labels the talk classifier stored (``revenue``, ``customer_impact``,
 ``other``); the shares follow symptom 1: customer share = customer_impact / (customer_impact +
 revenue), revenue share its complement. Meetings are those held in the period by teams in view;
-meetings carry no segment, so the segment filter does not apply to them. Per-meeting measures
-(opening, questions, NSP mentions) come from :mod:`metrics.talk.measures`.
+meetings carry no segment, so the segment filter does not apply to them. Counts and per-meeting
+measures (opening, questions, NSP mentions) are read from ``meeting_talk``, one row per meeting with
+what its utterances add up to (:mod:`data_access.talk_rollup`); only a transcript reads utterances.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from data_access import models as m
 from data_access.scope import Filters, Scope
 from metrics.common import as_date, at_times, buckets, team_clause
 from metrics.settings import MetricSettings
-from metrics.talk.measures import meeting_measures, meeting_utterances, talk_time_by_speaker
+from metrics.talk.measures import in_opening, meeting_utterances, talk_time_by_speaker
 
 MT = m.Meeting
 UT = m.Utterance
+TALK = m.MeetingTalk
 LABELS = ("customer_impact", "revenue", "other")
 SORTS = {
     "customer_share_asc": "Least customer talk first",
@@ -42,11 +44,12 @@ LIST_COLUMNS = [
 
 
 def _meetings_in_view(scope: Scope, filters: Filters) -> list:
-    return [team_clause(MT.team_id, scope, filters), at_times(MT.held_at, filters.period)]
+    """Talk rollup rows of the meetings held in the period by teams in view."""
+    return [team_clause(TALK.team_id, scope, filters), at_times(TALK.held_at, filters.period)]
 
 
-def _count(label: str):
-    return func.coalesce(func.sum(case((UT.label == label, 1), else_=0)), 0)
+def _total(column):
+    return func.coalesce(func.sum(column), 0)
 
 
 def talk_mix(conn: Connection, scope: Scope, filters: Filters, by: str) -> pd.DataFrame:
@@ -56,24 +59,20 @@ def talk_mix(conn: Connection, scope: Scope, filters: Filters, by: str) -> pd.Da
     (None without purpose-relevant talk). Ordered by customer share, lowest first.
     """
     if by == "kind":
-        group, joins = MT.kind, []
+        group, joins = TALK.kind, []
     elif by == "team":
-        group, joins = func.coalesce(m.Team.name, "(no team)"), [(m.Team, m.Team.id == MT.team_id)]
+        group, joins = func.coalesce(m.Team.name, "(no team)"), [(m.Team, m.Team.id == TALK.team_id)]
     else:
         raise ValueError(f"Talk mix is by 'kind' or 'team', not {by!r}.")
-    stmt = (
-        select(
-            group.label("group"),
-            func.count(func.distinct(MT.id)).label("meetings"),
-            *[_count(label).label(label) for label in LABELS],
-        )
-        .select_from(UT)
-        .join(MT, MT.id == UT.meeting_id)
-    )
+    stmt = select(
+        group.label("group"),
+        func.count().label("meetings"),
+        *[_total(getattr(TALK, label)).label(label) for label in LABELS],
+    ).select_from(TALK)
     for table, on in joins:
         stmt = stmt.outerjoin(table, on)
     rows = conn.execute(
-        stmt.where(*_meetings_in_view(scope, filters), UT.label.is_not(None)).group_by(group)
+        stmt.where(*_meetings_in_view(scope, filters), TALK.labelled > 0).group_by(group)
     ).all()
     frame = pd.DataFrame(rows, columns=["group", "meetings", *LABELS])
     if frame.empty:
@@ -94,12 +93,10 @@ def weekly_talk(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFram
     ``customer_share``, ``revenue_share`` (None in a week without purpose-relevant talk). Counted
     per day in SQL, gathered into weeks here.
     """
-    day = func.date(MT.held_at)
+    day = func.date(TALK.held_at)
     rows = conn.execute(
-        select(day.label("day"), _count("customer_impact"), _count("revenue"))
-        .select_from(UT)
-        .join(MT, MT.id == UT.meeting_id)
-        .where(*_meetings_in_view(scope, filters), UT.label.in_(("customer_impact", "revenue")))
+        select(day.label("day"), _total(TALK.customer_impact), _total(TALK.revenue))
+        .where(*_meetings_in_view(scope, filters), TALK.customer_impact + TALK.revenue > 0)
         .group_by(day)
     ).all()
     per_day = {as_date(d): (int(ci), int(rev)) for d, ci, rev in rows}
@@ -138,62 +135,61 @@ def meeting_list(
     """
     if sort not in SORTS:
         raise ValueError(f"Unknown sort {sort!r}: use one of {', '.join(SORTS)}.")
-    ci, rev = _count("customer_impact"), _count("revenue")
+    settings = settings or MetricSettings.defaults()
+    ci, rev = TALK.customer_impact, TALK.revenue
     share = cast(ci, Float) / func.nullif(ci + rev, 0)
     order = {
-        "customer_share_asc": (share.is_(None), share, MT.held_at.desc()),
-        "customer_share_desc": (share.is_(None), share.desc(), MT.held_at.desc()),
-        "recent": (MT.held_at.desc(),),
+        "customer_share_asc": (share.is_(None), share, TALK.held_at.desc()),
+        "customer_share_desc": (share.is_(None), share.desc(), TALK.held_at.desc()),
+        "recent": (TALK.held_at.desc(),),
     }[sort]
-    picked = (
-        conn.execute(
-            select(MT.id)
-            .select_from(MT)
-            .outerjoin(UT, UT.meeting_id == MT.id)
-            .where(*_meetings_in_view(scope, filters))
-            .group_by(MT.id, MT.held_at)
-            .order_by(*order, MT.id)
-            .limit(limit)
-        )
-        .scalars()
-        .all()
+    opens = in_opening(
+        TALK.first_customer_position,
+        TALK.utterances,
+        settings.integer("opening_utterances"),
+        settings.number("opening_share"),
     )
-    if not picked:
+    rows = conn.execute(
+        select(
+            TALK.meeting_id,
+            TALK.held_at,
+            m.Team.name.label("team"),
+            TALK.kind,
+            MT.title,
+            TALK.utterances,
+            ci,
+            rev,
+            case((opens, 1), else_=0).label("opens"),
+            TALK.nsp_mentions,
+            TALK.customer_questions,
+        )
+        .join(MT, MT.id == TALK.meeting_id)
+        .outerjoin(m.Team, m.Team.id == TALK.team_id)
+        .where(*_meetings_in_view(scope, filters))
+        .order_by(*order, TALK.meeting_id)
+        .limit(limit)
+    ).all()
+    if not rows:
         return pd.DataFrame(columns=LIST_COLUMNS)
-    within = filters.team_ids_within(scope)
-    settings = settings or MetricSettings.defaults()
-    measures = {
-        mm.meeting_id: mm
-        for mm in meeting_measures(
-            conn,
-            within,
-            meeting_ids=picked,
-            opening_utterances=settings.integer("opening_utterances"),
-            opening_share=settings.number("opening_share"),
-        )
+    return pd.DataFrame([_listed(row) for row in rows], columns=LIST_COLUMNS)
+
+
+def _listed(row) -> dict:
+    """One meeting of :func:`meeting_list` from its talk rollup row (and title and team name)."""
+    relevant = row.customer_impact + row.revenue
+    return {
+        "meeting_id": int(row.meeting_id),
+        "held_at": row.held_at,
+        "team": row.team if row.team is not None else "(no team)",
+        "kind": row.kind.replace("_", " ").capitalize(),
+        "title": row.title,
+        "utterances": int(row.utterances),
+        "customer_share": row.customer_impact / relevant if relevant else None,
+        "revenue_share": row.revenue / relevant if relevant else None,
+        "opens_with_customer": bool(row.opens),
+        "nsp_mentions": int(row.nsp_mentions),
+        "customer_questions": int(row.customer_questions),
     }
-    names = dict(conn.execute(select(m.Team.id, m.Team.name)).all())
-    rows = []
-    for meeting_id in picked:
-        mm = measures.get(meeting_id)
-        if mm is None:
-            continue
-        rows.append(
-            {
-                "meeting_id": mm.meeting_id,
-                "held_at": mm.held_at,
-                "team": names.get(mm.team_id, "(no team)"),
-                "kind": mm.kind.replace("_", " ").capitalize(),
-                "title": mm.title,
-                "utterances": mm.utterances,
-                "customer_share": mm.customer_impact_share,
-                "revenue_share": mm.revenue_share,
-                "opens_with_customer": mm.opens_with_customer,
-                "nsp_mentions": mm.nsp_mentions,
-                "customer_questions": mm.questions_customer_impact,
-            }
-        )
-    return pd.DataFrame(rows, columns=LIST_COLUMNS)
 
 
 def transcript(

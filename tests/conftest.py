@@ -135,8 +135,32 @@ def demo_database_url(tmp_path_factory) -> str:
     return url
 
 
+def copy_database(url: str, destination: Path) -> str:
+    """A private copy of a SQLite database for a test that writes to it or serves it from another
+    process, taken with SQLite's backup API: consistent whatever is in the WAL, and without opening
+    the file outside SQLite (closing such a handle would drop this process's SQLite locks on it)."""
+    import sqlite3
+
+    source = sqlite3.connect(url.split("///", 1)[1])
+    target = sqlite3.connect(destination)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    return f"sqlite:///{destination}"
+
+
 @pytest.fixture
 def demo_app_env(demo_database_url, monkeypatch) -> str:
-    """Point the app (AppTest) at the demo database; returns its URL."""
+    """Point the app (AppTest) at the demo database; returns its URL. Results an earlier test left
+    in the result store are dropped, so every page test computes (and checks) its own figures."""
+    from data_access.db import make_engine
+    from data_access.result_store import forget_all
+
+    engine = make_engine(demo_database_url)
+    with engine.begin() as connection:
+        forget_all(connection)
+    engine.dispose()
     monkeypatch.setenv("DATABASE_URL", demo_database_url)
     return demo_database_url

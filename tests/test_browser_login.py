@@ -19,6 +19,7 @@ from tests.browser import (
     streamlit_server,
     wait_until_idle,
 )
+from tests.conftest import copy_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -65,7 +66,9 @@ def signed_app(provider, demo_database_url, tmp_path_factory):
         'client_secret = "purpose-pulse-secret"\n'
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
     )
-    with streamlit_server(root, env={"DATABASE_URL": demo_database_url}, port=port) as url:
+    # The server process writes stored results: give it a copy, not the session's shared demo file.
+    database = copy_database(demo_database_url, tmp_path_factory.mktemp("login-db") / "demo.db")
+    with streamlit_server(root, env={"DATABASE_URL": database}, port=port) as url:
         yield url
 
 

@@ -16,6 +16,7 @@ from tests.browser import (
     streamlit_server,
     wait_until_idle,
 )
+from tests.conftest import copy_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ZOOM = ROOT / "tests" / "fixtures" / "transcripts" / "zoom_deal_review.vtt"
@@ -23,11 +24,8 @@ ZOOM = ROOT / "tests" / "fixtures" / "transcripts" / "zoom_deal_review.vtt"
 
 def test_manager_drops_a_zoom_transcript_and_reads_it(tmp_path, demo_database_url):
     require_browser()
-    import shutil
-
-    database = tmp_path / "upload.db"
-    shutil.copy(demo_database_url.split("///", 1)[1], database)
-    with streamlit_server(ROOT, env={"DATABASE_URL": f"sqlite:///{database}"}, log_path=tmp_path / "st.log") as url, \
+    database = copy_database(demo_database_url, tmp_path / "upload.db")
+    with streamlit_server(ROOT, env={"DATABASE_URL": database}, log_path=tmp_path / "st.log") as url, \
             chromium_page(1500, 1400) as page:
         # The form's date defaults to today: look at a period around today.
         today = dt.date.today()

@@ -57,6 +57,7 @@ def run(args, settings: Settings, scope=None, today: dt.date | None = None) -> i
     from dashboard.cli import UserError
     from dashboard.database import open_engine
     from dashboard.viewer import scope_for
+    from data_access import result_store
     from metrics.report import UnknownTeam, build_report, public, render_markdown
     from metrics.settings import load_metric_settings
 
@@ -70,10 +71,16 @@ def run(args, settings: Settings, scope=None, today: dt.date | None = None) -> i
                 metric_settings = load_metric_settings(conn)
             except ValueError as exc:
                 raise UserError(f"A stored setting cannot be read: {exc}") from None
-            try:
-                report = build_report(conn, scope, period, args.team or None, metric_settings)
-            except UnknownTeam as exc:
-                raise UserError(str(exc)) from None
+
+        def compute() -> dict:
+            with engine.connect() as conn:
+                return build_report(conn, scope, period, args.team or None, metric_settings)
+
+        # Stored for everyone with the same teams in view until the data changes (see precompute).
+        try:
+            report = result_store.remember(engine, "report", (scope, period, tuple(args.team)), compute)
+        except UnknownTeam as exc:
+            raise UserError(str(exc)) from None
     finally:
         engine.dispose()
     if args.format == "json":

@@ -102,9 +102,11 @@ def stream_demo(
 
     The caller owns the transaction. Records one ImportBatch (source "demo") like
     :func:`data_access.demo.load_demo`, and returns the rows written per table, the total, the batch
-    id and the window. Rollups are rebuilt at the end (see :mod:`data_access.rollups`).
+    id and the window. Rollups are rebuilt at the end (see :mod:`data_access.rollups` and
+    :mod:`data_access.talk_rollup`).
     """
     from data_access.rollups import rebuild_rollups
+    from data_access.talk_rollup import rebuild_meeting_talk
 
     ids = _last_ids(conn)
     batch_id = ids.next("import_batches")
@@ -163,6 +165,8 @@ def stream_demo(
         _sync_sequence(conn, model.__table__)
     progress(0.96, "Rolling up teams by week")
     rebuild_rollups(conn)
+    progress(0.97, "Rolling up the talk of each meeting")
+    rebuild_meeting_talk(conn)
     if conn.dialect.name == "postgresql":
         # Fresh statistics, or the planner keeps treating a million-row table as empty.
         conn.exec_driver_sql("ANALYZE")

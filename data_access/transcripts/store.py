@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, func, insert, select
 
 from data_access import models as m
+from data_access.talk_rollup import refresh_meetings
 from data_access.transcripts.parsers import ParsedTranscript
 
 SOURCE = "transcripts"
@@ -75,7 +76,7 @@ def store_transcript(
     -------
     StoredMeeting
         ``created`` is False when the meeting was already there; then nothing but the import record
-        was written.
+        was written. A new meeting gets its row in the talk rollup (:mod:`data_access.talk_rollup`).
     """
     if kind not in m.MEETING_KINDS:
         raise ValueError(f"unknown meeting kind {kind!r}; use one of {', '.join(m.MEETING_KINDS)}")
@@ -153,6 +154,7 @@ def store_transcript(
             )
         rows.append(row)
     conn.execute(insert(m.Utterance), rows)
+    refresh_meetings(conn, [meeting_id])
     return StoredMeeting(int(meeting_id), True, count, int(batch_id), key)
 
 

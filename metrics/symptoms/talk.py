@@ -3,26 +3,33 @@
 These read the labels the talk classifier stored on each utterance (``label``, ``is_question``,
 ``nsp_mention``); they never label talk themselves. A meeting counts once at least one of its
 utterances carries a label, so transcripts not yet classified never read as "no customer talk".
+
+The counts come from ``meeting_talk``, one row per meeting with what its utterances add up to
+(:mod:`data_access.talk_rollup`), so a quarter of a large organisation costs thousands of rows, not
+millions of utterances. Only the customer-talk evidence lists sentences, and reads utterances.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, literal, or_, select
+from sqlalchemy import Connection, case, func, select
 
 from data_access import models as m
 from data_access.scope import Filters, Scope
 from metrics.common import Measurement, at_times, missing, ratio, read_frame, team_clause
 from metrics.metric import HIGHER_IS_BETTER, Metric
 from metrics.settings import MetricSettings
+from metrics.talk.measures import in_opening
 
 PURPOSE_LABELS = ("revenue", "customer_impact")
 NEEDS_NSP = "needs the Noble Sales Purpose statement"
+ROLLUP = m.MeetingTalk
 
 
-def _meeting_clauses(scope: Scope, filters: Filters) -> list:
-    mt = m.Meeting
-    return [team_clause(mt.team_id, scope, filters), at_times(mt.held_at, filters.period)]
+def _meeting_clauses(scope: Scope, filters: Filters, table=ROLLUP) -> list:
+    """Rows of ``table`` (the talk rollup, or ``meetings`` itself) for meetings of the teams in view
+    held in the period."""
+    return [team_clause(table.team_id, scope, filters), at_times(table.held_at, filters.period)]
 
 
 def _per_team(rows) -> dict[int, tuple]:
@@ -32,16 +39,11 @@ def _per_team(rows) -> dict[int, tuple]:
 
 def _utterance_counts(conn: Connection, scope: Scope, filters: Filters, kind: str | None, by_team: bool):
     """Utterances, labelled or not, in the period's meetings (of ``kind``): one row ``(n,)``, or
-    ``(team_id, n)`` per team with any when ``by_team``."""
-    mt, ut = m.Meeting, m.Utterance
-    clauses = _meeting_clauses(scope, filters) + ([mt.kind == kind] if kind else [])
-    group = [mt.team_id] if by_team else []
+    ``(team_id, n)`` per team with meetings when ``by_team``."""
+    clauses = _meeting_clauses(scope, filters) + ([ROLLUP.kind == kind] if kind else [])
+    group = [ROLLUP.team_id] if by_team else []
     return conn.execute(
-        select(*group, func.count())
-        .select_from(ut)
-        .join(mt, mt.id == ut.meeting_id)
-        .where(*clauses)
-        .group_by(*group)
+        select(*group, func.coalesce(func.sum(ROLLUP.utterances), 0)).where(*clauses).group_by(*group)
     ).all()
 
 
@@ -97,30 +99,29 @@ def customer_talk_share_by_team(
     """:func:`customer_talk_share` for each of ``team_ids`` alone, in one grouped query
     (and one more when some team has no purpose-relevant talk)."""
     rows_of: dict[int, list] = {}
-    for team_id, kind, label, n in conn.execute(_purpose_talk(scope, filters, m.Meeting.team_id)).all():
+    for team_id, kind, customer, revenue in conn.execute(_purpose_talk(scope, filters, ROLLUP.team_id)).all():
         if team_id is not None:
-            rows_of.setdefault(int(team_id), []).append((kind, label, n))
+            rows_of.setdefault(int(team_id), []).append((kind, customer, revenue))
     measured = {team_id: _talk_share(rows) for team_id, rows in rows_of.items()}
     return _with_needs(conn, scope, filters, team_ids, measured)
 
 
 def _purpose_talk(scope: Scope, filters: Filters, *by):
-    """Purpose-relevant utterances in the period's meetings per meeting kind and label
+    """Customer-impact and revenue utterances in the period's meetings per meeting kind with any
     (grouped first by the ``by`` columns)."""
-    mt, ut = m.Meeting, m.Utterance
     return (
-        select(*by, mt.kind, ut.label, func.count())
-        .join(mt, mt.id == ut.meeting_id)
-        .where(*_meeting_clauses(scope, filters), ut.label.in_(PURPOSE_LABELS))
-        .group_by(*by, mt.kind, ut.label)
+        select(*by, ROLLUP.kind, func.sum(ROLLUP.customer_impact), func.sum(ROLLUP.revenue))
+        .where(*_meeting_clauses(scope, filters), ROLLUP.customer_impact + ROLLUP.revenue > 0)
+        .group_by(*by, ROLLUP.kind)
     )
 
 
 def _talk_share(rows) -> Measurement:
-    """Symptom 1 from the (non-empty) rows ``(meeting kind, label, utterances)`` of :func:`_purpose_talk`."""
-    by_kind: dict[str, dict[str, int]] = {}
-    for kind, label, n in rows:
-        by_kind.setdefault(kind, {"customer_impact": 0, "revenue": 0})[label] = int(n)
+    """Symptom 1 from the (non-empty) rows ``(meeting kind, customer_impact, revenue)`` of
+    :func:`_purpose_talk`."""
+    by_kind = {
+        kind: {"customer_impact": int(customer), "revenue": int(revenue)} for kind, customer, revenue in rows
+    }
     customer = sum(counts["customer_impact"] for counts in by_kind.values())
     revenue = sum(counts["revenue"] for counts in by_kind.values())
     parts = {
@@ -155,7 +156,7 @@ def customer_talk_evidence(
         )
         .join(mt, mt.id == ut.meeting_id)
         .outerjoin(m.Team, m.Team.id == mt.team_id)
-        .where(*_meeting_clauses(scope, filters), ut.label.in_(PURPOSE_LABELS))
+        .where(*_meeting_clauses(scope, filters, mt), ut.label.in_(PURPOSE_LABELS))
         .order_by(mt.held_at.desc(), mt.id, ut.seq)
         .limit(limit)
     )
@@ -163,19 +164,9 @@ def customer_talk_evidence(
 
 
 def _per_review(scope: Scope, filters: Filters):
-    mt, ut = m.Meeting, m.Utterance
-    question = and_(ut.label == "customer_impact", ut.is_question.is_(True))
-    return (
-        select(
-            mt.id.label("meeting_id"),
-            mt.held_at.label("held_at"),
-            mt.title.label("meeting"),
-            mt.team_id.label("team_id"),
-            func.sum(case((question, 1), else_=0)).label("customer_questions"),
-        )
-        .join(ut, ut.meeting_id == mt.id)
-        .where(*_meeting_clauses(scope, filters), mt.kind == "deal_review", ut.label.is_not(None))
-        .group_by(mt.id, mt.held_at, mt.title, mt.team_id)
+    """The period's deal reviews with labelled transcripts and their customer-impact questions."""
+    return select(ROLLUP.meeting_id, ROLLUP.held_at, ROLLUP.team_id, ROLLUP.customer_questions).where(
+        *_meeting_clauses(scope, filters), ROLLUP.kind == "deal_review", ROLLUP.labelled > 0
     )
 
 
@@ -235,41 +226,33 @@ def deal_review_evidence(
 ) -> pd.DataFrame:
     per = _per_review(scope, filters).subquery()
     stmt = (
-        select(per.c.held_at, m.Team.name.label("team"), per.c.meeting, per.c.customer_questions)
+        select(
+            per.c.held_at,
+            m.Team.name.label("team"),
+            m.Meeting.title.label("meeting"),
+            per.c.customer_questions,
+        )
+        .join(m.Meeting, m.Meeting.id == per.c.meeting_id)
         .outerjoin(m.Team, m.Team.id == per.c.team_id)
-        .order_by(per.c.customer_questions, per.c.held_at.desc())
+        .order_by(per.c.customer_questions, per.c.held_at.desc(), per.c.meeting_id)
         .limit(limit)
     )
     return read_frame(conn, stmt)
 
 
 def _per_meeting_opening(scope: Scope, filters: Filters, settings: MetricSettings):
-    mt, ut = m.Meeting, m.Utterance
-    position = func.row_number().over(partition_by=ut.meeting_id, order_by=ut.seq)
-    size = func.count().over(partition_by=ut.meeting_id)
-    ranked = (
-        select(
-            ut.meeting_id.label("meeting_id"),
-            mt.team_id.label("team_id"),
-            ut.label.label("label"),
-            position.label("position"),
-            size.label("size"),
-        )
-        .join(mt, mt.id == ut.meeting_id)
-        .where(*_meeting_clauses(scope, filters))
-        .subquery()
+    """The period's meetings with labelled transcripts, ``opens`` 1 when the first customer-impact
+    utterance falls in the opening (the first N utterances or the first share of them, whichever is
+    more), else 0."""
+    opening = in_opening(
+        ROLLUP.first_customer_position,
+        ROLLUP.utterances,
+        settings.integer("opening_utterances"),
+        settings.number("opening_share"),
     )
-    # The opening: the first N utterances or the first share of them, whichever is more.
-    in_opening = or_(
-        ranked.c.position <= settings.integer("opening_utterances"),
-        (ranked.c.position - 1) < ranked.c.size * literal(settings.number("opening_share")),
+    return select(ROLLUP.meeting_id, ROLLUP.team_id, case((opening, 1), else_=0).label("opens")).where(
+        *_meeting_clauses(scope, filters), ROLLUP.labelled > 0
     )
-    return select(
-        ranked.c.meeting_id,
-        ranked.c.team_id,
-        func.max(case((and_(in_opening, ranked.c.label == "customer_impact"), 1), else_=0)).label("opens"),
-        func.max(case((ranked.c.label.is_not(None), 1), else_=0)).label("labelled"),
-    ).group_by(ranked.c.meeting_id, ranked.c.team_id)
 
 
 def meetings_opening_with_customer(
@@ -299,7 +282,7 @@ def _opening_counts(conn: Connection, scope: Scope, filters: Filters, settings: 
     group = [per.c.team_id] if by_team else []
     return conn.execute(
         select(*group, func.count(), func.coalesce(func.sum(per.c.opens), 0))
-        .where(per.c.labelled == 1)
+        .select_from(per)
         .group_by(*group)
     ).all()
 
@@ -328,24 +311,16 @@ def opening_evidence(
         )
         .join(mt, mt.id == per.c.meeting_id)
         .outerjoin(m.Team, m.Team.id == mt.team_id)
-        .where(per.c.labelled == 1)
-        .order_by(per.c.opens, mt.held_at.desc())
+        .order_by(per.c.opens, mt.held_at.desc(), mt.id)
         .limit(limit)
     )
     return read_frame(conn, stmt)
 
 
 def _per_meeting_nsp(scope: Scope, filters: Filters):
-    mt, ut = m.Meeting, m.Utterance
-    return (
-        select(
-            mt.id.label("meeting_id"),
-            mt.team_id.label("team_id"),
-            func.sum(case((ut.nsp_mention.is_(True), 1), else_=0)).label("mentions"),
-        )
-        .join(ut, ut.meeting_id == mt.id)
-        .where(*_meeting_clauses(scope, filters), ut.label.is_not(None))
-        .group_by(mt.id, mt.team_id)
+    """The period's meetings with labelled transcripts and how many labelled utterances mention the NSP."""
+    return select(ROLLUP.meeting_id, ROLLUP.team_id, ROLLUP.labelled_nsp_mentions.label("mentions")).where(
+        *_meeting_clauses(scope, filters), ROLLUP.labelled > 0
     )
 
 
@@ -407,7 +382,7 @@ def nsp_evidence(
         select(mt.held_at, m.Team.name.label("team"), mt.kind, mt.title.label("meeting"), per.c.mentions)
         .join(mt, mt.id == per.c.meeting_id)
         .outerjoin(m.Team, m.Team.id == mt.team_id)
-        .order_by(per.c.mentions.desc(), mt.held_at.desc())
+        .order_by(per.c.mentions.desc(), mt.held_at.desc(), mt.id)
         .limit(limit)
     )
     return read_frame(conn, stmt)

@@ -75,6 +75,18 @@ def _count_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def in_opening(position, size, opening_utterances: int, opening_share: float):
+    """SQL condition: the utterance ranked ``position`` (1-based, by ``seq``) of a meeting of ``size``
+    utterances is in its opening, the first ``opening_utterances`` or the first ``opening_share`` of
+    them, whichever is more.
+
+    Both halves only get easier for an earlier position, so a meeting's opening holds customer-impact
+    talk exactly when its first customer-impact utterance is in it: the rule the scorecard (symptom 3),
+    the meeting list and :func:`meeting_measures` share.
+    """
+    return or_(position <= int(opening_utterances), (position - 1) < size * literal(float(opening_share)))
+
+
 def meeting_measures(
     conn: Connection,
     scope: Scope,
@@ -115,10 +127,7 @@ def meeting_measures(
         .subquery()
     )
     # The same rule as the meetings_opening_with_customer symptom.
-    in_opening = or_(
-        ranked.c.position <= int(opening_utterances),
-        (ranked.c.position - 1) < ranked.c.total * literal(float(opening_share)),
-    )
+    opening = in_opening(ranked.c.position, ranked.c.total, opening_utterances, opening_share)
     label = ranked.c.label
     question = ranked.c.is_question.is_(True)
     per_meeting = (
@@ -131,7 +140,7 @@ def meeting_measures(
             _count_if(and_(question, label == "revenue")).label("q_revenue"),
             _count_if(and_(question, label == "customer_impact")).label("q_customer_impact"),
             _count_if(and_(question, label == "other")).label("q_other"),
-            _count_if(and_(label == "customer_impact", in_opening)).label("opening_ci"),
+            _count_if(and_(label == "customer_impact", opening)).label("opening_ci"),
             _count_if(ranked.c.nsp_mention.is_(True)).label("nsp"),
         )
         .group_by(ranked.c.meeting_id)

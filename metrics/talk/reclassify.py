@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, bindparam, or_, select, update
 
 from data_access import models as m
+from data_access.result_store import note_change
 from data_access.scope import Scope
 from data_access.status import current_nsp
+from data_access.talk_rollup import refresh_meetings
 from data_access.transcripts.store import format_evidence
 from metrics.talk.classifier import TalkClassifier, default_classifier
 from metrics.talk.nsp import NspMatcher
@@ -42,7 +44,8 @@ def reclassify(
     """Relabel every utterance in ``scope`` whose ``classifier_version`` is not the classifier's.
 
     Utterances already labelled by this version are not touched. The NSP flag is recomputed with the
-    stored NSP at the same time. Works in batches by id so memory stays flat; never commits.
+    stored NSP at the same time. Works in batches by id so memory stays flat; never commits. The
+    meetings whose utterances were relabelled get their talk rollup recomputed once, at the end.
 
     Returns
     -------
@@ -70,11 +73,13 @@ def reclassify(
         )
     )
     changed = 0
+    relabelled_meetings: set[int] = set()
     for start in range(0, len(todo), batch_size):
         ids = todo[start : start + batch_size]
-        rows = conn.execute(select(u.id, u.text, u.label).where(u.id.in_(ids))).all()
+        rows = conn.execute(select(u.id, u.text, u.label, u.meeting_id).where(u.id.in_(ids))).all()
         params = []
-        for uid, text, old in rows:
+        for uid, text, old, meeting_id in rows:
+            relabelled_meetings.add(meeting_id)
             result = model.classify(text, nsp)
             changed += result.label != old
             params.append(
@@ -92,4 +97,7 @@ def reclassify(
             conn.execute(statement, params)
         if progress is not None:
             progress(min(1.0, (start + len(ids)) / len(todo)), f"relabelled {start + len(ids):,} utterances")
+    refresh_meetings(conn, relabelled_meetings)
+    if todo:
+        note_change(conn, f"relabelled {len(todo):,} utterances with {model.version}")
     return ReclassifyResult(len(todo), changed, model.version)

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, insert
 
 from data_access import models as m
 from data_access.scope import Filters, Period
+from data_access.talk_rollup import refresh_meetings
 
 Q1 = Period(dt.date(2025, 1, 1), dt.date(2025, 3, 31))
 Q4 = Period(dt.date(2024, 10, 1), dt.date(2024, 12, 31))
@@ -158,7 +159,7 @@ class Org:
         labels: tuple = (),
     ) -> int:
         """A meeting with one utterance per item of ``labels``: a label, or (label, is_question,
-        nsp_mention)."""
+        nsp_mention); its talk rollup row is computed as every writer of talk does."""
         meeting = self._insert(
             m.Meeting, external_key=self._key("m"), kind=kind, held_at=held, team_id=team, title="Meeting"
         )
@@ -174,6 +175,7 @@ class Org:
                 is_question=question,
                 nsp_mention=nsp,
             )
+        refresh_meetings(self.conn, [meeting])
         return meeting
 
     def nsp(self, statement: str = "We help small businesses be more successful.") -> int:

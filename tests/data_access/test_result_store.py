@@ -1,0 +1,134 @@
+"""The result store: a result is computed once per state of the data and read by every later caller,
+in any process; an import, a relabelling or a settings change makes it compute again; viewers with
+other teams never read each other's results."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import insert, select
+
+from data_access import models as m
+from data_access.db import make_engine, migrate
+from data_access.result_store import canonical, data_version, note_change, remember, stored_count
+from data_access.scope import Filters, Period, Scope
+from data_access.settings_store import write_override
+from tests.conftest import PG_SKIP_REASON, drop_postgres_schema, make_postgres_engine, postgres_url
+
+Q3 = Filters(Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30)))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request, tmp_path):
+    """A migrated database of its own (results are committed), on SQLite and PostgreSQL."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+        migrate(engine)
+        yield engine
+        engine.dispose()
+        return
+    if not postgres_url():
+        pytest.skip(PG_SKIP_REASON)
+    engine = make_postgres_engine("_store")
+    migrate(engine)
+    yield engine
+    drop_postgres_schema(engine)
+
+
+class Counter:
+    """A computation that counts how often it really ran."""
+
+    def __init__(self, value):
+        self.value, self.runs = value, 0
+
+    def __call__(self):
+        self.runs += 1
+        return self.value
+
+
+def _import_batch(engine) -> None:
+    now = dt.datetime(2026, 11, 2, 9, 0)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(m.ImportBatch).values(
+                source="opportunities",
+                file_name="deals.csv",
+                format="csv",
+                started_at=now,
+                finished_at=now,
+                status="done",
+            )
+        )
+
+
+def test_a_result_is_computed_once_and_read_by_a_second_process(engine):
+    compute = Counter({"index": 71.5, "teams": ["Atlas", "Beacon"]})
+    assert remember(engine, "scorecard", (Scope.everything(), Q3), compute) == compute.value
+    # Another replica: its own engine on the same database.
+    other = (
+        make_engine(engine.url.render_as_string(hide_password=False))
+        if engine.dialect.name == "sqlite"
+        else engine
+    )
+    again = Counter(None)
+    assert remember(other, "scorecard", (Scope.everything("someone else"), Q3), again) == compute.value
+    assert (compute.runs, again.runs) == (1, 0)
+
+
+def test_an_import_a_relabelling_and_a_setting_each_make_it_compute_again(engine):
+    compute = Counter([1, 2, 3])
+    key = ("scorecard", (Scope.everything(), Q3))
+    remember(engine, *key, compute)
+    _import_batch(engine)
+    remember(engine, *key, compute)
+    assert compute.runs == 2
+    with engine.begin() as conn:
+        note_change(conn, "relabelled 10 utterances")
+    remember(engine, *key, compute)
+    with engine.begin() as conn:
+        write_override(conn, "quarter_end_days", "10")
+    remember(engine, *key, compute)
+    remember(engine, *key, compute)
+    assert compute.runs == 4
+    # Results of older data are dropped when a newer one is stored: one row, not four.
+    with engine.connect() as conn:
+        assert stored_count(conn) == 1
+
+
+def test_viewers_with_other_teams_never_read_each_others_results(engine):
+    atlas, beacon = Scope.teams([1], "claire"), Scope.teams([2], "victor")
+    assert remember(engine, "scorecard", (atlas, Q3), lambda: "Atlas only") == "Atlas only"
+    assert remember(engine, "scorecard", (beacon, Q3), lambda: "Beacon only") == "Beacon only"
+    assert (
+        remember(engine, "scorecard", (Scope.teams([1], "another Atlas manager"), Q3), lambda: "x")
+        == "Atlas only"
+    )
+    other_period = Filters(Period(dt.date(2026, 4, 1), dt.date(2026, 6, 30)))
+    assert remember(engine, "scorecard", (atlas, other_period), lambda: "Q2") == "Q2"
+
+
+def test_a_value_that_cannot_be_stored_is_still_returned(engine):
+    value = lambda: None  # noqa: E731 - a lambda cannot be pickled
+    assert remember(engine, "odd", (), lambda: value) is value
+    with engine.connect() as conn:
+        assert stored_count(conn) == 0
+
+
+def test_the_version_moves_with_imports_and_changes_only(engine):
+    with engine.connect() as conn:
+        before = data_version(conn)
+        assert data_version(conn) == before
+    _import_batch(engine)
+    with engine.connect() as conn:
+        after = data_version(conn)
+        assert after != before
+        assert conn.execute(select(m.ImportBatch.id)).scalar_one() == 1
+
+
+def test_equal_arguments_give_equal_keys_whatever_their_order():
+    a = Filters(Q3.period, frozenset([3, 1, 2]), "Enterprise")
+    b = Filters(Q3.period, frozenset([2, 3, 1]), "Enterprise")
+    assert canonical(a) == canonical(b)
+    assert canonical(Scope.teams([5, 4], "x")) == canonical(Scope.teams([4, 5], "y"))
+    assert canonical(Scope.teams([4], "x")) != canonical(Scope.teams([4, 5], "x"))
