@@ -10,7 +10,7 @@ from dashboard.database import open_engine
 from dashboard.progress import ProgressFn, silent
 from dashboard.settings import Settings
 from data_access import models as m
-from data_access.db import migrate
+from data_access.db import migrate, refresh_statistics
 
 
 def end_of_last_month(today: dt.date) -> dt.date:
@@ -70,6 +70,8 @@ def initialise(
 
                     reclassify(conn, Scope.everything(), progress=progress)
                     summary["demo"] = "loaded"
+            if summary["demo"] == "loaded":
+                refresh_statistics(engine, full=True)
         return summary
     finally:
         engine.dispose()

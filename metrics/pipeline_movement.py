@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Connection, and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope, quarter_of
@@ -291,6 +292,7 @@ def repeatedly_pushed(
     ``pushes`` (in the period), ``days_slipped`` (from the first to the last close date of the period).
     """
     period = filters.period
+    changed = aliased(HIST)
     before = func.lag(HIST.close_date).over(
         partition_by=HIST.opportunity_id, order_by=(HIST.changed_at, HIST.id)
     )
@@ -302,7 +304,14 @@ def repeatedly_pushed(
             before.label("old"),
         )
         .join(OPP, OPP.id == HIST.opportunity_id)
-        .where(*opportunity_clauses(scope, filters), HIST.close_date.is_not(None), _before_close())
+        .where(
+            *opportunity_clauses(scope, filters),
+            HIST.close_date.is_not(None),
+            _before_close(),
+            # Only deals with a change in the period can have been pushed in it: the rest of the
+            # history (millions of rows) is never windowed.
+            HIST.opportunity_id.in_(select(changed.opportunity_id).where(at_times(changed.changed_at, period))),
+        )
         .subquery()
     )
     in_period = at_times(moves.c.changed_at, period)

@@ -86,6 +86,7 @@ def run(args, settings: Settings) -> int:
     from dashboard.cli import UserError
     from dashboard.database import open_engine
     from dashboard.progress import silent, terminal_progress
+    from data_access.db import refresh_statistics
     from data_access.importers import (
         ImportOptions,
         UnreadableFile,
@@ -128,6 +129,8 @@ def run(args, settings: Settings) -> int:
             prepared = prepare(get_source(args.source), data, str(path), options)
             with engine.begin() as conn:
                 result = run_import(conn, prepared, options, progress)
+        if not args.dry_run:
+            refresh_statistics(engine)
     except UnreadableFile as exc:
         raise UserError(str(exc).rstrip(".")) from None
     finally:
