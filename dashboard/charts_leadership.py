@@ -35,21 +35,15 @@ def team_heatmap(
     """
     columns = [c for c in labels if c in scores.columns]
     teams = list(scores.index)
-    z, text = [], []
-    for team in teams:
-        z_row, text_row = [], []
-        for column in columns:
-            value = scores.at[team, column]
-            missing = value is None or pd.isna(value)
-            z_row.append(None if missing else float(value))
-            if not missing:
-                text_row.append(f"{float(value):.0f}")
-            elif column == INDEX_COLUMN:
-                text_row.append("—")
-            else:
-                text_row.append(CELL_TEXT.get(str(statuses.at[team, column]), "—"))
-        z.append(z_row)
-        text.append(text_row)
+    values = scores.reindex(columns=columns).apply(pd.to_numeric, errors="coerce")
+    states = statuses.reindex(index=values.index, columns=columns)
+    # A number where there is a score; where there is none, why ("needs", "hidden") or a dash.
+    why = states.apply(lambda col: col.map(lambda status: CELL_TEXT.get(str(status), "—")))
+    if INDEX_COLUMN in why.columns:
+        why[INDEX_COLUMN] = "—"
+    text = values.map(lambda v: f"{v:.0f}", na_action="ignore").where(values.notna(), why).to_numpy()
+    # Arrays, not nested lists: plotly validates an array at once, a list cell by cell (200 teams x 18).
+    z = values.to_numpy(dtype=float)  # NaN = no score: a gap
     fig = go.Figure(
         go.Heatmap(
             z=z,

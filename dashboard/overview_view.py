@@ -151,10 +151,29 @@ def heatmap_labels(cards: list[Scorecard]) -> dict[str, str]:
     return labels
 
 
+# Beyond this many teams the heatmap opens on the teams that need attention (a large organisation's
+# 200 teams would be a chart 9,000 pixels tall); a toggle shows them all.
+HEATMAP_TEAMS = 25
+
+
+def worst_first(cards: list[Scorecard]) -> list[Scorecard]:
+    """Lowest Health Index first; teams with no index last, by name."""
+    return sorted(cards, key=lambda c: (c.health_index is None, c.health_index or 0.0, c.name))
+
+
 def render_heatmap(cards: list[Scorecard]) -> None:
     if not cards:
         st.info("No sales team is in view. Pick teams in the sidebar, or import people with their team.")
         return
+    if len(cards) > HEATMAP_TEAMS:
+        show_all = st.toggle(
+            f"Show all {len(cards)} teams",
+            key="pp.overview.all_teams",
+            help=f"Off: the {HEATMAP_TEAMS} teams with the lowest Purpose Health Index, lowest first.",
+        )
+        if not show_all:
+            cards = worst_first(cards)[:HEATMAP_TEAMS]
+            st.caption(f"The {HEATMAP_TEAMS} teams with the lowest Purpose Health Index, lowest first.")
     fig = team_heatmap(heatmap_frame(cards), status_frame(cards), heatmap_labels(cards))
     st.plotly_chart(fig, config=PLOTLY_CONFIG, width="stretch", key="pp.overview.heatmap")
     st.caption(

@@ -131,3 +131,23 @@ def test_escape_markdown_keeps_imported_text_inert():
     for raw in ("**", "[click]", ":red[", "$x$", "<b>"):
         assert raw not in escaped
     assert escaped.replace("\\", "") == text
+
+
+def test_a_large_organisation_opens_on_its_lowest_teams_and_can_show_them_all(
+    demo_app_env, expected, monkeypatch
+):
+    import json
+
+    from dashboard import overview_view
+
+    monkeypatch.setattr(overview_view, "HEATMAP_TEAMS", 3)
+    at = _open(Q3)
+    lowest = sorted(expected["teams"].values(), key=lambda card: card.health_index)[:3]
+
+    def rows() -> list[str]:
+        return list(json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["y"])
+
+    assert rows() == [card.name for card in lowest]
+    assert rows()[0] == "Beacon"  # the demo's planted worst team
+    at.toggle(key="pp.overview.all_teams").set_value(True).run()
+    assert sorted(rows()) == sorted(expected["teams"])
