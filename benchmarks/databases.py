@@ -66,8 +66,15 @@ def _create_postgres_database(url: str) -> None:
 
 
 def ensure_loaded(db: BenchDatabase) -> dict | None:
-    """Load the demo at ``db.scale`` unless it is there; returns the load's figures when it loaded."""
+    """Load the demo at ``db.scale`` unless it is there; returns the load's figures when it loaded.
+    A database loaded by an earlier version is brought to the current schema first."""
     if _has_demo(db.url):
+        from data_access.db import make_engine, migrate, refresh_statistics
+
+        engine = make_engine(db.url)
+        migrate(engine)
+        refresh_statistics(engine)
+        engine.dispose()
         return None
     if db.engine == "postgresql":
         _create_postgres_database(db.url)

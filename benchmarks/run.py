@@ -153,6 +153,7 @@ def report(db: BenchDatabase, with_pandas: bool, timeout: float) -> dict:
     recorded = done["recorded"]
     return {
         "seconds": done["seconds"],
+        "stored_seconds": done["stored_seconds"],
         "queries": len(recorded.statements),
         "floor_seconds": replay(db.url, recorded),
         "pandas_seconds": pandas_seconds(db.url, recorded.tables) if with_pandas else None,
@@ -166,12 +167,14 @@ def pages(db: BenchDatabase, with_pandas: bool, medium: BenchDatabase | None, ti
         done = in_child(["page", db.url, file], timeout)
         row: dict = {"page": title, "timeout": timeout}
         if done is None or "error" in done and "recorded" not in done:
-            row |= {"cold": None, "warm": None, "queries": None, "floor": None, "pandas": None}
+            row |= {"first": None, "cold": None, "warm": None, "queries": None, "floor": None, "pandas": None}
             row["error"] = f"did not finish in {timeout:.0f} s" if done is None else done["error"]
         else:
             row |= {
+                "first": done["first"],
                 "cold": done["cold"],
                 "warm": done["warm"],
+                "cold_queries": done["cold_queries"],
                 "queries": len(done["recorded"].statements),
                 "floor": replay(db.url, done["recorded"]),
                 "pandas": pandas_seconds(db.url, done["recorded"].tables) if with_pandas else None,
@@ -180,6 +183,7 @@ def pages(db: BenchDatabase, with_pandas: bool, medium: BenchDatabase | None, ti
             }
         if medium is not None:
             small = in_child(["page", medium.url, file], timeout)
+            row["first_medium"] = small["first"] if small and "first" in small else None
             row["cold_medium"] = small["cold"] if small and "cold" in small else None
         rows.append(row)
     return rows
@@ -245,26 +249,29 @@ def render_text(results: dict) -> str:
             lines.append(f"report: did not finish in {r.get('timed_out') or 0:.0f} s {r.get('error') or ''}")
         else:
             lines.append(
-                f"report: {r['seconds']:.2f} s, {r['queries']} queries · floor {r['floor_seconds']:.2f} s "
+                f"report: first {r['seconds']:.2f} s, {r['queries']} queries · floor {r['floor_seconds']:.2f} s "
                 f"({_ratio(r['seconds'], r['floor_seconds'])}) · pandas load {_seconds(r['pandas_seconds'])} s "
-                f"({_ratio(r['seconds'], r['pandas_seconds'])}) · peak {r['peak_mib']:.0f} MiB"
+                f"({_ratio(r['seconds'], r['pandas_seconds'])}) · stored {_seconds(r.get('stored_seconds'), 2)} s"
+                f" · peak {r['peak_mib']:.0f} MiB"
             )
-        header = f"{'page':<22}{'cold s':>8}{'warm s':>8}{'queries':>8}{'floor s':>9}{'cold/floor':>11}"
-        header += f"{'pandas s':>10}{'cold/pandas':>12}{'peak MiB':>9}"
+        header = f"{'page':<22}{'first s':>8}{'queries':>8}{'floor s':>9}{'1st/floor':>10}"
+        header += f"{'pandas s':>9}{'1st/pandas':>11}{'cold s':>8}{'warm s':>8}{'peak MiB':>9}"
         if any("cold_medium" in p for p in res["pages"]):
-            header += f"{'cold@10k s':>11}{'1M/10k':>8}"
+            header += f"{'1st@10k':>8}{'1M/10k':>7}{'cold@10k':>9}{'1M/10k':>7}"
         lines += ["", header]
         for p in res["pages"]:
             line = (
-                f"{p['page'][:21]:<22}{_seconds(p['cold'], 2):>8}{_seconds(p['warm'], 2):>8}"
+                f"{p['page'][:21]:<22}{_seconds(p.get('first'), 2):>8}"
                 f"{p['queries'] if p['queries'] is not None else '—':>8}{_seconds(p['floor'], 2):>9}"
-                f"{_ratio(p['cold'], p['floor']):>11}"
-                f"{_seconds(p['pandas']):>10}"
-                f"{_ratio(p['cold'], p['pandas']):>12}"
+                f"{_ratio(p.get('first'), p['floor']):>10}"
+                f"{_seconds(p['pandas']):>9}"
+                f"{_ratio(p.get('first'), p['pandas']):>11}"
+                f"{_seconds(p['cold'], 2):>8}{_seconds(p['warm'], 2):>8}"
                 f"{_seconds(p.get('peak_mib'), 0):>9}"
             )
             if "cold_medium" in p:
-                line += f"{_seconds(p['cold_medium'], 2):>11}{_ratio(p['cold'], p['cold_medium']):>8}"
+                line += f"{_seconds(p.get('first_medium'), 2):>8}{_ratio(p.get('first'), p.get('first_medium')):>7}"
+                line += f"{_seconds(p['cold_medium'], 2):>9}{_ratio(p['cold'], p['cold_medium']):>7}"
             if p["error"]:
                 line += f"  ERROR: {p['error'][:60]}"
             lines.append(line)
