@@ -25,8 +25,14 @@ class Recorded:
 
     @property
     def tables(self) -> set[str]:
-        """The tables the recorded statements read."""
-        return {name.lower() for sql, _ in self.statements for name in TABLE_PATTERN.findall(sql)}
+        """The application's tables the recorded statements read (not the catalogue a dialect
+        consults, such as PostgreSQL's ``pg_catalog``)."""
+        from data_access.models import Base
+
+        ours = set(Base.metadata.tables)
+        return {
+            name.lower() for sql, _ in self.statements for name in TABLE_PATTERN.findall(sql)
+        } & ours
 
 
 @contextmanager

@@ -100,6 +100,17 @@ def evaluate(url: str, scope: Scope, filters: Filters, metric_id: str):
 
 @st.cache_data(ttl=TTL, show_spinner="Computing…")
 @stored
+def evaluate_by_team(url: str, scope: Scope, filters: Filters, metric_id: str, team_ids: tuple[int, ...]) -> dict:
+    """{team id: the symptom for that team alone} for each of ``team_ids`` in the viewer's scope,
+    computed for all of them at once."""
+    from metrics import registry
+
+    with _engine_for(url).connect() as conn:
+        return registry.evaluate_by_team(conn, metric_id, scope, filters, team_ids, _settings(conn))
+
+
+@st.cache_data(ttl=TTL, show_spinner="Computing…")
+@stored
 def series(url: str, scope: Scope, filters: Filters, metric_id: str, grain: str | None = None) -> pd.DataFrame:
     from metrics import registry
 

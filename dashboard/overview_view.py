@@ -43,8 +43,6 @@ def escape_markdown(text: str | None) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text or "")).replace("\n", " ")
 
 
-
-
 def fmt_change(change: float | None, unit: str) -> str:
     """A change of a value in its unit: +4.0 pts (shares), +6 (eNPS points), -0.10, +0.2."""
     if change is None or pd.isna(change):
@@ -413,6 +411,27 @@ def render_adoption_by_team(frame: pd.DataFrame, measure: str, settings: MetricS
     )
 
 
+# A line chart tells a dozen teams apart, not two hundred (and draws two hundred lines slowly).
+MAX_LINES = 12
+
+
+def fewer_lines(
+    data: pd.DataFrame, value: str, label: str, key: str, *, higher_is_better: bool = True
+) -> pd.DataFrame:
+    """``data`` (a ``team`` column, one row per team and month) cut to the :data:`MAX_LINES` teams
+    doing worst on average over the span, unless the viewer switches on "Show all"; unchanged when
+    there are few teams."""
+    teams = data["team"].dropna().unique()
+    if len(teams) <= MAX_LINES or st.toggle(f"Show all {len(teams)} teams", key=key):
+        return data
+    means = pd.to_numeric(data[value], errors="coerce").groupby(data["team"]).mean().dropna()
+    worst = means.sort_values(ascending=higher_is_better).index[:MAX_LINES]
+    st.caption(
+        f"The {MAX_LINES} teams with the {'lowest' if higher_is_better else 'highest'} average {label}."
+    )
+    return data[data["team"].isin(worst)]
+
+
 def render_adoption_trend(url: str, scope: Scope, filters: Filters, launch, measure: str) -> None:
     from dashboard import cached_leadership
     from dashboard.charts_leadership import adoption_trend, team_colors
@@ -426,8 +445,12 @@ def render_adoption_trend(url: str, scope: Scope, filters: Filters, launch, meas
         st.info(f"No monthly values of {metric.label.lower()} in {period.label()}. {IMPORT_HINT}")
         return
     own = {t.name: t.nsp_adopted_on for t in teams if t.nsp_adopted_on}
+    shown = fewer_lines(
+        series, "value", metric.label.lower(), "pp.nsp.all_teams", higher_is_better=metric.higher_is_better
+    )
+    own = {name: day for name, day in own.items() if name in set(shown["team"])}
     fig = adoption_trend(
-        series,
+        shown,
         launch,
         own_dates=own,
         percent=metric.unit == "share",
@@ -620,7 +643,13 @@ def render_morale_lines(trend: pd.DataFrame, column: str, title: str, y_range, n
     if not shown_teams:
         st.info("Every group in view is too small to show in this span; widen the teams or the period.")
         return
-    data = trend.loc[trend["team"].isin(shown_teams)]
+    data = fewer_lines(
+        trend.loc[trend["team"].isin(shown_teams)],
+        column,
+        "eNPS" if column == "enps" else DRIVER_LABELS[column].lower(),
+        f"pp.morale.all.{column}",
+    )
+    shown_teams = sorted(data["team"].unique())
     fig = team_lines(
         data,
         column,

@@ -31,10 +31,8 @@ render_morale_headline(morale, slide, settings)
 
 st.subheader("By team")
 teams = cached_leadership.adopting_teams(url, scope, filters)
-people = {
-    t.name: cached.evaluate(url, scope, Filters(filters.period, frozenset({t.id}), filters.segment), "morale")
-    for t in teams
-}
+by_team = cached.evaluate_by_team(url, scope, filters, "morale", tuple(t.id for t in teams))
+people = {t.name: by_team[t.id] for t in teams if t.id in by_team}
 render_team_morale(team_morale_frame(cached_leadership.morale_by_team(url, scope, filters, None), people))
 
 span = twelve_months_to(filters.period)

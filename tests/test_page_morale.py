@@ -98,3 +98,22 @@ def test_top_performer_slide_names_the_sellers(demo_app_env, demo_database_url):
     engine.dispose()
     assert list(slide["seller"]) == list(want["seller"])
     assert "middle quartiles" in set(slide["now"])
+
+
+def test_with_many_teams_the_lines_are_the_lowest_teams_until_asked_for_all(demo_app_env, monkeypatch):
+    import json
+
+    from dashboard import overview_view
+
+    monkeypatch.setattr(overview_view, "MAX_LINES", 2)
+    at = _open(Q3)
+
+    def enps_lines() -> list[str]:
+        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        return sorted({trace["name"] for trace in spec["data"] if trace.get("mode", "").startswith("lines")})
+
+    lines = enps_lines()
+    assert len(lines) == 2
+    assert "Beacon" in lines and "Atlas" not in lines  # the planted worst in, the planted best out
+    at.toggle(key="pp.morale.all.enps").set_value(True).run()
+    assert len(enps_lines()) > 2 and "Atlas" in enps_lines()
