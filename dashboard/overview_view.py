@@ -543,7 +543,7 @@ def render_morale_headline(morale: MetricResult, slide: MetricResult, settings: 
         "Participation",
         fmt_percent(participation),
         border=True,
-        help="Respondents / headcount of sellers and managers at the period's end.",
+        help="Respondents / sellers and managers on the team at some time in the period (there at its end or left during it).",
     )
     cols[2].metric(
         "Voluntary attrition",

@@ -370,7 +370,9 @@ def _morale_of(
     parts = {
         "respondents": visibility.respondents,
         "drivers": drivers,
-        "participation": ratio(visibility.respondents, attrition["headcount"]),
+        # Everyone on the team at some time in the period (still there, or left during it): a leaver
+        # who answered before leaving counts on both sides, so participation never passes 100%.
+        "participation": ratio(visibility.respondents, attrition["headcount"] + attrition["leavers"]),
         **attrition,
     }
     return Measurement(
@@ -383,8 +385,9 @@ def _morale_of(
 def morale(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> Measurement:
     """eNPS = % answering 9-10 minus % answering 0-6 to "How likely are you to recommend working here?".
 
-    Parts: mean of each pulse driver (1-5), participation (respondents / headcount), attrition and
-    voluntary attrition (leavers / average headcount). Survey parts follow the privacy rules.
+    Parts: mean of each pulse driver (1-5), participation (respondents / people on the team at some
+    time in the period), attrition and voluntary attrition (leavers / average headcount). Survey parts
+    follow the privacy rules.
     """
     return _morale_of(
         _attrition(_total(_attrition_counts(conn, scope, filters).values(), 4)),

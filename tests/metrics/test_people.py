@@ -78,7 +78,7 @@ def test_morale_enps_drivers_participation_attrition(conn):
     parts = result.parts
     assert parts["drivers"]["meaning_purpose"] == pytest.approx(3.0)
     assert parts["drivers"]["workload"] is None
-    assert parts["participation"] == pytest.approx(6 / 8)
+    assert parts["participation"] == pytest.approx(6 / 10)  # 8 at the end and the 2 who left
     assert parts["attrition"] == pytest.approx(2 / 9)  # headcount 10 at the start, 8 at the end
     assert parts["voluntary_attrition"] == pytest.approx(1 / 9)
     assert result.status == "amber"  # between red (-5) and green (+20)
