@@ -18,7 +18,6 @@ from benchmarks.floor import recording
 
 
 def report(url: str) -> dict:
-    import argparse
     import contextlib
     import datetime as dt
     import io
@@ -26,10 +25,9 @@ def report(url: str) -> dict:
     from benchmarks.pages import forget_stored_results
     from dashboard.commands import report as command
     from dashboard.settings import Settings
+    from data_access.scope import Period
 
-    args = argparse.Namespace(
-        start=dt.date(2026, 7, 1), end=dt.date(2026, 9, 30), team=[], format="markdown", as_email=None
-    )
+    args = command.arguments_for(Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30)), output="markdown")
     forget_stored_results(url)
     settings = Settings(database_url=url)
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):

@@ -75,7 +75,6 @@ def precompute_pages(url: str, preset: str, timeout: float):
 
 def precompute_report(settings: Settings, preset: str) -> float:
     """Store the report of ``preset`` as ``python -m dashboard report`` asks for it."""
-    import argparse
     import contextlib
     import datetime as dt
     import io
@@ -83,8 +82,7 @@ def precompute_report(settings: Settings, preset: str) -> float:
     from dashboard.commands import report
     from dashboard.filters import preset_period
 
-    period = preset_period(preset, dt.date.today())
-    args = argparse.Namespace(start=period.start, end=period.end, team=[], format="json", as_email=None)
+    args = report.arguments_for(preset_period(preset, dt.date.today()))
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         report.run(args, settings)

@@ -39,6 +39,14 @@ def add_arguments(parser) -> None:
     add_as_argument(parser)
 
 
+def arguments_for(period, *, teams: tuple[str, ...] = (), output: str = "json"):
+    """The arguments ``report --from --to`` parses for ``period``: for callers that run the command
+    in-process (``precompute``, the benchmarks), so they ask for exactly what a user would."""
+    import argparse
+
+    return argparse.Namespace(start=period.start, end=period.end, team=list(teams), format=output, as_email=None)
+
+
 def period_from(args, today: dt.date):
     """The period asked for: both dates, or the last full quarter before ``today``."""
     from dashboard.cli import UserError
