@@ -25,6 +25,8 @@ def test_first_run_creates_the_demo_and_shows_home(tmp_path):
         page.goto(url)
         # The demo takes several seconds to generate: the set-up screen and its progress bar show.
         page.wait_for_selector("text=Setting up Purpose Pulse", timeout=60_000)
+        # The bar arrives in the message after the heading: wait for it rather than count at once.
+        page.wait_for_selector('[data-testid="stProgress"]', timeout=30_000)
         assert page.locator('[data-testid="stProgress"]').count() == 1
         wait_until_idle(page, timeout_s=240)
         first_page_errors = error_texts(page)
