@@ -67,6 +67,16 @@ class Period:
     def label(self) -> str:
         return f"{self.start.day} {self.start:%b %Y} – {self.end.day} {self.end:%b %Y}"
 
+    def ended(self, today: dt.date) -> bool:
+        """True once the period's last day is over (on ``today`` it is still running)."""
+        return self.end < today
+
+    def to_date(self, today: dt.date) -> Period:
+        """The part of the period that has happened by ``today`` (the whole period once it ended)."""
+        if self.ended(today) or today <= self.start:
+            return self
+        return Period(self.start, today - dt.timedelta(days=1))
+
 
 def quarter_of(day: dt.date) -> Period:
     first_month = 3 * ((day.month - 1) // 3) + 1
@@ -75,17 +85,56 @@ def quarter_of(day: dt.date) -> Period:
     return Period(start, next_start - dt.timedelta(days=1))
 
 
+def _is_calendar_month(period: Period) -> bool:
+    return period.start.day == 1 and (period.end + dt.timedelta(days=1)).day == 1 and period.days <= 31
+
+
+def previous_like(period: Period) -> Period:
+    """The period a figure compares with, like with like: the previous calendar quarter for a
+    quarter, the previous month for a month, else the same number of days just before."""
+    if period == quarter_of(period.start):
+        return quarter_of(period.start - dt.timedelta(days=1))
+    if _is_calendar_month(period):
+        last = period.start - dt.timedelta(days=1)
+        return Period(last.replace(day=1), last)
+    return period.previous()
+
+
+def period_kind(period: Period) -> str:
+    """``quarter``, ``month`` or ``N days``: how :func:`previous_like` compares the period."""
+    if period == quarter_of(period.start):
+        return "quarter"
+    if _is_calendar_month(period):
+        return "month"
+    return f"{period.days} days"
+
+
 def last_full_quarter(today: dt.date) -> Period:
     return quarter_of(quarter_of(today).start - dt.timedelta(days=1))
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What a view asks for: a period, optionally some teams and a segment."""
+    """What a view asks for: a period, optionally some teams and a segment.
+
+    ``as_of`` is the day the figures are read on (None: today). A period that has not ended by
+    then is shown "to date": renewals not yet due are not counted, and symptoms about the shape
+    of a whole period wait for its end.
+    """
 
     period: Period
     team_ids: frozenset[int] | None = None
     segment: str | None = None
+    as_of: dt.date | None = None
+
+    @property
+    def today(self) -> dt.date:
+        return self.as_of or dt.date.today()
+
+    @property
+    def running(self) -> bool:
+        """True while the period has not ended."""
+        return not self.period.ended(self.today)
 
     def team_ids_within(self, scope: Scope) -> Scope:
         """The scope narrowed to the requested teams; never wider than ``scope``."""

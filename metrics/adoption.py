@@ -15,7 +15,7 @@ missing source says what it needs instead of showing a number.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from sqlalchemy import Connection, select
@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope
 from metrics.common import buckets
-from metrics.registry import get_metric, measure_by_team, result_of, trend_of
+from metrics.registry import get_metric, measure, result_of, trend_of
 from metrics.scorecard import sales_teams
 from metrics.settings import MetricSettings
 
@@ -52,6 +52,8 @@ COLUMNS = [
     "after_status",
     "before_needs",
     "after_needs",
+    "before_n",
+    "after_n",
     "before_start",
     "before_end",
     "after_start",
@@ -105,17 +107,16 @@ def _measures_by_team(conn, metric, scope, filters: Filters, period: Period | No
     """{team id: scored result of ``metric`` over ``period``} for each team alone, grouped."""
     if period is None:
         return {}
-    measured = measure_by_team(
-        conn, metric, scope, Filters(period, None, filters.segment), team_ids, settings
-    )
-    return {tid: result_of(metric, value, None, settings) for tid, value in measured.items()}
+    window = replace(filters, period=period, team_ids=None)
+    measured = measure(conn, metric, scope, window, settings, tuple(team_ids))
+    return {tid: result_of(metric, value, None, settings, window) for tid, value in measured.items()}
 
 
 def _measure(conn, metric, scope, filters: Filters, period: Period | None, settings):
     if period is None:
         return None
-    narrowed = Filters(period, filters.team_ids, filters.segment)
-    return result_of(metric, metric.compute(conn, scope, narrowed, settings), None, settings)
+    narrowed = replace(filters, period=period)
+    return result_of(metric, measure(conn, metric, scope, narrowed, settings)[None], None, settings, narrowed)
 
 
 def before_after(
@@ -166,8 +167,9 @@ def before_after(
         for metric_id in measures:
             metric = get_metric(metric_id)
             before, after = results[(team_id, metric_id)]
-            before_value = before.value if before else None
-            after_value = after.value if after else None
+            # Only a scored side is compared: too few or no data on either side leaves no change.
+            before_value = before.value if before and before.scored else None
+            after_value = after.value if after and after.scored else None
             both = before_value is not None and after_value is not None
             rows.append(
                 {
@@ -184,8 +186,10 @@ def before_after(
                     "trend": trend_of(metric, after_value, before_value, settings),
                     "before_status": before.status if before else None,
                     "after_status": after.status if after else None,
-                    "before_needs": before.needs if before else None,
-                    "after_needs": after.needs if after else None,
+                    "before_needs": (before.reason if before else None),
+                    "after_needs": (after.reason if after else None),
+                    "before_n": before.n if before else None,
+                    "after_n": after.n if after else None,
                     "before_start": span.before.start if span.before else None,
                     "before_end": span.before.end if span.before else None,
                     "after_start": span.after.start if span.after else None,
@@ -229,7 +233,7 @@ def series_by_team(
             bucket.end,
             results[team.id].value,
             results[team.id].status,
-            results[team.id].needs,
+            results[team.id].reason,
             team.name,
         ]
         for team in teams

@@ -13,6 +13,7 @@ query per checkpoint, so nothing but counts leaves the database.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 from sqlalchemy import Connection, and_, case, func, or_, select
@@ -163,7 +164,7 @@ def retention_by_month(conn: Connection, scope: Scope, filters: Filters, setting
     for first in firsts:
         next_first = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         month = Period(first, next_first - dt.timedelta(days=1))
-        measured = metric.compute(conn, scope, Filters(month, filters.team_ids, filters.segment), settings)
+        measured = metric.measure(conn, scope, replace(filters, period=month), settings, None)[None]
         parts = measured.parts
         rows.append(
             {

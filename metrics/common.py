@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -25,6 +25,12 @@ class Measurement:
 
     ``value`` is None whenever ``needs`` says what data is missing or ``suppressed`` is True: a
     metric never makes a number up. ``detail`` is the evidence in one line, for briefs.
+
+    ``n`` is the sample the figure stands on (the size of a ratio's denominator, the respondents,
+    the deals): the engine calls a figure "too few" when ``n`` is under the metric's minimum.
+    ``too_few`` lets a measure say so itself, in words, when its rule is more than one count
+    (a top quartile needs enough sellers with won deals); ``to_date`` marks a figure over a period
+    that has not ended yet.
     """
 
     value: float | None
@@ -32,10 +38,24 @@ class Measurement:
     needs: str | None = None
     suppressed: bool = False
     detail: str = ""
+    n: int | None = None
+    too_few: str | None = None
 
 
 def missing(needs: str, **parts: Any) -> Measurement:
     return Measurement(None, dict(parts), needs=needs)
+
+
+def nothing_to_count(why: str, **parts: Any) -> Measurement:
+    """A figure over an empty sample (no renewals due, nobody eligible): unknown, never 0%.
+
+    The data exists, so this is "too few" with n = 0 rather than "needs data"."""
+    return Measurement(None, dict(parts), n=0, too_few=why)
+
+
+def keys_of(teams: tuple[int, ...] | None) -> tuple[int | None, ...]:
+    """The keys a metric's ``measure`` returns: ``(None,)`` for one total, else the team ids."""
+    return (None,) if teams is None else tuple(teams)
 
 
 def team_clause(column, scope: Scope, filters: Filters) -> ColumnElement[bool]:
@@ -53,13 +73,17 @@ def opportunity_clauses(scope: Scope, filters: Filters) -> list[ColumnElement[bo
 
 
 def for_teams(filters: Filters, team_ids) -> Filters:
-    """``filters`` narrowed to ``team_ids`` (period and segment kept): the rows a by-team
-    computation reads before grouping them by team."""
-    return Filters(filters.period, frozenset(team_ids), filters.segment)
+    """``filters`` narrowed to ``team_ids`` (period, segment and reference day kept): the rows a
+    by-team computation reads before grouping them by team."""
+    return replace(filters, team_ids=frozenset(team_ids))
 
 
 def only_team(filters: Filters, team_id: int) -> Filters:
-    return Filters(filters.period, frozenset({team_id}), filters.segment)
+    return replace(filters, team_ids=frozenset({team_id}))
+
+
+def with_period(filters: Filters, period: Period) -> Filters:
+    return replace(filters, period=period)
 
 
 def on_days(column, period: Period) -> ColumnElement[bool]:

@@ -11,12 +11,15 @@ and :mod:`metrics.scorecard` builds the whole scorecard and the Purpose Health I
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 import pandas as pd
 from sqlalchemy import Connection
 
-from data_access.scope import Filters, Scope
-from metrics.common import Measurement, buckets, for_teams, only_team
-from metrics.metric import Metric, MetricResult
+from data_access.scope import Filters, Period, Scope, period_kind, previous_like
+from metrics.common import Measurement, buckets, for_teams, with_period
+from metrics.metric import INCOMPLETE, NEEDS, SCORED, SUPPRESSED, TOO_FEW, Metric, MetricResult
 from metrics.settings import MetricSettings
 from metrics.symptoms import customers, deals, people, talk
 
@@ -43,16 +46,27 @@ def _metric(metric: str | Metric) -> Metric:
 
 
 def score_of(metric: Metric, value: float, settings: MetricSettings) -> tuple[int, str]:
-    """The 0-100 score and green / amber / red status of ``value``.
+    """The 0-100 score and green / amber / red status of ``value`` against the metric's thresholds."""
+    return band_score(
+        value,
+        settings.green(metric.id),
+        settings.red(metric.id),
+        metric.worst,
+        metric.best,
+        metric.higher_is_better,
+    )
 
-    Piecewise linear through (worst, 0), (red threshold, 50), (green threshold, 76), (best, 100),
+
+def band_score(
+    value: float, green: float, red: float, worst: float, best: float, higher_is_better: bool
+) -> tuple[int, str]:
+    """Piecewise linear through (worst, 0), (red threshold, 50), (green threshold, 76), (best, 100),
     clamped to 0..100; the status comes from the thresholds and the score is kept inside the band
     of its status (0-50 red, 51-75 amber, 76-100 green) so the two never disagree.
     """
-    green, red = settings.green(metric.id), settings.red(metric.id)
-    sign = 1.0 if metric.higher_is_better else -1.0
+    sign = 1.0 if higher_is_better else -1.0
     # Flip "lower is better" metrics so that larger always means better below.
-    v, g, r, w, b = (sign * x for x in (value, green, red, metric.worst, metric.best))
+    v, g, r, w, b = (sign * x for x in (value, green, red, worst, best))
     if v >= g:
         status = "green"
     elif v <= r:
@@ -97,33 +111,133 @@ def threshold_of(metric: Metric, settings: MetricSettings) -> dict:
     return {"green": settings.green(metric.id), "red": settings.red(metric.id), "direction": metric.direction}
 
 
+def standing_of(
+    metric: Metric, measured: Measurement, filters: Filters, settings: MetricSettings
+) -> tuple[str, str | None]:
+    """The state of a figure (see :data:`metrics.metric.STATES`) and, unless scored, why in words."""
+    if measured.suppressed:
+        return SUPPRESSED, "hidden: the survey group is under the confidentiality minimum"
+    if measured.needs is not None and measured.value is None:
+        return NEEDS, measured.needs
+    if measured.value is None:
+        return TOO_FEW, measured.too_few or "nothing to measure in this period"
+    if metric.whole_period and filters.running:
+        return INCOMPLETE, f"the period has not ended: {metric.label.lower()} is shown to date, not scored"
+    if measured.too_few:
+        return TOO_FEW, measured.too_few
+    least = settings.min_sample(metric.id)
+    if measured.n is not None and measured.n < least:
+        return TOO_FEW, f"too few to score: {measured.n:,} {metric.sample} (scored from {least:,})"
+    return SCORED, None
+
+
 def result_of(
-    metric: Metric, current: Measurement, previous: Measurement | None, settings: MetricSettings
+    metric: Metric,
+    current: Measurement,
+    previous: Measurement | None,
+    settings: MetricSettings,
+    filters: Filters,
+    comparison: str = "",
 ) -> MetricResult:
-    """Combine this period's and the previous period's measurements into a scored result."""
-    previous_value = None if previous is None or previous.suppressed else previous.value
-    if current.suppressed:
-        score, status, value, previous_value = None, "suppressed", None, None
-    elif current.value is None:
-        score, status, value = None, "needs", None
-    else:
-        value = current.value
-        score, status = score_of(metric, value, settings)
+    """Combine this period's and the previous period's measurements into a result with its standing.
+
+    Only a scored figure gets a score and a band; the previous value is kept only when it would have
+    been scored itself, so a trend never compares against too few."""
+    state, reason = standing_of(metric, current, filters, settings)
+    value = current.value if state in (SCORED, TOO_FEW, INCOMPLETE) else None
+    previous_value = None
+    if previous is not None and state != SUPPRESSED:
+        before_state, _ = standing_of(metric, previous, _ended(filters), settings)
+        previous_value = previous.value if before_state == SCORED else None
+    score, status = None, state
+    if state == SCORED:
+        score, status = score_of(metric, current.value, settings)
+        score, status = _with_second_figure(metric, current, settings, score, status)
     return MetricResult(
         id=metric.id,
         label=metric.label,
         value=value,
         unit=metric.unit,
         previous=previous_value,
-        trend=trend_of(metric, value, previous_value, settings),
+        trend=trend_of(metric, value, previous_value, settings) if state in (SCORED, INCOMPLETE) else None,
         score=score,
         status=status,
         threshold=threshold_of(metric, settings),
-        needs=current.needs if status == "needs" else None,
+        needs=current.needs if state == NEEDS else None,
         parts=current.parts,
         detail=current.detail,
         weight=settings.weight(metric.id),
+        n=current.n,
+        state=state,
+        reason=reason,
+        comparison=comparison,
     )
+
+
+def _with_second_figure(metric: Metric, measured: Measurement, settings: MetricSettings, score, status):
+    """A metric whose band also follows a second figure (discounting: how deep, not only how often)
+    takes the worse of the two scores."""
+    depth = metric.depth
+    value = None if depth is None else measured.parts.get(depth.part)
+    if value is None:
+        return score, status
+    second = band_score(
+        float(value),
+        settings.number(f"depth.{metric.id}.green"),
+        settings.number(f"depth.{metric.id}.red"),
+        depth.worst,
+        depth.best,
+        metric.higher_is_better,
+    )
+    return second if second[0] < score else (score, status)
+
+
+def _ended(filters: Filters) -> Filters:
+    """The previous period has always ended: judge its standing as such."""
+    return replace(filters, as_of=dt.date.max)
+
+
+def comparison_of(filters: Filters) -> tuple[Filters, Filters, str]:
+    """The filters of the figure (the period to date while it runs), the filters of the period it is
+    compared with, and how they compare in words.
+
+    Like with like: a calendar quarter or month against the previous one; a period still running
+    against the same number of days from the start of the previous one; any other period against the
+    same number of days just before it.
+    """
+    period, today = filters.period, filters.today
+    current = period.to_date(today)
+    previous_whole = previous_like(period)
+    if current != period:
+        days = current.days
+        before = Period(
+            previous_whole.start, min(previous_whole.end, previous_whole.start + dt.timedelta(days=days - 1))
+        )
+        words = f"to date ({current.days} days) against the first {before.days} days of the previous period"
+    else:
+        before = previous_whole
+        words = "against the previous " + period_kind(period)
+    return with_period(filters, current), with_period(filters, before), words
+
+
+def measure(
+    conn: Connection,
+    metric: str | Metric,
+    scope: Scope,
+    filters: Filters,
+    settings: MetricSettings,
+    teams: tuple[int, ...] | None = None,
+) -> dict[int | None, Measurement]:
+    """``metric.measure`` over everything in view (``teams`` None, key None) or for each of ``teams``
+    alone (teams outside the viewer's scope or the Teams filter are left out)."""
+    metric = _metric(metric)
+    if teams is None:
+        return metric.measure(conn, scope, filters, settings, None)
+    allowed = filters.team_ids_within(scope)
+    team_ids = tuple(sorted({int(t) for t in teams if allowed.allows(int(t))}))
+    if not team_ids:
+        return {}
+    return metric.measure(conn, scope, for_teams(filters, team_ids), settings, team_ids)
 
 
 def evaluate(
@@ -133,30 +247,13 @@ def evaluate(
     filters: Filters,
     settings: MetricSettings | None = None,
 ) -> MetricResult:
-    """One symptom for ``filters.period`` and the previous period of the same length."""
+    """One symptom for ``filters.period`` (to date while it runs) against the period it compares with."""
     metric = _metric(metric)
     settings = settings or MetricSettings.defaults()
-    current = metric.compute(conn, scope, filters, settings)
-    before = metric.compute(conn, scope, _with_period(filters, filters.period.previous()), settings)
-    return result_of(metric, current, before, settings)
-
-
-def measure_by_team(
-    conn: Connection,
-    metric: str | Metric,
-    scope: Scope,
-    filters: Filters,
-    team_ids: tuple[int, ...],
-    settings: MetricSettings,
-) -> dict[int, Measurement]:
-    """``metric.compute`` for each team alone, grouped when the metric has a by-team form."""
-    metric = _metric(metric)
-    team_ids = tuple(sorted({int(t) for t in team_ids if scope.allows(t)}))
-    if not team_ids:
-        return {}
-    if metric.compute_by_team is not None:
-        return metric.compute_by_team(conn, scope, for_teams(filters, team_ids), settings, team_ids)
-    return {tid: metric.compute(conn, scope, only_team(filters, tid), settings) for tid in team_ids}
+    now, before, words = comparison_of(filters)
+    current = measure(conn, metric, scope, now, settings)[None]
+    previous = measure(conn, metric, scope, before, settings)[None]
+    return result_of(metric, current, previous, settings, filters, words)
 
 
 def evaluate_by_team(
@@ -167,13 +264,16 @@ def evaluate_by_team(
     team_ids: tuple[int, ...],
     settings: MetricSettings | None = None,
 ) -> dict[int, MetricResult]:
-    """:func:`evaluate` for each of ``team_ids`` alone (teams outside the scope are left out)."""
+    """:func:`evaluate` for each of ``team_ids`` alone, in grouped queries (teams outside the scope
+    or the Teams filter are left out)."""
     metric = _metric(metric)
     settings = settings or MetricSettings.defaults()
-    current = measure_by_team(conn, metric, scope, filters, team_ids, settings)
-    before_filters = _with_period(filters, filters.period.previous())
-    before = measure_by_team(conn, metric, scope, before_filters, team_ids, settings)
-    return {tid: result_of(metric, current[tid], before.get(tid), settings) for tid in current}
+    now, before, words = comparison_of(filters)
+    current = measure(conn, metric, scope, now, settings, team_ids)
+    previous = measure(conn, metric, scope, before, settings, team_ids)
+    return {
+        tid: result_of(metric, current[tid], previous.get(tid), settings, filters, words) for tid in current
+    }
 
 
 def series(
@@ -186,25 +286,32 @@ def series(
 ) -> pd.DataFrame:
     """The metric per week, month or quarter of ``filters.period`` (default: the metric's grain).
 
-    Columns: ``start``, ``end``, ``value``, ``status``, ``needs``. Each row is exactly the metric
-    over that bucket, so a point of a trend chart and the scorecard never disagree.
+    Columns: ``start``, ``end``, ``value``, ``status``, ``needs``, ``n``, ``state``. Each row is
+    exactly the metric over that bucket (to date for a bucket still running), so a point of a trend
+    chart and the scorecard never disagree. Buckets that have not started are left out.
     """
     metric = _metric(metric)
     settings = settings or MetricSettings.defaults()
     rows = []
     for bucket in buckets(filters.period, grain or metric.grain):
-        measured = metric.compute(conn, scope, _with_period(filters, bucket), settings)
-        result = result_of(metric, measured, None, settings)
+        if bucket.start >= filters.today:
+            break
+        bucket_filters = with_period(filters, bucket)
+        now = with_period(filters, bucket.to_date(filters.today))
+        measured = measure(conn, metric, scope, now, settings)[None]
+        result = result_of(metric, measured, None, settings, bucket_filters)
         rows.append(
             {
                 "start": bucket.start,
                 "end": bucket.end,
-                "value": result.value,
+                "value": result.value if result.state in (SCORED, INCOMPLETE) else None,
                 "status": result.status,
-                "needs": result.needs,
+                "needs": result.reason,
+                "n": result.n,
+                "state": result.state,
             }
         )
-    return pd.DataFrame(rows, columns=["start", "end", "value", "status", "needs"])
+    return pd.DataFrame(rows, columns=["start", "end", "value", "status", "needs", "n", "state"])
 
 
 def evidence(
@@ -221,7 +328,3 @@ def evidence(
     settings = settings or MetricSettings.defaults()
     cap = limit if limit is not None else settings.integer("evidence_limit")
     return metric.evidence(conn, scope, filters, settings, max(0, int(cap)))
-
-
-def _with_period(filters: Filters, period) -> Filters:
-    return Filters(period=period, team_ids=filters.team_ids, segment=filters.segment)

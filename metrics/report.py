@@ -10,8 +10,8 @@ from sqlalchemy import Connection, select
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope
 from metrics.metric import MetricResult, format_value
-from metrics.registry import REGISTRY
-from metrics.scorecard import Scorecard, band_of, sales_teams, scorecard, team_scorecards
+from metrics.registry import REGISTRY, comparison_of
+from metrics.scorecard import Scorecard, index_words, sales_teams, scorecard, team_scorecards
 from metrics.settings import MetricSettings
 
 SYMPTOM_KEYS = (
@@ -26,6 +26,10 @@ SYMPTOM_KEYS = (
     "threshold",
     "needs",
     "parts",
+    "n",
+    "state",
+    "reason",
+    "comparison",
 )
 
 
@@ -69,12 +73,23 @@ def _index(card: Scorecard) -> float | None:
     return None if card.health_index is None else round(card.health_index, 1)
 
 
+def _group(card: Scorecard) -> dict[str, Any]:
+    """The index with what it stands on, its band (None on too little), and every symptom."""
+    return {
+        "health_index": _index(card),
+        "health_index_band": card.band,
+        "health_index_coverage": card.coverage.to_dict(),
+        "symptoms": [symptom_dict(r) for r in card.symptoms],
+    }
+
+
 def build_report(
     conn: Connection,
     scope: Scope,
     period: Period,
     team_names: list[str] | None = None,
     settings: MetricSettings | None = None,
+    as_of=None,
 ) -> dict[str, Any]:
     """The report for ``period``: the organisation (or the named teams together) and each team.
 
@@ -83,22 +98,24 @@ def build_report(
     settings = settings or MetricSettings.defaults()
     chosen = resolve_teams(conn, scope, team_names) if team_names else None
     team_ids = [tid for tid, _ in chosen] if chosen is not None else None
-    org_filters = Filters(period, frozenset(team_ids) if team_ids is not None else None)
+    org_filters = Filters(period, frozenset(team_ids) if team_ids is not None else None, as_of=as_of)
     org = scorecard(conn, scope, org_filters, settings)
-    teams = team_scorecards(conn, scope, Filters(period), settings, team_ids=team_ids)
-    previous = period.previous()
+    teams = team_scorecards(conn, scope, org_filters, settings, team_ids=team_ids)
+    current, before, words = comparison_of(org_filters)
     return {
-        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
-        "previous_period": {"from": previous.start.isoformat(), "to": previous.end.isoformat()},
-        "org": {"health_index": _index(org), "symptoms": [symptom_dict(r) for r in org.symptoms]},
-        "teams": [
-            {
-                "team": card.name,
-                "health_index": _index(card),
-                "symptoms": [symptom_dict(r) for r in card.symptoms],
-            }
-            for card in teams
-        ],
+        "period": {
+            "from": period.start.isoformat(),
+            "to": period.end.isoformat(),
+            "complete": not org_filters.running,
+            "to_date": current.period.end.isoformat(),
+        },
+        "previous_period": {
+            "from": before.period.start.isoformat(),
+            "to": before.period.end.isoformat(),
+            "comparison": words,
+        },
+        "org": _group(org),
+        "teams": [{"team": card.name, **_group(card)} for card in teams],
         "_cards": (org, teams),
     }
 
@@ -121,7 +138,8 @@ TREND_WORDS = {
 def _symptom_line(result: MetricResult, teams: list[Scorecard], with_status: bool = False) -> str:
     previous = f"was {format_value(result.previous, result.unit)}, " if result.previous is not None else ""
     shown = format_value(result.value, result.unit) + (f" {result.status} overall" if with_status else "")
-    line = f"- **{result.label}** {shown} ({previous}{TREND_WORDS[result.trend]})"
+    sample = f"n = {result.n:,}, " if result.n is not None else ""
+    line = f"- **{result.label}** {shown} ({sample}{previous}{TREND_WORDS[result.trend]})"
     if result.detail:
         line += f": {result.detail}"
     red_teams = [card.name for card in teams if card.symptom(result.id).status == "red"]
@@ -135,19 +153,23 @@ def render_markdown(report: dict[str, Any]) -> str:
     org, teams = report["_cards"]
     lines = ["# Purpose Pulse leadership brief", ""]
     p, q = report["period"], report["previous_period"]
-    lines.append(f"Period {p['from']} to {p['to']}, compared with {q['from']} to {q['to']}.")
+    to_date = "" if p["complete"] else f" (to date: the period runs until {p['to']}, figures to {p['to_date']})"
+    lines.append(f"Period {p['from']} to {p['to']}{to_date}, compared with {q['from']} to {q['to']}.")
     lines.append("")
-    index = report["org"]["health_index"]
-    band = band_of(index)
-    shown = f"{index:.0f} ({band})" if index is not None else "not enough data"
-    lines += [f"## Purpose Health Index: {shown}", ""]
+    index = org.health_index
+    band = f" ({org.band})" if org.band else ""
+    lines += [f"## Purpose Health Index: {index_words(index, org.coverage)}{band}", ""]
     if teams:
-        lines.append("| Team | Index | Red symptoms |")
-        lines.append("|---|---|---|")
+        lines.append("| Team | Index | Symptoms scored | Red symptoms |")
+        lines.append("|---|---|---|---|")
         for card in sorted(teams, key=lambda c: (c.health_index is None, c.health_index or 0)):
             reds = [r.label for r in card.symptoms if r.status == "red"]
-            idx = f"{card.health_index:.0f} {card.band}" if card.health_index is not None else "–"
-            lines.append(f"| {card.name} | {idx} | {', '.join(reds) or 'none'} |")
+            idx = f"{card.health_index:.0f} {card.band or 'no band'}" if card.health_index is not None else "–"
+            cov = card.coverage
+            lines.append(
+                f"| {card.name} | {idx} | {cov.scored} of {cov.total} ({cov.weight_share:.0%} of the weight) "
+                f"| {', '.join(reds) or 'none'} |"
+            )
         lines.append("")
     red_teams = {r.id: sum(1 for card in teams if card.symptom(r.id).status == "red") for r in org.symptoms}
     groups = {
@@ -172,12 +194,13 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += [f"## {titles[status]}", ""]
         lines += [_symptom_line(r, teams, with_status=status == "red_in_teams") for r in groups[status]]
         lines.append("")
-    absent = [r for r in org.symptoms if r.status in ("needs", "suppressed")]
+    absent = [r for r in org.symptoms if not r.scored]
     if absent:
-        lines += ["## Not shown", ""]
+        lines += ["## Not scored", ""]
         for r in absent:
-            why = r.needs if r.status == "needs" else "hidden: survey group below the confidentiality minimum"
-            lines.append(f"- **{r.label}**: {why}.")
+            shown = "" if r.value is None else f" {format_value(r.value, r.unit)}"
+            sample = f", n = {r.n:,}" if r.n is not None else ""
+            lines.append(f"- **{r.label}**{shown} ({r.reason}{sample}).")
         lines.append("")
     weights = ", ".join(f"{REGISTRY[r.id].label} {r.weight:g}" for r in org.symptoms if r.weight)
     lines.append(f"_Index = weighted average of the symptom scores shown (weights: {weights})._")

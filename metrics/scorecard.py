@@ -27,12 +27,51 @@ def band_of(index: float | None) -> str | None:
 
 
 def health_index(results: list[MetricResult]) -> float | None:
-    """Weighted average of the scores of the symptoms that have one; None when none has."""
-    scored = [(r.score, r.weight) for r in results if r.score is not None and r.weight > 0]
+    """Weighted average of the scores of the scored symptoms; None when none is scored."""
+    scored = [(r.score, r.weight) for r in results if r.scored and r.score is not None and r.weight > 0]
     total = sum(weight for _, weight in scored)
     if not total:
         return None
     return sum(score * weight for score, weight in scored) / total
+
+
+# Under this share of the index's weight scored, the index has no band: it stands on too little.
+MIN_WEIGHT_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What the Purpose Health Index stands on: scored symptoms of all, and their share of the weight."""
+
+    scored: int
+    total: int
+    weight_share: float
+
+    @property
+    def enough(self) -> bool:
+        return self.weight_share >= MIN_WEIGHT_SHARE
+
+    def to_dict(self) -> dict:
+        return {"scored": self.scored, "total": self.total, "weight_share": round(self.weight_share, 3)}
+
+    def words(self) -> str:
+        """"from 11 of 17 symptoms (78% of the weight)"."""
+        return f"from {self.scored} of {self.total} symptoms ({self.weight_share:.0%} of the weight)"
+
+
+def coverage_of(results: list[MetricResult]) -> Coverage:
+    weights = [r.weight for r in results if r.weight > 0]
+    scored = [r for r in results if r.scored and r.score is not None]
+    total_weight = sum(weights)
+    share = sum(r.weight for r in scored if r.weight > 0) / total_weight if total_weight else 0.0
+    return Coverage(len(scored), len(results), share)
+
+
+def index_words(index: float | None, coverage: Coverage) -> str:
+    """The index as a leader reads it: "71 from 11 of 17 symptoms (78% of the weight)"."""
+    if index is None:
+        return f"no index: {coverage.words().removeprefix('from ')} scored"
+    return f"{index:.0f} {coverage.words()}"
 
 
 @dataclass(frozen=True)
@@ -48,8 +87,13 @@ class Scorecard:
         return health_index(self.symptoms)
 
     @property
+    def coverage(self) -> Coverage:
+        return coverage_of(self.symptoms)
+
+    @property
     def band(self) -> str | None:
-        return band_of(self.health_index)
+        """The index's band, or None when it stands on less than half of the weight."""
+        return band_of(self.health_index) if self.coverage.enough else None
 
     def symptom(self, metric_id: str) -> MetricResult:
         return next(result for result in self.symptoms if result.id == metric_id)
@@ -68,7 +112,7 @@ def scorecard(
     name: str = "Organisation",
     team_id: int | None = None,
 ) -> Scorecard:
-    """All seventeen symptoms for the viewer's scope and filters."""
+    """Every declared symptom for the viewer's scope and filters."""
     settings = settings or MetricSettings.defaults()
     return Scorecard(name, team_id, [evaluate(conn, metric, scope, filters, settings) for metric in METRICS])
 
@@ -91,13 +135,15 @@ def team_scorecards(
     settings: MetricSettings | None = None,
     team_ids: list[int] | None = None,
 ) -> list[Scorecard]:
-    """One scorecard per sales team in scope (or the listed ones), each narrowed to that team.
+    """One scorecard per sales team in view (the scope narrowed by the Teams filter, or the listed
+    ones), each narrowed to that team.
 
     Each symptom is computed for all the teams at once (:func:`metrics.registry.evaluate_by_team`),
     so 200 teams cost about the queries of one.
     """
     settings = settings or MetricSettings.defaults()
-    teams = [(tid, name) for tid, name in sales_teams(conn, scope) if team_ids is None or tid in team_ids]
+    in_view = filters.team_ids_within(scope)
+    teams = [(tid, name) for tid, name in sales_teams(conn, in_view) if team_ids is None or tid in team_ids]
     ids = tuple(tid for tid, _ in teams)
     by_metric = {
         metric.id: evaluate_by_team(conn, metric, scope, filters, ids, settings) for metric in METRICS

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from sqlalchemy import Connection
 
@@ -36,18 +37,43 @@ class SettingSpec:
         return "a comma-separated list of numbers" if self.kind == "numbers" else "a number"
 
 
-def _threshold(metric_id: str, green: float, red: float, what: str) -> tuple[SettingSpec, SettingSpec]:
+def metric_specs(metric) -> tuple[SettingSpec, ...]:
+    """The settings a declared metric brings: its two thresholds, its weight and its minimum sample,
+    with the declaration's values as defaults."""
+    what = metric.label
+    depth = metric.depth
+    extra = ()
+    if depth is not None:
+        extra = (
+            SettingSpec(
+                f"depth.{metric.id}.green",
+                depth.thresholds.green,
+                f"{depth.label}: green at or better than this.",
+            ),
+            SettingSpec(
+                f"depth.{metric.id}.red", depth.thresholds.red, f"{depth.label}: red at or worse than this."
+            ),
+        )
     return (
-        SettingSpec(f"threshold.{metric_id}.green", green, f"{what}: green at or better than this."),
-        SettingSpec(f"threshold.{metric_id}.red", red, f"{what}: red at or worse than this."),
+        SettingSpec(
+            f"threshold.{metric.id}.green", metric.thresholds.green, f"{what}: green at or better than this."
+        ),
+        SettingSpec(
+            f"threshold.{metric.id}.red", metric.thresholds.red, f"{what}: red at or worse than this."
+        ),
+        SettingSpec(f"weight.{metric.id}", metric.weight, f"Weight of {what} in the Purpose Health Index."),
+        SettingSpec(
+            f"min_sample.{metric.id}",
+            metric.min_sample,
+            f"{what}: fewest {metric.sample} a figure needs before it is scored (fewer: shown greyed, 'too few').",
+        ),
+        *extra,
     )
 
 
-def _weight(metric_id: str, weight: float) -> SettingSpec:
-    return SettingSpec(f"weight.{metric_id}", weight, f"Weight of {metric_id} in the Purpose Health Index.")
-
-
-SETTINGS: tuple[SettingSpec, ...] = (
+# The parameters of the definitions; each metric's thresholds, weight and minimum sample come from
+# its declaration (:func:`all_settings`).
+PARAMETERS: tuple[SettingSpec, ...] = (
     # Parameters of the definitions.
     SettingSpec("quarter_end_days", 14, "Days at the end of a quarter that count as quarter-end closing."),
     SettingSpec(
@@ -81,6 +107,15 @@ SETTINGS: tuple[SettingSpec, ...] = (
     ),
     SettingSpec("top_quartile", 0.25, "Share of sellers (by won amount) that makes the top performers."),
     SettingSpec(
+        "top_quartile_min_sellers",
+        8,
+        "Fewest sellers with won deals in the earlier period before its top quartile is meaningful.",
+    ),
+    SettingSpec("top_quartile_min_size", 2, "Fewest sellers a top quartile must hold to be compared."),
+    SettingSpec(
+        "enps_low_confidence", 10, "An eNPS from fewer respondents than this is flagged low confidence."
+    ),
+    SettingSpec(
         "privacy.min_respondents", 5, "Fewest survey respondents a group needs before a score is shown."
     ),
     SettingSpec(
@@ -90,53 +125,24 @@ SETTINGS: tuple[SettingSpec, ...] = (
     SettingSpec(
         "trend_steady", 0.02, "A change smaller than this share of a metric's scale is shown as steady."
     ),
-    # Thresholds (value at which a symptom turns green, and at which it turns red).
-    *_threshold("customer_talk_share", 0.4, 0.22, "Customer share of purpose-relevant meeting talk"),
-    *_threshold(
-        "deal_reviews_with_customer_questions", 0.60, 0.30, "Share of deal reviews asking about the customer"
-    ),
-    *_threshold("meetings_opening_with_customer", 0.50, 0.25, "Share of meetings opening with a customer"),
-    *_threshold("nsp_mention_rate", 0.3, 0.05, "Share of meetings mentioning the NSP"),
-    *_threshold("quarter_end_close_share", 0.32, 0.45, "Share of won amount closed at quarter end"),
-    *_threshold(
-        "pipeline_with_customer_outcome", 0.60, 0.35, "Share of pipeline amount with a customer outcome"
-    ),
-    *_threshold(
-        "late_stage_without_outcome", 0.25, 0.5, "Share of late-stage deals without a customer outcome"
-    ),
-    *_threshold(
-        "late_stage_with_exec_sponsor", 0.50, 0.30, "Share of late-stage deals with an executive sponsor"
-    ),
-    *_threshold("discounting", 0.08, 0.15, "Median discount of won deals"),
-    *_threshold("price_loss_share", 0.25, 0.42, "Share of lost deals lost on price"),
-    *_threshold("small_amount_jeopardy", 0.22, 0.35, "Share of renewals in jeopardy over a small amount"),
-    *_threshold("comp_plan_gaming", 1.0, 2.0, "Close-date pushes per closed deal"),
-    *_threshold("top_performer_slide", 0.5, 0.8, "Share of last period's top performers no longer on top"),
-    *_threshold("customer_churn", 0.03, 0.05, "Logo churn in the period"),
-    *_threshold("morale", 20.0, -5.0, "eNPS"),
-    *_threshold("peer_competition", 3.6, 2.8, "Peer relationships driver (1-5)"),
-    *_threshold("walk_away_rate", 0.10, 0.05, "Share of lost deals we disqualified for poor fit"),
-    # Health Index weights.
-    _weight("customer_talk_share", 2.0),
-    _weight("deal_reviews_with_customer_questions", 1.0),
-    _weight("meetings_opening_with_customer", 1.0),
-    _weight("nsp_mention_rate", 1.0),
-    _weight("quarter_end_close_share", 1.0),
-    _weight("pipeline_with_customer_outcome", 1.0),
-    _weight("late_stage_without_outcome", 1.0),
-    _weight("late_stage_with_exec_sponsor", 1.0),
-    _weight("discounting", 1.5),
-    _weight("price_loss_share", 1.0),
-    _weight("small_amount_jeopardy", 1.0),
-    _weight("comp_plan_gaming", 1.0),
-    _weight("top_performer_slide", 0.5),
-    _weight("customer_churn", 1.5),
-    _weight("morale", 1.5),
-    _weight("peer_competition", 1.0),
-    _weight("walk_away_rate", 0.5),
 )
 
-SETTINGS_BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SETTINGS}
+
+@cache
+def all_settings() -> tuple[SettingSpec, ...]:
+    """Every setting: the parameters, then each declared metric's thresholds, weight and minimum sample."""
+    from metrics.registry import METRICS  # the declarations import this module's types
+
+    return PARAMETERS + tuple(spec for metric in METRICS for spec in metric_specs(metric))
+
+
+def spec_for(key: str) -> SettingSpec | None:
+    return _by_key().get(key)
+
+
+@cache
+def _by_key() -> dict[str, SettingSpec]:
+    return {spec.key: spec for spec in all_settings()}
 
 
 @dataclass(frozen=True)
@@ -147,13 +153,13 @@ class MetricSettings:
 
     @classmethod
     def defaults(cls) -> MetricSettings:
-        return cls({spec.key: spec.default for spec in SETTINGS})
+        return cls({spec.key: spec.default for spec in all_settings()})
 
     def with_overrides(self, overrides: Mapping[str, str | float]) -> MetricSettings:
         """A copy with ``overrides`` applied; unknown keys and unreadable values raise ValueError."""
         merged = dict(self.values)
         for key, raw in overrides.items():
-            spec = SETTINGS_BY_KEY.get(key)
+            spec = spec_for(key)
             if spec is None:
                 raise ValueError(f"There is no setting called {key}.")
             merged[key] = spec.parse(raw) if isinstance(raw, str) else raw
@@ -177,6 +183,9 @@ class MetricSettings:
     def weight(self, metric_id: str) -> float:
         return self.number(f"weight.{metric_id}")
 
+    def min_sample(self, metric_id: str) -> int:
+        return self.integer(f"min_sample.{metric_id}")
+
 
 def load_metric_settings(conn: Connection) -> MetricSettings:
     """Defaults merged with the overrides stored in the database.
@@ -186,5 +195,5 @@ def load_metric_settings(conn: Connection) -> MetricSettings:
     """
     from data_access.settings_store import read_overrides
 
-    known = {key: value for key, value in read_overrides(conn).items() if key in SETTINGS_BY_KEY}
+    known = {key: value for key, value in read_overrides(conn).items() if spec_for(key) is not None}
     return MetricSettings.defaults().with_overrides(known)

@@ -8,11 +8,12 @@ annual value given away to keep the contract.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from data_access import models as m
@@ -24,16 +25,20 @@ from metrics.common import (
     discount_expr,
     has_text,
     in_quarter_end,
+    keys_of,
     missing,
+    nothing_to_count,
     on_days,
     ratio,
     read_frame,
     team_clause,
 )
-from metrics.metric import LOWER_IS_BETTER, Metric
+from metrics.metric import LOWER_IS_BETTER, Metric, Thresholds
 from metrics.settings import MetricSettings
 
 SUB = m.Subscription
+# The key of the one row a query returns when it is not grouped by team.
+TeamKey = int | None
 
 
 def _successors():
@@ -50,12 +55,22 @@ def _successors():
     )
 
 
-def _subscription_clauses(scope: Scope, filters: Filters) -> list:
-    clauses = [team_clause(SUB.team_id, scope, filters)]
+def _subscription_clauses(scope: Scope, filters: Filters, table=SUB) -> list:
+    clauses = [team_clause(table.team_id, scope, filters)]
     if filters.segment:
         segment_accounts = select(m.Account.id).where(m.Account.segment == filters.segment)
-        clauses.append(SUB.account_id.in_(segment_accounts))
+        clauses.append(table.account_id.in_(segment_accounts))
     return clauses
+
+
+def _live_on(day: dt.date, table=SUB):
+    """A term that covers ``day`` (its last day of service is ``end_date``)."""
+    return and_(table.start_date <= day, or_(table.end_date.is_(None), table.end_date >= day))
+
+
+def _after(filters: Filters) -> dt.date:
+    """The first day after the period: a customer with no term covering it was lost in the period."""
+    return filters.period.end + dt.timedelta(days=1)
 
 
 def _ending(scope: Scope, filters: Filters) -> list:
@@ -67,24 +82,31 @@ def _ending(scope: Scope, filters: Filters) -> list:
     ]
 
 
-def _outcomes(succ):
-    churned = succ.c.renews.is_(None)
+def _customer_gone(scope: Scope, filters: Filters):
+    """True for a term whose customer holds no term covering the day after the period (in the same
+    teams and segment): the customer was lost, whether or not renewals are linked."""
+    other = aliased(m.Subscription)
+    return ~exists().where(
+        other.account_id == SUB.account_id,
+        *_subscription_clauses(scope, filters, other),
+        _live_on(_after(filters), other),
+    )
+
+
+def _outcomes(succ, gone):
+    """Per term due: lost with its customer, ARR, contraction and expansion by its linked renewal,
+    and the concession given."""
+    linked = succ.c.renews.is_not(None)
     arr = as_float(SUB.arr)
-    contraction = case((and_(~churned, succ.c.arr < arr), arr - succ.c.arr), else_=0.0)
-    expansion = case((and_(~churned, succ.c.arr > arr), succ.c.arr - arr), else_=0.0)
+    contraction = case((and_(linked, succ.c.arr < arr), arr - succ.c.arr), else_=0.0)
+    expansion = case((and_(linked, succ.c.arr > arr), succ.c.arr - arr), else_=0.0)
     concession = as_float(func.coalesce(SUB.concession_amount, 0)) + func.coalesce(succ.c.concession, 0.0)
-    return churned, arr, contraction, expansion, concession
+    return gone, arr, contraction, expansion, concession
 
 
-# The key of the one row a query returns when it is not grouped by team.
-TeamKey = int | None
-NO_CUSTOMERS = (0, 0.0)  # customers and ARR live at the start, for a team with no subscription
-NO_RENEWALS_DUE = (0, 0, 0.0, 0.0, 0.0)  # due, logos lost, churned, contracted and expanded ARR
-
-
-def _team_key(by_team: bool) -> list:
+def _team_key(by_team: bool, table=SUB) -> list:
     """The column a by-team query adds to SELECT and GROUP BY; none for one total."""
-    return [SUB.team_id] if by_team else []
+    return [table.team_id] if by_team else []
 
 
 def _keyed_totals(conn: Connection, stmt, by_team: bool) -> dict[TeamKey, tuple]:
@@ -106,103 +128,113 @@ def _keyed_lists(conn: Connection, stmt, by_team: bool) -> dict[TeamKey, list[tu
     return lists
 
 
-def customer_churn(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> Measurement:
-    """Logo churn: customers lost in the period / customers at its start.
+NO_CUSTOMERS = (0, 0, 0.0, 0.0, 0.0)  # customers at the start, lost, ARR at the start, at the end, capped
+NO_RENEWALS_DUE = 0
 
-    Parts: GRR = (start ARR - churned - contraction) / start ARR capped at 1; NRR = (start ARR -
-    churned - contraction + expansion) / start ARR, new customers of the period excluded; churn rate
-    of renewals split by how the deal was sold.
+
+def customer_churn(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[TeamKey, Measurement]:
+    """Logo churn by the cohort method: of the customers live at the period's start, the share with
+    no term live at its end, whether or not renewals are linked (a customer often holds several
+    subscriptions at once).
+
+    Parts: GRR = sum over those customers of min(ARR at the end, ARR at the start) / their ARR at the
+    start; NRR = their ARR at the end / their ARR at the start (expansion through new subscriptions
+    of existing customers counts, new customers of the period do not); renewals due; churn of the
+    renewals due split by how the deal was sold.
     """
-    live, renewals, how_sold = _churn_gather(conn, scope, filters, settings, by_team=False)
-    return _churn_finish(live[None], renewals[None], how_sold.get(None, []), settings)
-
-
-def customer_churn_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`customer_churn` of each of ``team_ids`` alone, in the same three queries grouped by team."""
-    live, renewals, how_sold = _churn_gather(conn, scope, filters, settings, by_team=True)
+    by_team = teams is not None
+    cohort = _cohort(conn, scope, filters, by_team)
+    due = _renewals_due(conn, scope, filters, by_team)
+    how_sold = _how_sold_rows(conn, scope, filters, settings, by_team)
     return {
-        tid: _churn_finish(
-            live.get(tid, NO_CUSTOMERS), renewals.get(tid, NO_RENEWALS_DUE), how_sold.get(tid, []), settings
+        key: _churn_finish(
+            cohort.get(key, NO_CUSTOMERS), due.get(key, NO_RENEWALS_DUE), how_sold.get(key, []), settings
         )
-        for tid in team_ids
+        for key in keys_of(teams)
     }
 
 
-def _churn_gather(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, by_team: bool):
-    """What logo churn is computed from, each keyed by team (or None when not ``by_team``):
-    customers and ARR live at the period's start, the outcomes of the renewals due in it (see
-    :data:`NO_RENEWALS_DUE`), and the renewals due by how the original deal was sold."""
+def _cohort(conn: Connection, scope: Scope, filters: Filters, by_team: bool) -> dict[TeamKey, tuple]:
+    """Per team (or one total): the customers live at the period's start, those of them lost by its
+    end, and their ARR at the start, at the end and at the end capped per customer at the start."""
     keys = _team_key(by_team)
-    period = filters.period
-    live_at_start = [
-        *_subscription_clauses(scope, filters),
-        SUB.start_date <= period.start,
-        or_(SUB.end_date.is_(None), SUB.end_date >= period.start),
-    ]
-    live = _keyed_totals(
-        conn,
+    start, after = filters.period.start, _after(filters)
+    arr = as_float(SUB.arr)
+    per_customer = (
         select(
             *keys,
-            func.count(func.distinct(SUB.account_id)),
-            func.coalesce(func.sum(as_float(SUB.arr)), 0.0),
+            SUB.account_id.label("account_id"),
+            func.max(case((_live_on(start), 1), else_=0)).label("was_live"),
+            func.max(case((_live_on(after), 1), else_=0)).label("is_live"),
+            func.coalesce(func.sum(case((_live_on(start), arr), else_=0.0)), 0.0).label("start_arr"),
+            func.coalesce(func.sum(case((_live_on(after), arr), else_=0.0)), 0.0).label("end_arr"),
         )
-        .where(*live_at_start)
-        .group_by(*keys),
-        by_team,
+        .where(*_subscription_clauses(scope, filters), SUB.start_date <= after)
+        .group_by(*keys, SUB.account_id)
+        .subquery()
     )
-    succ = _successors()
-    churned, arr, contraction, expansion, _ = _outcomes(succ)
-    renewals = _keyed_totals(
-        conn,
+    c = per_customer.c
+    group = [c.team_id] if by_team else []
+    capped = case((c.end_arr < c.start_arr, c.end_arr), else_=c.start_arr)
+    stmt = (
         select(
-            *keys,
+            *group,
             func.count(),
-            func.count(func.distinct(case((churned, SUB.account_id), else_=None))),
-            func.coalesce(func.sum(case((churned, arr), else_=0.0)), 0.0),
-            func.coalesce(func.sum(contraction), 0.0),
-            func.coalesce(func.sum(expansion), 0.0),
+            func.coalesce(func.sum(case((c.is_live == 0, 1), else_=0)), 0),
+            func.coalesce(func.sum(c.start_arr), 0.0),
+            func.coalesce(func.sum(c.end_arr), 0.0),
+            func.coalesce(func.sum(capped), 0.0),
         )
-        .select_from(SUB)
-        .outerjoin(succ, succ.c.renews == SUB.id)
-        .where(*_ending(scope, filters))
-        .group_by(*keys),
-        by_team,
+        .where(c.was_live == 1)
+        .group_by(*group)
     )
-    return live, renewals, _how_sold_rows(conn, scope, filters, settings, by_team)
+    if not by_team:
+        return {None: tuple(conn.execute(stmt).one())}
+    return {row[0]: tuple(row[1:]) for row in conn.execute(stmt)}
 
 
-def _churn_finish(live: tuple, renewals: tuple, how_sold: list[tuple], settings: MetricSettings) -> Measurement:
-    """Logo churn of one team (or of all the teams asked for) from what :func:`_churn_gather` read."""
-    customers, start_arr = live
+def _renewals_due(conn: Connection, scope: Scope, filters: Filters, by_team: bool) -> dict[TeamKey, int]:
+    """Terms of the period's starting customers that came up for renewal in it."""
+    keys = _team_key(by_team)
+    stmt = select(*keys, func.count()).where(*_ending(scope, filters)).group_by(*keys)
+    if not by_team:
+        return {None: int(conn.execute(stmt).one()[0])}
+    return {row[0]: int(row[1]) for row in conn.execute(stmt)}
+
+
+def _churn_finish(cohort: tuple, due: int, how_sold: list[tuple], settings: MetricSettings) -> Measurement:
+    """Logo churn of one team (or of everything in view) from :func:`_cohort` and :func:`_renewals_due`."""
+    customers, lost, start_arr, end_arr, capped_arr = cohort
+    customers, lost = int(customers), int(lost)
     if not customers:
         return missing("needs subscriptions (renewals)")
-    due, lost_logos, churned_arr, contracted, expanded = renewals
-    start_arr = float(start_arr)
-    grr = nrr = None
-    if start_arr > 0:
-        grr = min(1.0, (start_arr - float(churned_arr) - float(contracted)) / start_arr)
-        nrr = (start_arr - float(churned_arr) - float(contracted) + float(expanded)) / start_arr
+    start_arr, end_arr, capped_arr = float(start_arr), float(end_arr), float(capped_arr)
+    grr = capped_arr / start_arr if start_arr > 0 else None
+    nrr = end_arr / start_arr if start_arr > 0 else None
     parts = {
-        "customers_at_start": int(customers),
-        "customers_lost": int(lost_logos),
+        "customers_at_start": customers,
+        "customers_lost": lost,
         "renewals_due": int(due),
         "starting_arr": start_arr,
-        "churned_arr": float(churned_arr),
-        "contraction_arr": float(contracted),
-        "expansion_arr": float(expanded),
+        "ending_arr": end_arr,
+        "churned_arr": start_arr - capped_arr if grr is not None else 0.0,
+        "expansion_arr": max(0.0, end_arr - capped_arr),
         "gross_revenue_retention": grr,
         "net_revenue_retention": nrr,
         "churn_by_how_sold": _churn_by_how_sold(how_sold, settings),
     }
-    value = int(lost_logos) / int(customers)
+    if not due and not lost:
+        return nothing_to_count(
+            f"no renewals were due in the period ({customers:,} customers at its start)", **parts
+        )
+    retention = f"; GRR {grr:.0%}, NRR {nrr:.0%}" if grr is not None and nrr is not None else ""
     return Measurement(
-        value,
+        lost / customers,
         parts,
-        detail=f"{int(lost_logos):,} of {int(customers):,} customers lost; GRR {grr:.0%}, NRR {nrr:.0%}"
-        if grr is not None and nrr is not None
-        else f"{int(lost_logos)} of {int(customers)} customers lost",
+        n=customers,
+        detail=f"{lost:,} of {customers:,} customers lost{retention}",
     )
 
 
@@ -212,8 +244,7 @@ def _how_sold_rows(
     """Renewals due in the period and how many churned, counted by the original deal's close date,
     discounted or not and customer outcome documented or not; keyed by team (or None)."""
     keys = _team_key(by_team)
-    succ = _successors()
-    churned = succ.c.renews.is_(None)
+    churned = _customer_gone(scope, filters)
     opp = m.Opportunity
     disc = discount_expr()
     discounted = case((disc >= settings.number("discounted_from"), 1), (disc.is_not(None), 0), else_=None)
@@ -229,7 +260,6 @@ def _how_sold_rows(
         )
         .select_from(SUB)
         .join(opp, opp.id == SUB.opportunity_id)
-        .outerjoin(succ, succ.c.renews == SUB.id)
         .where(*_ending(scope, filters))
         .group_by(*keys, opp.close_date, discounted, documented)
     )
@@ -258,7 +288,7 @@ def _churn_by_how_sold(rows: list[tuple], settings: MetricSettings) -> dict:
 
 def churn_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
     succ = _successors()
-    churned, arr, contraction, expansion, concession = _outcomes(succ)
+    churned, arr, contraction, expansion, concession = _outcomes(succ, _customer_gone(scope, filters))
     outcome = case(
         (churned, "churned"), (contraction > 0, "contracted"), (expansion > 0, "expanded"), else_="renewed"
     )
@@ -286,8 +316,8 @@ def churn_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
     return read_frame(conn, stmt)
 
 
-def _jeopardy_case(settings: MetricSettings, succ):
-    churned, arr, contraction, _, concession = _outcomes(succ)
+def _jeopardy_case(settings: MetricSettings, succ, gone):
+    churned, arr, contraction, _, concession = _outcomes(succ, gone)
     small = settings.number("small_amount_share") * arr
     # What was at stake: the concession given (or asked, on a churned term) and any ARR given up
     # by a downgrade. A churned term with nothing recorded at stake is not a "small amount" case.
@@ -323,7 +353,7 @@ def _churned_reasons(conn: Connection, scope: Scope, filters: Filters, by_team: 
     """
     keys = _team_key(by_team)
     succ = _successors()
-    churned, _, concession, _, _ = _outcomes(succ)
+    churned, _, concession, _, _ = _outcomes(succ, _customer_gone(scope, filters))
     stmt = (
         select(*keys, as_float(SUB.arr), SUB.cancel_reason)
         .select_from(SUB)
@@ -344,35 +374,53 @@ def _small_reasons(rows: list[tuple], settings: MetricSettings) -> int:
 NO_RENEWALS = (0, 0, 0, 0, 0, 0)  # due, churned, downgraded, conceded, in jeopardy, small: no term due
 
 
+NEEDS_STAKES = "needs concessions, cancel reasons or linked renewals on subscriptions"
+
+
 def small_amount_jeopardy(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[TeamKey, Measurement]:
     """Renewals due in the period that churned, were downgraded or needed a concession where the
     amount at stake was under 5% of the contract's annual value / renewals due in the period.
 
     The amount at stake is the concession (on the term or its renewal) plus any ARR given up by a
-    downgrade; for a churned term with neither, the amount its cancel reason names, if any.
+    downgrade; for a churned term with neither, the amount its cancel reason names, if any. Without
+    any of that data (no concession, no cancel reason, no linked renewal) the figure cannot be known.
     """
-    counts, reasons = _jeopardy_gather(conn, scope, filters, settings, by_team=False)
-    return _jeopardy_finish(counts[None], reasons.get(None, []), settings)
-
-
-def small_amount_jeopardy_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`small_amount_jeopardy` of each of ``team_ids`` alone, in the same two queries grouped by team."""
-    counts, reasons = _jeopardy_gather(conn, scope, filters, settings, by_team=True)
+    by_team = teams is not None
+    counts, reasons = _jeopardy_gather(conn, scope, filters, settings, by_team)
+    known = _stakes_recorded(conn, scope, filters, by_team)
     return {
-        tid: _jeopardy_finish(counts.get(tid, NO_RENEWALS), reasons.get(tid, []), settings) for tid in team_ids
+        key: _jeopardy_finish(counts.get(key, NO_RENEWALS), reasons.get(key, []), settings)
+        if key in known
+        else missing(NEEDS_STAKES)
+        for key in keys_of(teams)
     }
 
 
-def _jeopardy_gather(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, by_team: bool):
+def _stakes_recorded(conn: Connection, scope: Scope, filters: Filters, by_team: bool) -> set[TeamKey]:
+    """The teams (or None for everything in view) whose subscriptions record anything that can show
+    an amount at stake: a concession, a cancel reason, or a renewal linked to its term."""
+    keys = _team_key(by_team)
+    recorded = or_(
+        SUB.concession_amount.is_not(None), has_text(SUB.cancel_reason), SUB.renewed_from_id.is_not(None)
+    )
+    stmt = select(*keys, func.count()).where(*_subscription_clauses(scope, filters), recorded).group_by(*keys)
+    if not by_team:
+        return {None} if int(conn.execute(stmt).one()[0]) else set()
+    return {row[0] for row in conn.execute(stmt) if row[1]}
+
+
+def _jeopardy_gather(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, by_team: bool
+):
     """The renewals due in the period counted by outcome (see :data:`NO_RENEWALS`), and the churned
     terms whose cancel reason may name the amount at stake; both keyed by team (or None)."""
     keys = _team_key(by_team)
     succ = _successors()
-    churned, contraction, concession, in_jeopardy, is_small = _jeopardy_case(settings, succ)
+    churned, contraction, concession, in_jeopardy, is_small = _jeopardy_case(
+        settings, succ, _customer_gone(scope, filters)
+    )
     counts = _keyed_totals(
         conn,
         select(
@@ -397,7 +445,7 @@ def _jeopardy_finish(counts: tuple, reasons: list[tuple], settings: MetricSettin
     """Small-amount jeopardy of one team (or of all the teams asked for) from :func:`_jeopardy_gather`."""
     due, lost, downgraded, conceded, jeopardy, small = counts
     if not due:
-        return missing("needs subscriptions (renewals) due in the period")
+        return nothing_to_count("no renewals were due in the period")
     small = int(small) + _small_reasons(reasons, settings)
     parts = {
         "renewals_due": int(due),
@@ -410,6 +458,7 @@ def _jeopardy_finish(counts: tuple, reasons: list[tuple], settings: MetricSettin
     return Measurement(
         int(small) / int(due),
         parts,
+        n=int(due),
         detail=f"{int(small):,} of {int(due):,} renewals were put in jeopardy over less than "
         f"{settings.number('small_amount_share'):.0%} of their annual value",
     )
@@ -417,7 +466,9 @@ def _jeopardy_finish(counts: tuple, reasons: list[tuple], settings: MetricSettin
 
 def jeopardy_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
     succ = _successors()
-    churned, contraction, concession, in_jeopardy, is_small = _jeopardy_case(settings, succ)
+    churned, contraction, concession, in_jeopardy, is_small = _jeopardy_case(
+        settings, succ, _customer_gone(scope, filters)
+    )
     stmt = (
         select(
             m.Account.name.label("account"),
@@ -460,11 +511,21 @@ METRICS = (
         "was small (default under 5%) relative to the contract's annual value.",
         unit="share",
         direction=LOWER_IS_BETTER,
-        data_needed=(SUBS + " with concessions",),
-        compute=small_amount_jeopardy,
-        compute_by_team=small_amount_jeopardy_by_team,
-        evidence=jeopardy_evidence,
+        kind="custom",
+        data_needed=(SUBS + " with concessions, cancel reasons or linked renewals",),
         formula="renewals due with 0 < concession + contraction < 5% of ARR / renewals due in the period",
+        thresholds=Thresholds(
+            green=0.22,
+            red=0.35,
+            rationale="Seed 002: contracts put in jeopardy over small amounts are a sign of a transactional "
+            "relationship. Under about a fifth of renewals is ordinary negotiation; over a third means "
+            "small amounts routinely decide renewals.",
+        ),
+        weight=1.0,
+        sample="renewals due",
+        min_sample=10,
+        measure=small_amount_jeopardy,
+        evidence=jeopardy_evidence,
         worst=0.5,
         best=0.0,
         grain="month",
@@ -473,15 +534,25 @@ METRICS = (
         id="customer_churn",
         number=14,
         label="Customer churn",
-        description="Logo churn (customers lost / customers at the start), with gross and net revenue retention "
+        description="Logo churn (customers lost / customers at the start, a customer lost when none of its "
+        "subscriptions is live at the end), with gross and net revenue retention by the cohort method "
         "and churn split by how the deal was sold (quarter-end close, discount, customer outcome documented).",
         unit="share",
         direction=LOWER_IS_BETTER,
+        kind="custom",
         data_needed=(SUBS,),
-        compute=customer_churn,
-        compute_by_team=customer_churn_by_team,
+        formula="customers live at the start with no subscription live at the end / customers live at the start",
+        thresholds=Thresholds(
+            green=0.03,
+            red=0.05,
+            rationale="Per period of a quarter: B2B SaaS benchmarks put healthy annual logo churn at 10% or "
+            "less (about 2.5% a quarter) and 20% a year (about 5% a quarter) as a problem.",
+        ),
+        weight=1.5,
+        sample="customers at the start",
+        min_sample=10,
+        measure=customer_churn,
         evidence=churn_evidence,
-        formula="accounts whose term ended in the period with no renewal / accounts with a live term at its start",
         worst=0.3,
         best=0.0,
         grain="month",

@@ -23,8 +23,10 @@ from metrics.common import (
     discount_expr,
     has_text,
     in_quarter_end,
+    keys_of,
     missing,
     money,
+    nothing_to_count,
     on_days,
     opportunity_clauses,
     percentile,
@@ -34,7 +36,8 @@ from metrics.common import (
     read_frame,
     week_of_quarter,
 )
-from metrics.metric import HIGHER_IS_BETTER, LOWER_IS_BETTER, Metric
+from metrics.engine import Ratio, Required, ratio_measure
+from metrics.metric import HIGHER_IS_BETTER, LOWER_IS_BETTER, Depth, Metric, Thresholds
 from metrics.settings import MetricSettings
 
 OPP = m.Opportunity
@@ -63,40 +66,6 @@ def _open_during(scope: Scope, filters: Filters) -> list:
         or_(OPP.created_date.is_(None), OPP.created_date <= period.end),
         or_(OPP.is_closed.is_(False), OPP.close_date.is_(None), OPP.close_date >= period.start),
     ]
-
-
-def _field_never_filled(conn: Connection, scope: Scope, filters: Filters, column) -> bool:
-    """True when no deal in scope has the optional field at all: the source does not carry it."""
-    stmt = select(OPP.id).where(*opportunity_clauses(scope, filters), has_text(column)).limit(1)
-    return conn.execute(stmt).first() is None
-
-
-def _fields_filled_by_team(conn: Connection, scope: Scope, filters: Filters, column) -> set[int]:
-    """The teams of ``filters`` with at least one deal in scope that has the optional field, in one
-    query: the grouped twin of :func:`_field_never_filled` (a team left out never filled it).
-
-    One EXISTS per team, not a GROUP BY over every deal: each probe walks the team's index and stops
-    at its first filled deal."""
-    team = m.Team
-    filled = (
-        select(OPP.id)
-        .where(OPP.team_id == team.id, *opportunity_clauses(scope, filters), has_text(column))
-        .exists()
-    )
-    stmt = select(team.id).where(filters.team_ids_within(scope).clause(team.id), filled)
-    return {int(team_id) for team_id in conn.execute(stmt).scalars()}
-
-
-def _totals_by_team(
-    conn: Connection, totals: tuple, clauses: list, team_ids: tuple[int, ...], empty: tuple
-) -> dict[int, tuple]:
-    """The aggregate columns ``totals`` over the deals matching ``clauses``, per team, in one query.
-
-    A team without such deals gets ``empty``: what the same aggregates give over no rows.
-    """
-    rows = conn.execute(select(OPP.team_id, *totals).where(*clauses).group_by(OPP.team_id)).all()
-    found = {int(row[0]): tuple(row[1:]) for row in rows if row[0] is not None}
-    return {team_id: found.get(team_id, empty) for team_id in team_ids}
 
 
 def _evidence_columns():
@@ -138,33 +107,23 @@ def _day_rows(rows) -> list[tuple[dt.date, float, int]]:
     return [(as_date(day), float(amount or 0), int(n)) for day, amount, n in rows]
 
 
-def _won_by_day(conn: Connection, scope: Scope, filters: Filters) -> list[tuple[dt.date, float, int]]:
-    return _day_rows(conn.execute(_won_by_day_stmt(scope, filters)).all())
-
-
-def _won_by_team_and_day(
-    conn: Connection, scope: Scope, filters: Filters
-) -> dict[int, list[tuple[dt.date, float, int]]]:
-    """:func:`_won_by_day` for each team of ``filters``, in one query (teams without won deals left out)."""
-    rows_of: dict[int, list] = defaultdict(list)
-    for team_id, day, amount, n in conn.execute(_won_by_day_stmt(scope, filters, OPP.team_id)).all():
-        rows_of[int(team_id)].append((day, amount, n))
-    return {team_id: _day_rows(rows) for team_id, rows in rows_of.items()}
+def _won_by_day(
+    conn: Connection, scope: Scope, filters: Filters, by_team: bool
+) -> dict[int | None, list[tuple[dt.date, float, int]]]:
+    """Won amount and deals per close date, per team (teams without won deals left out) or under None."""
+    by = (OPP.team_id,) if by_team else ()
+    return {
+        key: _day_rows(rows)
+        for key, rows in _rows_by_team(conn, _won_by_day_stmt(scope, filters, *by), by).items()
+    }
 
 
 def quarter_end_close_share(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[int | None, Measurement]:
     """Won amount closed in the last N (14) days of its quarter / won amount closed in the period."""
-    return _quarter_end_share(_won_by_day(conn, scope, filters), settings)
-
-
-def quarter_end_close_share_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`quarter_end_close_share` for each of ``team_ids`` alone, in one query."""
-    by_team = _won_by_team_and_day(conn, scope, filters)
-    return {team_id: _quarter_end_share(by_team.get(team_id, []), settings) for team_id in team_ids}
+    by_day = _won_by_day(conn, scope, filters, teams is not None)
+    return {key: _quarter_end_share(by_day.get(key, []), settings) for key in keys_of(teams)}
 
 
 def _quarter_end_share(by_day: list[tuple[dt.date, float, int]], settings: MetricSettings) -> Measurement:
@@ -172,7 +131,7 @@ def _quarter_end_share(by_day: list[tuple[dt.date, float, int]], settings: Metri
     days = settings.integer("quarter_end_days")
     total = sum(amount for _, amount, _ in by_day)
     if not by_day or total <= 0:
-        return missing("needs won deals with an amount")
+        return nothing_to_count("no won deals with an amount in the period")
     late = sum(amount for day, amount, _ in by_day if in_quarter_end(day, days))
     late_deals = sum(n for day, _, n in by_day if in_quarter_end(day, days))
     parts = {
@@ -185,6 +144,7 @@ def _quarter_end_share(by_day: list[tuple[dt.date, float, int]], settings: Metri
     return Measurement(
         late / total,
         parts,
+        n=parts["won_deals"],
         detail=f"{late_deals:,} won deals worth {money(late)} of {money(total)} closed in the last {days} days of a quarter",
     )
 
@@ -215,60 +175,31 @@ NEEDS_OUTCOME_FIELD = "needs a customer outcome field on opportunities"
 NEEDS_SPONSOR_FIELD = "needs an executive sponsor field on opportunities"
 
 
-def pipeline_with_customer_outcome(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
-    """Amount of deals open during the period with a documented customer outcome / their amount."""
-    if _field_never_filled(conn, scope, filters, OPP.customer_outcome):
-        return missing(NEEDS_OUTCOME_FIELD)
-    totals = conn.execute(select(*_pipeline_totals()).where(*_priced_pipeline(scope, filters))).one()
-    return _pipeline_share(*totals)
-
-
-def pipeline_with_customer_outcome_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`pipeline_with_customer_outcome` for each of ``team_ids`` alone, in two queries."""
-    filled = _fields_filled_by_team(conn, scope, filters, OPP.customer_outcome)
-    totals = _totals_by_team(
-        conn, _pipeline_totals(), _priced_pipeline(scope, filters), team_ids, empty=(0.0, 0.0, 0, 0)
-    )
-    return {
-        team_id: _pipeline_share(*totals[team_id]) if team_id in filled else missing(NEEDS_OUTCOME_FIELD)
-        for team_id in team_ids
-    }
-
-
 def _priced_pipeline(scope: Scope, filters: Filters) -> list:
     return [*_open_during(scope, filters), OPP.amount.is_not(None)]
 
 
-def _pipeline_totals() -> tuple:
-    """Pipeline amount, its documented amount, deals and documented deals (aggregates)."""
-    documented = has_text(OPP.customer_outcome)
-    return (
-        func.coalesce(func.sum(as_float(OPP.amount)), 0.0),
-        func.coalesce(func.sum(case((documented, as_float(OPP.amount)), else_=0.0)), 0.0),
-        func.count(),
-        func.coalesce(func.sum(case((documented, 1), else_=0)), 0),
-    )
+def _documented():
+    return has_text(OPP.customer_outcome)
 
 
-def _pipeline_share(total, documented, deals, deals_documented) -> Measurement:
-    """Symptom 6 from the totals of :func:`_pipeline_totals`."""
-    if not deals or float(total) <= 0:
-        return missing("needs open pipeline with amounts")
-    parts = {
-        "pipeline_amount": float(total),
-        "documented_amount": float(documented),
-        "deals": int(deals),
-        "deals_documented": int(deals_documented),
-    }
-    return Measurement(
-        float(documented) / float(total),
-        parts,
-        detail=f"{money(documented)} of {money(total)} open pipeline has a documented customer outcome",
-    )
+PIPELINE_WITH_OUTCOME = Ratio(
+    table=OPP,
+    base=_priced_pipeline,
+    numerator=lambda: case((_documented(), as_float(OPP.amount)), else_=0.0),
+    denominator=lambda: as_float(OPP.amount),
+    parts={
+        "pipeline_amount": lambda: as_float(OPP.amount),
+        "documented_amount": lambda: case((_documented(), as_float(OPP.amount)), else_=0.0),
+        "deals_documented": lambda: case((_documented(), 1), else_=0),
+    },
+    required=Required(lambda: OPP.customer_outcome, NEEDS_OUTCOME_FIELD, opportunity_clauses),
+    empty="no open pipeline with amounts in the period",
+    detail=lambda p: (
+        f"{money(p['documented_amount'])} of {money(p['pipeline_amount'])} open pipeline "
+        "has a documented customer outcome"
+    ),
+)
 
 
 def pipeline_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
@@ -301,55 +232,22 @@ def _late_stage(scope: Scope, filters: Filters) -> list:
     return [*_open_during(scope, filters), or_(and_(OPP.is_late_stage.is_(True), ~staged), reached)]
 
 
-def late_stage_without_outcome(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
-    """Late-stage (commit / negotiation) deals open in the period without a customer outcome: share,
-    count and amount."""
-    if _field_never_filled(conn, scope, filters, OPP.customer_outcome):
-        return missing(NEEDS_OUTCOME_FIELD)
-    totals = conn.execute(select(*_without_outcome_totals()).where(*_late_stage(scope, filters))).one()
-    return _without_outcome_share(*totals)
-
-
-def late_stage_without_outcome_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`late_stage_without_outcome` for each of ``team_ids`` alone, in two queries."""
-    filled = _fields_filled_by_team(conn, scope, filters, OPP.customer_outcome)
-    totals = _totals_by_team(
-        conn, _without_outcome_totals(), _late_stage(scope, filters), team_ids, empty=(0, 0, 0.0)
-    )
-    return {
-        team_id: _without_outcome_share(*totals[team_id]) if team_id in filled else missing(NEEDS_OUTCOME_FIELD)
-        for team_id in team_ids
-    }
-
-
-def _without_outcome_totals() -> tuple:
-    """Late-stage deals, those without a customer outcome and their amount (aggregates)."""
-    without = ~has_text(OPP.customer_outcome)
-    return (
-        func.count(),
-        func.coalesce(func.sum(case((without, 1), else_=0)), 0),
-        func.coalesce(func.sum(case((without, as_float(OPP.amount)), else_=0.0)), 0.0),
-    )
-
-
-def _without_outcome_share(deals, missing_count, missing_amount) -> Measurement:
-    """Symptom 7 from the totals of :func:`_without_outcome_totals`."""
-    if not deals:
-        return missing("needs late-stage deals")
-    parts = {
-        "late_stage_deals": int(deals),
-        "without_outcome": int(missing_count),
-        "amount": float(missing_amount),
-    }
-    return Measurement(
-        int(missing_count) / int(deals),
-        parts,
-        detail=f"{int(missing_count):,} late-stage deals worth {money(missing_amount)} have no customer outcome",
-    )
+LATE_STAGE_WITHOUT_OUTCOME = Ratio(
+    table=OPP,
+    base=lambda scope, filters: _late_stage(scope, filters),
+    numerator=lambda: case((~_documented(), 1), else_=0),
+    denominator=lambda: literal(1),
+    parts={
+        "without_outcome": lambda: case((~_documented(), 1), else_=0),
+        "amount": lambda: case((~_documented(), as_float(OPP.amount)), else_=0.0),
+    },
+    required=Required(lambda: OPP.customer_outcome, NEEDS_OUTCOME_FIELD, opportunity_clauses),
+    empty="no late-stage deals in the period",
+    detail=lambda p: (
+        f"{p['without_outcome']:,} of {p['n']:,} late-stage deals, worth {money(p['amount'])}, "
+        "have no customer outcome"
+    ),
+)
 
 
 def late_stage_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
@@ -365,42 +263,16 @@ def late_stage_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
     )
 
 
-def late_stage_with_exec_sponsor(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
-    """Late-stage deals open in the period with an executive sponsor or senior contact / late-stage deals."""
-    if _field_never_filled(conn, scope, filters, OPP.executive_sponsor):
-        return missing(NEEDS_SPONSOR_FIELD)
-    totals = conn.execute(select(*_sponsor_totals()).where(*_late_stage(scope, filters))).one()
-    return _sponsor_share(*totals)
-
-
-def late_stage_with_exec_sponsor_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`late_stage_with_exec_sponsor` for each of ``team_ids`` alone, in two queries."""
-    filled = _fields_filled_by_team(conn, scope, filters, OPP.executive_sponsor)
-    totals = _totals_by_team(conn, _sponsor_totals(), _late_stage(scope, filters), team_ids, empty=(0, 0))
-    return {
-        team_id: _sponsor_share(*totals[team_id]) if team_id in filled else missing(NEEDS_SPONSOR_FIELD)
-        for team_id in team_ids
-    }
-
-
-def _sponsor_totals() -> tuple:
-    """Late-stage deals and those with an executive sponsor (aggregates)."""
-    return (func.count(), func.coalesce(func.sum(case((has_text(OPP.executive_sponsor), 1), else_=0)), 0))
-
-
-def _sponsor_share(deals, sponsored) -> Measurement:
-    """Symptom 8 from the totals of :func:`_sponsor_totals`."""
-    if not deals:
-        return missing("needs late-stage deals")
-    return Measurement(
-        int(sponsored) / int(deals),
-        {"late_stage_deals": int(deals), "with_sponsor": int(sponsored)},
-        detail=f"{int(sponsored):,} of {int(deals):,} late-stage deals have an executive sponsor",
-    )
+LATE_STAGE_WITH_SPONSOR = Ratio(
+    table=OPP,
+    base=lambda scope, filters: _late_stage(scope, filters),
+    numerator=lambda: case((has_text(OPP.executive_sponsor), 1), else_=0),
+    denominator=lambda: literal(1),
+    parts={"with_sponsor": lambda: case((has_text(OPP.executive_sponsor), 1), else_=0)},
+    required=Required(lambda: OPP.executive_sponsor, NEEDS_SPONSOR_FIELD, opportunity_clauses),
+    empty="no late-stage deals in the period",
+    detail=lambda p: f"{p['with_sponsor']:,} of {p['n']:,} late-stage deals have an executive sponsor",
+)
 
 
 def sponsor_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
@@ -527,7 +399,7 @@ def _gather_discounts(
 def _discount_measurement(found: _Discounts, settings: MetricSettings) -> Measurement:
     """The discounting symptom from what :func:`_gather_discounts` read for one team (or all)."""
     if not found.won_deals:
-        return missing("needs won deals")
+        return nothing_to_count("no won deals in the period")
     median, p90, known = found.median, found.p90, found.known
     if median is None:
         return missing("needs list amounts or discounts on won deals")
@@ -550,29 +422,25 @@ def _discount_measurement(found: _Discounts, settings: MetricSettings) -> Measur
         "just_under_approval_limit": found.bunched / known,
     }
     return Measurement(
-        median,
+        found.discounted / known,
         parts,
-        detail=f"median discount {median:.0%}, P90 {p90:.0%}; "
-        f"{found.discounted:,} of {known:,} won deals discounted",
+        n=known,
+        detail=f"{found.discounted:,} of {known:,} won deals discounted; "
+        f"median discount {median:.0%}, P90 {p90:.0%}",
     )
 
 
-def discounting(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> Measurement:
-    """Median discount of won deals in the period (discount = 1 - amount / list amount, or the field).
+def discounting(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[int | None, Measurement]:
+    """Share of won deals discounted beyond the small tolerance (discount = 1 - amount / list amount,
+    or the field), banded by that share and by how deep the discounts go (P90).
 
-    Parts: P90, share discounted, mean discount by week of quarter, win rate by discount band and
-    the share of discounts bunched just under an approval limit.
+    Parts: median and P90, mean discount by week of quarter, win rate by discount band and the share
+    of discounts bunched just under an approval limit.
     """
-    found = _gather_discounts(conn, scope, filters, settings)
-    return _discount_measurement(found.get(None, _Discounts()), settings)
-
-
-def discounting_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`discounting` for each of ``team_ids`` alone, in the same few queries grouped by team."""
-    found = _gather_discounts(conn, scope, filters, settings, OPP.team_id)
-    return {tid: _discount_measurement(found.get(tid, _Discounts()), settings) for tid in team_ids}
+    found = _gather_discounts(conn, scope, filters, settings, *((OPP.team_id,) if teams is not None else ()))
+    return {key: _discount_measurement(found.get(key, _Discounts()), settings) for key in keys_of(teams)}
 
 
 def discount_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
@@ -601,19 +469,14 @@ def _loss_counts_stmt(scope: Scope, filters: Filters, *by):
     )
 
 
-def _loss_counts(conn: Connection, scope: Scope, filters: Filters) -> tuple[int, int, dict[str, int]]:
-    """Won deals, lost deals and lost deals per loss category, closed in the period."""
-    return _loss_tally(conn.execute(_loss_counts_stmt(scope, filters)).all())
-
-
-def _loss_counts_by_team(
-    conn: Connection, scope: Scope, filters: Filters, team_ids: tuple[int, ...]
-) -> dict[int, tuple[int, int, dict[str, int]]]:
-    """:func:`_loss_counts` for each of ``team_ids``, in one query grouped by team."""
-    rows_of: dict[int, list] = defaultdict(list)
-    for team_id, is_won, category, n in conn.execute(_loss_counts_stmt(scope, filters, OPP.team_id)).all():
-        rows_of[int(team_id)].append((is_won, category, n))
-    return {team_id: _loss_tally(rows_of.get(team_id, [])) for team_id in team_ids}
+def _loss_counts(
+    conn: Connection, scope: Scope, filters: Filters, teams: tuple[int, ...] | None
+) -> dict[int | None, tuple[int, int, dict[str, int]]]:
+    """Won deals, lost deals and lost deals per loss category closed in the period, per team (in one
+    grouped query) or under None."""
+    by = (OPP.team_id,) if teams is not None else ()
+    rows = _rows_by_team(conn, _loss_counts_stmt(scope, filters, *by), by)
+    return {key: _loss_tally(rows.get(key, [])) for key in keys_of(teams)}
 
 
 def _loss_tally(rows) -> tuple[int, int, dict[str, int]]:
@@ -625,24 +488,16 @@ def _loss_tally(rows) -> tuple[int, int, dict[str, int]]:
 
 
 def price_loss_share(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[int | None, Measurement]:
     """Lost deals whose loss reason is price / lost deals with a loss reason. Part: win rate."""
-    return _price_loss(*_loss_counts(conn, scope, filters))
-
-
-def price_loss_share_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`price_loss_share` for each of ``team_ids`` alone, in one query grouped by team."""
-    counts = _loss_counts_by_team(conn, scope, filters, team_ids)
-    return {team_id: _price_loss(*counts[team_id]) for team_id in team_ids}
+    return {key: _price_loss(*counts) for key, counts in _loss_counts(conn, scope, filters, teams).items()}
 
 
 def _price_loss(won: int, lost: int, categories: dict[str, int]) -> Measurement:
     """The price-loss symptom from the counts of :func:`_loss_counts`."""
     if not lost:
-        return missing("needs lost deals", win_rate=ratio(won, won + lost))
+        return nothing_to_count("no lost deals in the period", win_rate=ratio(won, won + lost))
     explained = sum(categories.values())
     if not explained:
         return missing("needs loss reasons on lost deals", win_rate=ratio(won, won + lost))
@@ -657,6 +512,7 @@ def _price_loss(won: int, lost: int, categories: dict[str, int]) -> Measurement:
     return Measurement(
         price / explained,
         parts,
+        n=explained,
         detail=f"{price:,} of {explained:,} lost deals were lost on price; win rate {won / (won + lost):.0%}",
     )
 
@@ -674,23 +530,17 @@ def price_loss_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
     )
 
 
-def walk_away_rate(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> Measurement:
+def walk_away_rate(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[int | None, Measurement]:
     """Lost deals we disqualified for poor fit / lost deals with a loss reason (a positive signal)."""
-    return _walk_away(*_loss_counts(conn, scope, filters))
-
-
-def walk_away_rate_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`walk_away_rate` for each of ``team_ids`` alone, in one query grouped by team."""
-    counts = _loss_counts_by_team(conn, scope, filters, team_ids)
-    return {team_id: _walk_away(*counts[team_id]) for team_id in team_ids}
+    return {key: _walk_away(*counts) for key, counts in _loss_counts(conn, scope, filters, teams).items()}
 
 
 def _walk_away(won: int, lost: int, categories: dict[str, int]) -> Measurement:
     """The walk-away symptom from the counts of :func:`_loss_counts`."""
     if not lost:
-        return missing("needs lost deals")
+        return nothing_to_count("no lost deals in the period")
     explained = sum(categories.values())
     if not explained:
         return missing("needs loss reasons on lost deals")
@@ -698,6 +548,7 @@ def _walk_away(won: int, lost: int, categories: dict[str, int]) -> Measurement:
     return Measurement(
         walked / explained,
         {"lost": lost, "disqualified": walked},
+        n=explained,
         detail=f"{walked:,} of {explained:,} lost deals were walked away from for poor fit",
     )
 
@@ -881,7 +732,7 @@ def _comp_plan_measurement(found: _CloseDates) -> Measurement:
         return missing("needs opportunity history (close-date changes)")
     closed = found.closed
     if not closed:
-        return missing("needs closed deals")
+        return nothing_to_count("no deals closed in the period")
     parts = {
         "closed_deals": closed,
         "pushes": found.pushes,
@@ -894,29 +745,24 @@ def _comp_plan_measurement(found: _CloseDates) -> Measurement:
     return Measurement(
         found.pushes / closed,
         parts,
+        n=closed,
         detail=f"{found.pushes:,} close-date pushes over {closed:,} closed deals; "
         f"{found.pull_ins:,} pull-ins",
     )
 
 
 def comp_plan_gaming(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[int | None, Measurement]:
     """Close-date pushes per deal closed in the period, counted from the close-date history.
 
     Parts: pull-ins, share of deals pushed at least once, share of first-days-of-quarter won amount
     from sellers already over quota, share of quarter-end won deals with a deep discount.
     """
-    found = _gather_close_dates(conn, scope, filters, settings)
-    return _comp_plan_measurement(found.get(None, _CloseDates()))
-
-
-def comp_plan_gaming_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`comp_plan_gaming` for each of ``team_ids`` alone, in the same few queries grouped by team."""
-    found = _gather_close_dates(conn, scope, filters, settings, OPP.team_id)
-    return {tid: _comp_plan_measurement(found.get(tid, _CloseDates())) for tid in team_ids}
+    found = _gather_close_dates(
+        conn, scope, filters, settings, *((OPP.team_id,) if teams is not None else ())
+    )
+    return {key: _comp_plan_measurement(found.get(key, _CloseDates())) for key in keys_of(teams)}
 
 
 def comp_plan_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
@@ -943,14 +789,25 @@ METRICS = (
         "(an even spread would be about 15%).",
         unit="share",
         direction=LOWER_IS_BETTER,
+        kind="ratio",
         data_needed=(CRM + ": won deals with amount and close date",),
-        compute=quarter_end_close_share,
-        compute_by_team=quarter_end_close_share_by_team,
-        evidence=quarter_end_evidence,
         formula="won amount with close date in the last 14 days of its quarter / won amount, close date in the period",
+        thresholds=Thresholds(
+            green=0.20,
+            red=0.30,
+            rationale="An even spread over a 13-week quarter puts about 15% of won amount in its last two "
+            "weeks. Up to a third more than that (20%) is ordinary; twice the even spread (30%) is the "
+            "hockey stick of seed 002's short-term thinking.",
+        ),
+        weight=1.0,
+        sample="won deals",
+        min_sample=10,
+        measure=quarter_end_close_share,
+        evidence=quarter_end_evidence,
         worst=0.7,
         best=0.15,
         grain="month",
+        whole_period=True,
     ),
     Metric(
         id="pipeline_with_customer_outcome",
@@ -960,11 +817,20 @@ METRICS = (
         "documented customer outcome (what will be different for the customer).",
         unit="share",
         direction=HIGHER_IS_BETTER,
+        kind="ratio",
         data_needed=(CRM + ": Customer Outcome field",),
-        compute=pipeline_with_customer_outcome,
-        compute_by_team=pipeline_with_customer_outcome_by_team,
-        evidence=pipeline_evidence,
         formula="amount of deals open during the period with a customer outcome / amount of deals open during the period",
+        thresholds=Thresholds(
+            green=0.60,
+            red=0.35,
+            rationale="Seed 003 asks every deal to answer 'what will be different for the customer'. Most of "
+            "the pipeline's value documented (60%) shows the habit; under about a third it is the exception.",
+        ),
+        weight=1.0,
+        sample="open deals",
+        min_sample=10,
+        measure=ratio_measure(PIPELINE_WITH_OUTCOME),
+        evidence=pipeline_evidence,
         worst=0.0,
         best=1.0,
         grain="month",
@@ -977,11 +843,20 @@ METRICS = (
         "no documented customer outcome; parts give the count and amount.",
         unit="share",
         direction=LOWER_IS_BETTER,
+        kind="ratio",
         data_needed=(CRM + ": late stage flag and Customer Outcome field",),
-        compute=late_stage_without_outcome,
-        compute_by_team=late_stage_without_outcome_by_team,
-        evidence=late_stage_evidence,
         formula="late-stage deals open during the period without a customer outcome / late-stage deals open during it",
+        thresholds=Thresholds(
+            green=0.25,
+            red=0.5,
+            rationale="A deal in commit or negotiation should know the customer's outcome; one in four "
+            "without is tolerable, half without means products are sold without the customer's goal.",
+        ),
+        weight=1.0,
+        sample="late-stage deals",
+        min_sample=10,
+        measure=ratio_measure(LATE_STAGE_WITHOUT_OUTCOME),
+        evidence=late_stage_evidence,
         worst=1.0,
         best=0.0,
         grain="month",
@@ -993,11 +868,20 @@ METRICS = (
         description="Access to senior levels: share of late-stage deals with an executive sponsor or senior contact.",
         unit="share",
         direction=HIGHER_IS_BETTER,
+        kind="ratio",
         data_needed=(CRM + ": late stage flag and Executive Sponsor field",),
-        compute=late_stage_with_exec_sponsor,
-        compute_by_team=late_stage_with_exec_sponsor_by_team,
-        evidence=sponsor_evidence,
         formula="late-stage deals open during the period with an executive sponsor / late-stage deals open during it",
+        thresholds=Thresholds(
+            green=0.50,
+            red=0.30,
+            rationale="B2B buying studies find senior sponsors in most large wins; half of late-stage deals "
+            "with one is healthy, under 30% means sellers cannot reach the people who own the outcome.",
+        ),
+        weight=1.0,
+        sample="late-stage deals",
+        min_sample=10,
+        measure=ratio_measure(LATE_STAGE_WITH_SPONSOR),
+        evidence=sponsor_evidence,
         worst=0.0,
         best=1.0,
         grain="month",
@@ -1006,18 +890,42 @@ METRICS = (
         id="discounting",
         number=9,
         label="Discounting",
-        description="Default response is to lower the price: median discount of won deals, with P90, share "
-        "discounted, discount by week of quarter, win rate by discount band and bunching under approval limits.",
+        description="Default response is to lower the price: share of won deals discounted beyond a small "
+        "tolerance, banded also by how deep the discounts go (P90); with the median, discount by week of "
+        "quarter, win rate by discount band and bunching under approval limits.",
         unit="share",
         direction=LOWER_IS_BETTER,
+        kind="percentile",
         data_needed=(CRM + ": won deals with list amount or discount",),
-        compute=discounting,
-        compute_by_team=discounting_by_team,
+        formula="won deals closed in the period with a discount of at least 1% / won deals with a known "
+        "discount; band: the worse of that share and the P90 discount",
+        thresholds=Thresholds(
+            green=0.30,
+            red=0.50,
+            rationale="Seed 002: discounting as the default move. A discount on up to three deals in ten is "
+            "negotiation; on half or more it is the habit. The median alone hides it (2.5% median with 53% "
+            "of deals discounted and a P90 of 31%).",
+        ),
+        weight=1.5,
+        sample="won deals with a known discount",
+        min_sample=10,
+        measure=discounting,
         evidence=discount_evidence,
-        formula="median of (1 - amount / list amount) over won deals closed in the period",
-        worst=0.4,
+        worst=1.0,
         best=0.0,
         grain="month",
+        depth=Depth(
+            part="p90_discount",
+            label="Discounting depth (P90 discount of won deals)",
+            thresholds=Thresholds(
+                green=0.15,
+                red=0.25,
+                rationale="Typical B2B approval limits sit at 10-20%; a tenth of deals at 25% or deeper is "
+                "price doing the selling.",
+            ),
+            worst=0.5,
+            best=0.0,
+        ),
     ),
     Metric(
         id="price_loss_share",
@@ -1027,11 +935,20 @@ METRICS = (
         "win rate is a part.",
         unit="share",
         direction=LOWER_IS_BETTER,
+        kind="ratio",
         data_needed=(CRM + ": lost deals with a loss reason",),
-        compute=price_loss_share,
-        compute_by_team=price_loss_share_by_team,
-        evidence=price_loss_evidence,
         formula="lost deals with loss category price / lost deals with a loss category, closed in the period",
+        thresholds=Thresholds(
+            green=0.25,
+            red=0.42,
+            rationale="Win-loss studies find price named in about a quarter to a third of losses; above about "
+            "40% the customer sees no difference but price.",
+        ),
+        weight=1.0,
+        sample="lost deals with a loss reason",
+        min_sample=10,
+        measure=price_loss_share,
+        evidence=price_loss_evidence,
         worst=1.0,
         best=0.0,
         grain="month",
@@ -1044,11 +961,20 @@ METRICS = (
         "from the history, pull-ins, first-days-of-quarter closes by sellers over quota, deep quarter-end discounts.",
         unit="per_deal",
         direction=LOWER_IS_BETTER,
+        kind="custom",
         data_needed=("opportunity history (close-date changes)", "quotas"),
-        compute=comp_plan_gaming,
-        compute_by_team=comp_plan_gaming_by_team,
-        evidence=comp_plan_evidence,
         formula="close-date changes to a later date in the history of deals closed in the period / those deals",
+        thresholds=Thresholds(
+            green=1.0,
+            red=2.0,
+            rationale="One re-forecast close date per deal is normal pipeline hygiene; two or more pushes per "
+            "closed deal is slippage managed around period ends.",
+        ),
+        weight=1.0,
+        sample="closed deals",
+        min_sample=10,
+        measure=comp_plan_gaming,
+        evidence=comp_plan_evidence,
         worst=4.0,
         best=0.0,
         grain="month",
@@ -1061,11 +987,20 @@ METRICS = (
         "not help the customer.",
         unit="share",
         direction=HIGHER_IS_BETTER,
+        kind="ratio",
         data_needed=(CRM + ": lost deals with a loss reason",),
-        compute=walk_away_rate,
-        compute_by_team=walk_away_rate_by_team,
-        evidence=walk_away_evidence,
         formula="lost deals with loss category disqualified / lost deals with a loss category, closed in the period",
+        thresholds=Thresholds(
+            green=0.10,
+            red=0.05,
+            rationale="Seeds 000 and 001 praise saying no to customers we cannot help; one loss in ten by our "
+            "own choice shows the discipline, under one in twenty that every deal is chased.",
+        ),
+        weight=0.5,
+        sample="lost deals with a loss reason",
+        min_sample=10,
+        measure=walk_away_rate,
+        evidence=walk_away_evidence,
         worst=0.0,
         best=0.4,
         grain="month",

@@ -7,7 +7,6 @@ confidentiality minimum (or one that could be worked out by subtraction) comes b
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 from dataclasses import dataclass
 
@@ -15,18 +14,20 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, func, or_, select
 
 from data_access import models as m
-from data_access.scope import Filters, Period, Scope
+from data_access.scope import Filters, Period, Scope, previous_like
 from metrics.common import (
     Measurement,
     as_float,
     at_times,
+    keys_of,
     missing,
+    nothing_to_count,
     on_days,
     only_team,
     ratio,
     team_clause,
 )
-from metrics.metric import HIGHER_IS_BETTER, LOWER_IS_BETTER, Metric
+from metrics.metric import HIGHER_IS_BETTER, LOWER_IS_BETTER, Metric, Thresholds
 from metrics.privacy import ROOT, Visibility, hidden_groups, survey_visibility, survey_visibility_by_team
 from metrics.settings import MetricSettings
 
@@ -90,9 +91,14 @@ def _quartile_size(sellers: int, share: float) -> int:
     return max(1, math.ceil(sellers * share))
 
 
-def _first(order: list[int], size: int, skipping: set[int]) -> set[int]:
-    """The first ``size`` sellers of ``order`` who are not in ``skipping``."""
-    return set(itertools.islice((pid for pid in order if pid not in skipping), size))
+def _at_or_above(amounts: dict[int, float], size: int, best: bool = True) -> set[int]:
+    """The sellers ranked in the first ``size`` by amount (best first, or worst first), ties sharing
+    the place: everyone whose amount equals the cut-off seller's is in, so no id breaks a tie."""
+    if not amounts or size <= 0:
+        return set()
+    ordered = sorted(amounts.values(), reverse=best)
+    cut = ordered[min(size, len(ordered)) - 1]
+    return {pid for pid, amount in amounts.items() if (amount >= cut if best else amount <= cut)}
 
 
 @dataclass(frozen=True)
@@ -100,52 +106,44 @@ class _Ranking:
     """The sales force ranked by won amount, last period and this one: the same for every view.
 
     ``before`` and ``now`` are ``{team id: {seller id: won amount}}``; ``top_before`` is last period's
-    top quartile, best first, and ``left`` those of them gone by the end of this period;
-    ``best_first`` and ``worst_first`` order this period's sellers, ``sellers_now`` (ties by id).
+    top quartile of the sellers who won something (ties share it), and ``left`` those of them gone by
+    the end of this period. ``too_few`` says why no quartile can be drawn, when it cannot.
     """
 
     before: dict[int | None, dict[int, float]]
     now: dict[int | None, dict[int, float]]
-    top_before: list[int]
-    left: set[int]
-    best_first: list[int]
-    worst_first: list[int]
-    sellers_now: frozenset[int]
+    top_before: frozenset[int]
+    left: frozenset[int]
     share: float
+    too_few: str | None = None
 
 
-def _ranking(conn: Connection, filters: Filters, settings: MetricSettings) -> _Ranking | None:
-    """The ranking of the whole sales force for ``filters.period``; None without at least four sellers
-    last period, or when none of them won anything."""
+def _ranking(conn: Connection, filters: Filters, settings: MetricSettings) -> _Ranking:
+    """The ranking of the whole sales force for ``filters.period`` against the period before it.
+
+    Only sellers who won something last period can be its top performers, and a top quartile needs
+    enough of them (``top_quartile_min_sellers``) to mean anything."""
     share = settings.number("top_quartile")
-    end = filters.period.end
-    before = _won_by_seller(conn, filters.period.previous())
-    org_before = _everyone(before)
-    if len(org_before) < 4 or not any(org_before.values()):
-        return None
-    best_before = sorted(org_before, key=lambda pid: (-org_before[pid], pid))
-    top_before = best_before[: _quartile_size(len(org_before), share)]
+    before = _won_by_seller(conn, previous_like(filters.period))
+    now = _won_by_seller(conn, filters.period)
+    winners = {pid: amount for pid, amount in _everyone(before).items() if amount > 0}
+    least = settings.integer("top_quartile_min_sellers")
+    if len(winners) < least:
+        why = (
+            f"too few to rank: {len(winners)} sellers won deals in the previous period (ranked from {least})"
+        )
+        return _Ranking(before, now, frozenset(), frozenset(), share, why)
+    top_before = _at_or_above(winners, _quartile_size(len(winners), share))
     left = set(
         conn.execute(
             select(m.Person.id).where(
-                m.Person.id.in_(top_before),
+                m.Person.id.in_(sorted(top_before)),
                 m.Person.termination_date.is_not(None),
-                m.Person.termination_date <= end,
+                m.Person.termination_date <= filters.period.end,
             )
         ).scalars()
     )
-    now = _won_by_seller(conn, filters.period)
-    org_now = _everyone(now)
-    return _Ranking(
-        before=before,
-        now=now,
-        top_before=top_before,
-        left=left,
-        best_first=sorted(org_now, key=lambda pid: (-org_now[pid], pid)),
-        worst_first=sorted(org_now, key=lambda pid: (org_now[pid], pid)),
-        sellers_now=frozenset(org_now),
-        share=share,
-    )
+    return _Ranking(before, now, frozenset(top_before), frozenset(left), share)
 
 
 def _slide_in(ranking: _Ranking, view: Scope) -> dict | None:
@@ -154,17 +152,17 @@ def _slide_in(ranking: _Ranking, view: Scope) -> dict | None:
     Quartiles are the sales force's, not a team's: a team of seven has a "top quartile" of two, and
     one lumpy deal would move it. Sellers are ranked across the organisation, then only the top
     performers in the view are counted (the ranking shows no other team's figures). This period's
-    quartiles leave out the view's top performers who left.
+    quartiles leave out the view's top performers who left; ties share a quartile.
     """
     before = _in_view(ranking.before, view)
-    top = [pid for pid in ranking.top_before if pid in before]
+    top = sorted((pid for pid in ranking.top_before if pid in before), key=lambda pid: -before[pid])
     if not top:
         return None
     left_ids = ranking.left.intersection(top)
-    staying = len(ranking.sellers_now - left_ids)
-    size = _quartile_size(staying, ranking.share)
-    top_now = _first(ranking.best_first, size, left_ids) if staying else set()
-    bottom_now = _first(ranking.worst_first, size, left_ids) if staying else set()
+    staying = {pid: amount for pid, amount in _everyone(ranking.now).items() if pid not in left_ids}
+    winners_now = {pid: amount for pid, amount in staying.items() if amount > 0}
+    top_now = _at_or_above(winners_now, _quartile_size(len(winners_now), ranking.share))
+    bottom_now = _at_or_above(staying, _quartile_size(len(staying), ranking.share), best=False) - top_now
     status = {}
     for pid in top:
         if pid in left_ids:
@@ -180,13 +178,15 @@ def _slide_in(ranking: _Ranking, view: Scope) -> dict | None:
 
 def _slide(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> dict | None:
     ranking = _ranking(conn, filters, settings)
-    return None if ranking is None else _slide_in(ranking, filters.team_ids_within(scope))
+    return None if ranking.too_few else _slide_in(ranking, filters.team_ids_within(scope))
 
 
-def _slide_measurement(slide: dict | None) -> Measurement:
+def _slide_measurement(slide: dict | None, ranking: _Ranking) -> Measurement:
     """The symptom from :func:`_slide_in`'s statuses."""
+    if ranking.too_few:
+        return nothing_to_count(ranking.too_few)
     if slide is None:
-        return missing("needs top-quartile sellers (of at least 4 with won deals) in the previous period")
+        return nothing_to_count("none of last period's top performers sold in these teams")
     status = slide["status"]
     top = len(status)
     counts = {
@@ -206,28 +206,23 @@ def _slide_measurement(slide: dict | None) -> Measurement:
     return Measurement(
         gone / top,
         parts,
+        n=top,
         detail=f"{gone} of last period's {top} top performers are no longer on top ({counts['left']} left)",
     )
 
 
 def top_performer_slide(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[int | None, Measurement]:
     """Share of the previous period's top-quartile sellers (by won amount, ranked across the sales
     force) in the view who are no longer in the top quartile now: slid to the middle or bottom
-    quartiles, or left. Part: top-performer attrition."""
-    return _slide_measurement(_slide(conn, scope, filters, settings))
-
-
-def top_performer_slide_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`top_performer_slide` for each of ``team_ids`` alone, from one ranking of the sales force."""
+    quartiles, or left. One ranking of the sales force serves every team. Part: top-performer attrition."""
     ranking = _ranking(conn, filters, settings)
     result = {}
-    for tid in team_ids:
-        view = only_team(filters, tid).team_ids_within(scope)
-        result[tid] = _slide_measurement(None if ranking is None else _slide_in(ranking, view))
+    for key in keys_of(teams):
+        view = (filters if key is None else only_team(filters, key)).team_ids_within(scope)
+        slide = None if ranking.too_few else _slide_in(ranking, view)
+        result[key] = _slide_measurement(slide, ranking)
     return result
 
 
@@ -339,8 +334,9 @@ def _driver_sums(conn: Connection, scope: Scope, filters: Filters) -> dict[int, 
         .subquery()
     )
     rows = conn.execute(
-        select(keyed.c.team_id, keyed.c.driver, func.sum(keyed.c.score), func.count(keyed.c.score))
-        .group_by(keyed.c.team_id, keyed.c.driver)
+        select(keyed.c.team_id, keyed.c.driver, func.sum(keyed.c.score), func.count(keyed.c.score)).group_by(
+            keyed.c.team_id, keyed.c.driver
+        )
     ).all()
     sums: dict[int, dict[str, tuple]] = {}
     for team, driver, total, answers in rows:
@@ -358,7 +354,7 @@ def _driver_means(per_team: list[dict[str, tuple]]) -> dict[str, float | None]:
 
 
 def _morale_of(
-    attrition: dict, visibility: Visibility, enps: tuple, drivers: dict[str, float | None]
+    attrition: dict, visibility: Visibility, enps: tuple, drivers: dict[str, float | None], low: int
 ) -> Measurement:
     """The symptom from its gathered figures (the survey ones only when the privacy rules allow)."""
     if visibility.respondents == 0:
@@ -373,46 +369,51 @@ def _morale_of(
         # Everyone on the team at some time in the period (still there, or left during it): a leaver
         # who answered before leaving counts on both sides, so participation never passes 100%.
         "participation": ratio(visibility.respondents, attrition["headcount"] + attrition["leavers"]),
+        "low_confidence": visibility.respondents < low,
         **attrition,
     }
     return Measurement(
         value,
         parts,
+        n=visibility.respondents,
         detail=f"eNPS {value:+.0f} from {visibility.respondents} respondents; {attrition['leavers']} {'leaver' if attrition['leavers'] == 1 else 'leavers'}",
     )
 
 
-def morale(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> Measurement:
+def _one(table: dict, key: int | None, width: int) -> tuple:
+    """A team's counts from a per-team table, or (key None) the sums over every team in it."""
+    return _total(table.values(), width) if key is None else table.get(key, (0,) * width)
+
+
+def _visibility(conn, scope, filters, codes, settings, teams) -> dict[int | None, Visibility]:
+    if teams is None:
+        return {None: survey_visibility(conn, scope, filters, codes, settings)}
+    return survey_visibility_by_team(conn, scope, filters, codes, settings, teams)
+
+
+def morale(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[int | None, Measurement]:
     """eNPS = % answering 9-10 minus % answering 0-6 to "How likely are you to recommend working here?".
 
     Parts: mean of each pulse driver (1-5), participation (respondents / people on the team at some
     time in the period), attrition and voluntary attrition (leavers / average headcount). Survey parts
-    follow the privacy rules.
+    follow the privacy rules. The same few grouped queries serve one team or all of them.
     """
-    return _morale_of(
-        _attrition(_total(_attrition_counts(conn, scope, filters).values(), 4)),
-        survey_visibility(conn, scope, filters, ["enps"], settings),
-        _total(_enps_counts(conn, scope, filters).values(), 3),
-        _driver_means(list(_driver_sums(conn, scope, filters).values())),
-    )
-
-
-def morale_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`morale` for each of ``team_ids`` alone, in the same few grouped queries for all of them."""
     attrition = _attrition_counts(conn, scope, filters)
-    visibility = survey_visibility_by_team(conn, scope, filters, ["enps"], settings, team_ids)
+    visibility = _visibility(conn, scope, filters, ["enps"], settings, teams)
     enps = _enps_counts(conn, scope, filters)
     drivers = _driver_sums(conn, scope, filters)
+    low = settings.integer("enps_low_confidence")
     return {
-        tid: _morale_of(
-            _attrition(attrition.get(tid, (0, 0, 0, 0))),
-            visibility[tid],
-            enps.get(tid, (0, 0, 0)),
-            _driver_means([drivers.get(tid, {})]),
+        key: _morale_of(
+            _attrition(_one(attrition, key, 4)),
+            visibility[key],
+            _one(enps, key, 3),
+            _driver_means(list(drivers.values()) if key is None else [drivers.get(key, {})]),
+            low,
         )
-        for tid in team_ids
+        for key in keys_of(teams)
     }
 
 
@@ -517,30 +518,20 @@ def _peer_of(perception: dict | None, visibility: Visibility, sums: tuple) -> Me
     return Measurement(
         mean,
         parts,
+        n=visibility.respondents,
         detail=f"peer relationships {mean:.1f} of 5 from {visibility.respondents} respondents",
     )
 
 
 def peer_competition(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[int | None, Measurement]:
     """Mean of the peer-relationships driver (1-5) among sellers; part: the organisation-wide
     perception of sales by other departments (``sales_perception``)."""
-    return _peer_of(
-        _perception(conn, filters, settings),
-        survey_visibility(conn, scope, filters, [PEER], settings),
-        _total(_peer_sums(conn, scope, filters).values(), 2),
-    )
-
-
-def peer_competition_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`peer_competition` for each of ``team_ids`` alone, in the same few grouped queries."""
     perception = _perception(conn, filters, settings)
-    visibility = survey_visibility_by_team(conn, scope, filters, [PEER], settings, team_ids)
+    visibility = _visibility(conn, scope, filters, [PEER], settings, teams)
     sums = _peer_sums(conn, scope, filters)
-    return {tid: _peer_of(perception, visibility[tid], sums.get(tid, (0.0, 0))) for tid in team_ids}
+    return {key: _peer_of(perception, visibility[key], _one(sums, key, 2)) for key in keys_of(teams)}
 
 
 def peer_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
@@ -557,10 +548,18 @@ METRICS = (
         description="Top performers become mid-level: share of last period's top-quartile sellers (by won "
         "amount) who are no longer in the top quartile or have left; top-performer attrition is a part.",
         unit="share",
+        kind="custom",
         direction=LOWER_IS_BETTER,
         data_needed=("people with team, role, hire and termination dates", "won deals with owner"),
-        compute=top_performer_slide,
-        compute_by_team=top_performer_slide_by_team,
+        thresholds=Thresholds(
+            green=0.5,
+            red=0.8,
+            rationale="Seed 002: top performers sliding to the middle. Some regression to the mean is expected (about half of a top quartile stays on top between quarters); four in five leaving it is a slide.",
+        ),
+        weight=0.5,
+        sample="last period's top performers",
+        min_sample=2,
+        measure=top_performer_slide,
         evidence=slide_evidence,
         formula="previous top-quartile sellers now below the top quartile or gone / previous top-quartile sellers",
         worst=1.0,
@@ -574,10 +573,18 @@ METRICS = (
         description="Morale declines: eNPS, pulse drivers (meaning/purpose, recognition, peer relationships, "
         "workload), participation and voluntary attrition.",
         unit="points",
+        kind="custom",
         direction=HIGHER_IS_BETTER,
         data_needed=(SURVEY + " (eNPS, drivers)", "people with hire and termination dates"),
-        compute=morale,
-        compute_by_team=morale_by_team,
+        thresholds=Thresholds(
+            green=20.0,
+            red=-5.0,
+            rationale="eNPS benchmarks put +10 to +30 as typical for healthy companies; below zero more people would warn against working here than recommend it.",
+        ),
+        weight=1.5,
+        sample="respondents",
+        min_sample=5,
+        measure=morale,
         evidence=morale_evidence,
         formula="100 x (answers 9-10 - answers 0-6) / answers to the eNPS question in the period",
         worst=-60.0,
@@ -591,10 +598,18 @@ METRICS = (
         description="Sellers see each other as competition / sales is seen negatively by the rest of the "
         "company: the peer-relationships driver, with other departments' perception of sales as a part.",
         unit="mean_1_5",
+        kind="custom",
         direction=HIGHER_IS_BETTER,
         data_needed=(SURVEY + " (peer_relationships; sales_perception from other departments)",),
-        compute=peer_competition,
-        compute_by_team=peer_competition_by_team,
+        thresholds=Thresholds(
+            green=3.6,
+            red=2.8,
+            rationale="On a 1-5 agreement scale 3.6 and up is broad agreement (most answer 4 or 5); under 2.8 most disagree that peers help each other.",
+        ),
+        weight=1.0,
+        sample="respondents",
+        min_sample=5,
+        measure=peer_competition,
         evidence=peer_evidence,
         formula="mean answer to peer_relationships (1-5) in the period",
         worst=1.0,

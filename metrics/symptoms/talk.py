@@ -16,8 +16,8 @@ from sqlalchemy import Connection, case, func, select
 
 from data_access import models as m
 from data_access.scope import Filters, Scope
-from metrics.common import Measurement, at_times, missing, ratio, read_frame, team_clause
-from metrics.metric import HIGHER_IS_BETTER, Metric
+from metrics.common import Measurement, at_times, keys_of, missing, ratio, read_frame, team_clause
+from metrics.metric import HIGHER_IS_BETTER, Metric, Thresholds
 from metrics.settings import MetricSettings
 from metrics.talk.measures import in_opening
 
@@ -60,21 +60,24 @@ def _talk_needs(conn: Connection, scope: Scope, filters: Filters, kind: str | No
     return _needs_for(int(total), kind)
 
 
-def _with_needs(
+def _complete(
     conn: Connection,
     scope: Scope,
     filters: Filters,
-    team_ids: tuple[int, ...],
-    measured: dict[int, Measurement],
+    teams: tuple[int, ...] | None,
+    measured: dict[int | None, Measurement],
     kind: str | None = None,
-) -> dict[int, Measurement]:
-    """``measured`` for every team of ``team_ids``: a team without a measurement gets what
-    :func:`_talk_needs` says for it alone, from one grouped query (run only if some team needs it)."""
-    if all(team_id in measured for team_id in team_ids):
-        return {team_id: measured[team_id] for team_id in team_ids}
+) -> dict[int | None, Measurement]:
+    """``measured`` for every key of ``teams`` (None: everything in view): a key without a measurement
+    gets what :func:`_talk_needs` says for it alone, from one more grouped query run only if needed."""
+    keys = keys_of(teams)
+    if all(key in measured for key in keys):
+        return {key: measured[key] for key in keys}
+    if teams is None:
+        return {None: missing(_talk_needs(conn, scope, filters, kind))}
     utterances = _per_team(_utterance_counts(conn, scope, filters, kind, by_team=True))
     result = {}
-    for team_id in team_ids:
+    for team_id in keys:
         if team_id in measured:
             result[team_id] = measured[team_id]
         else:
@@ -83,27 +86,25 @@ def _with_needs(
     return result
 
 
+def _keyed(rows, by_team: bool) -> dict[int | None, tuple]:
+    """Count rows as {team id: counts} (``by_team``) or {None: counts} when the one row counts anything."""
+    if by_team:
+        return _per_team(rows)
+    return {None: tuple(rows[0])} if rows and rows[0][0] else {}
+
+
 def customer_talk_share(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
-    """customer_impact / (customer_impact + revenue) utterances in meetings held in the period."""
-    rows = conn.execute(_purpose_talk(scope, filters)).all()
-    if not rows:
-        return missing(_talk_needs(conn, scope, filters))
-    return _talk_share(rows)
-
-
-def customer_talk_share_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`customer_talk_share` for each of ``team_ids`` alone, in one grouped query
-    (and one more when some team has no purpose-relevant talk)."""
-    rows_of: dict[int, list] = {}
-    for team_id, kind, customer, revenue in conn.execute(_purpose_talk(scope, filters, ROLLUP.team_id)).all():
-        if team_id is not None:
-            rows_of.setdefault(int(team_id), []).append((kind, customer, revenue))
-    measured = {team_id: _talk_share(rows) for team_id, rows in rows_of.items()}
-    return _with_needs(conn, scope, filters, team_ids, measured)
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[int | None, Measurement]:
+    """customer_impact / (customer_impact + revenue) utterances in meetings held in the period, in one
+    grouped query (and one more for the keys with no purpose-relevant talk)."""
+    by = (ROLLUP.team_id,) if teams is not None else ()
+    rows_of: dict[int | None, list] = {}
+    for row in conn.execute(_purpose_talk(scope, filters, *by)).all():
+        key = (int(row[0]) if row[0] is not None else -1) if by else None
+        rows_of.setdefault(key, []).append(tuple(row[len(by) :]))
+    measured = {key: _talk_share(rows) for key, rows in rows_of.items()}
+    return _complete(conn, scope, filters, teams, measured)
 
 
 def _purpose_talk(scope: Scope, filters: Filters, *by):
@@ -135,6 +136,7 @@ def _talk_share(rows) -> Measurement:
     return Measurement(
         customer / (customer + revenue),
         parts,
+        n=customer + revenue,
         detail=f"{customer:,} of {customer + revenue:,} purpose-relevant utterances were about customer impact",
     )
 
@@ -171,23 +173,13 @@ def _per_review(scope: Scope, filters: Filters):
 
 
 def deal_reviews_with_customer_questions(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[int | None, Measurement]:
     """Share of deal reviews (with labelled transcripts) where a customer-impact question was asked."""
-    reviews, asked, questions = _review_counts(conn, scope, filters, by_team=False)[0]
-    if not reviews:
-        return missing(_talk_needs(conn, scope, filters, "deal_review"))
-    return _review_share(reviews, asked, questions)
-
-
-def deal_reviews_with_customer_questions_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`deal_reviews_with_customer_questions` for each of ``team_ids`` alone, in one grouped query
-    (and one more when some team has no labelled deal review)."""
-    counts = _per_team(_review_counts(conn, scope, filters, by_team=True))
-    measured = {team_id: _review_share(*row) for team_id, row in counts.items()}
-    return _with_needs(conn, scope, filters, team_ids, measured, "deal_review")
+    by_team = teams is not None
+    counts = _keyed(_review_counts(conn, scope, filters, by_team), by_team)
+    measured = {key: _review_share(*row) for key, row in counts.items()}
+    return _complete(conn, scope, filters, teams, measured, "deal_review")
 
 
 def _review_counts(conn: Connection, scope: Scope, filters: Filters, by_team: bool):
@@ -217,6 +209,7 @@ def _review_share(reviews, asked, questions) -> Measurement:
     return Measurement(
         int(asked) / int(reviews),
         parts,
+        n=int(reviews),
         detail=f"{int(asked):,} of {int(reviews):,} deal reviews asked what the customer is trying to achieve",
     )
 
@@ -256,26 +249,18 @@ def _per_meeting_opening(scope: Scope, filters: Filters, settings: MetricSetting
 
 
 def meetings_opening_with_customer(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
-    """Share of meetings whose opening (first 5 utterances or first 10%) holds customer-impact talk."""
-    meetings, opening = _opening_counts(conn, scope, filters, settings, by_team=False)[0]
-    if not meetings:
-        return missing(_talk_needs(conn, scope, filters))
-    return _opening_share(meetings, opening)
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[int | None, Measurement]:
+    """Share of meetings whose opening holds customer-impact talk, in one grouped query."""
+    by_team = teams is not None
+    counts = _keyed(_opening_counts(conn, scope, filters, settings, by_team), by_team)
+    measured = {key: _opening_share(*row) for key, row in counts.items()}
+    return _complete(conn, scope, filters, teams, measured)
 
 
-def meetings_opening_with_customer_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`meetings_opening_with_customer` for each of ``team_ids`` alone, in one grouped query
-    (and one more when some team has no labelled meeting)."""
-    counts = _per_team(_opening_counts(conn, scope, filters, settings, by_team=True))
-    measured = {team_id: _opening_share(*row) for team_id, row in counts.items()}
-    return _with_needs(conn, scope, filters, team_ids, measured)
-
-
-def _opening_counts(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, by_team: bool):
+def _opening_counts(
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, by_team: bool
+):
     """Meetings with labelled transcripts and those opening with customer-impact talk: one row, or
     one per team with any (team id first) when ``by_team``."""
     per = _per_meeting_opening(scope, filters, settings).subquery()
@@ -292,6 +277,7 @@ def _opening_share(meetings, opening) -> Measurement:
     return Measurement(
         int(opening) / int(meetings),
         {"meetings": int(meetings), "opening_with_customer": int(opening)},
+        n=int(meetings),
         detail=f"{int(opening):,} of {int(meetings):,} meetings opened with a customer",
     )
 
@@ -325,27 +311,15 @@ def _per_meeting_nsp(scope: Scope, filters: Filters):
 
 
 def nsp_mention_rate(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings
-) -> Measurement:
+    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
+) -> dict[int | None, Measurement]:
     """Share of meetings (with labelled transcripts) where the NSP or one of its key phrases came up."""
     if not _has_nsp(conn):
-        return missing(NEEDS_NSP)
-    meetings, mentioning = _nsp_counts(conn, scope, filters, by_team=False)[0]
-    if not meetings:
-        return missing(_talk_needs(conn, scope, filters))
-    return _nsp_share(meetings, mentioning)
-
-
-def nsp_mention_rate_by_team(
-    conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, team_ids: tuple[int, ...]
-) -> dict[int, Measurement]:
-    """:func:`nsp_mention_rate` for each of ``team_ids`` alone: the NSP check, one grouped query, and
-    one more when some team has no labelled meeting."""
-    if not _has_nsp(conn):
-        return {team_id: missing(NEEDS_NSP) for team_id in team_ids}
-    counts = _per_team(_nsp_counts(conn, scope, filters, by_team=True))
-    measured = {team_id: _nsp_share(*row) for team_id, row in counts.items()}
-    return _with_needs(conn, scope, filters, team_ids, measured)
+        return {key: missing(NEEDS_NSP) for key in keys_of(teams)}
+    by_team = teams is not None
+    counts = _keyed(_nsp_counts(conn, scope, filters, by_team), by_team)
+    measured = {key: _nsp_share(*row) for key, row in counts.items()}
+    return _complete(conn, scope, filters, teams, measured)
 
 
 def _has_nsp(conn: Connection) -> bool:
@@ -369,6 +343,7 @@ def _nsp_share(meetings, mentioning) -> Measurement:
     return Measurement(
         int(mentioning) / int(meetings),
         {"meetings": int(meetings), "mentioning_nsp": int(mentioning)},
+        n=int(meetings),
         detail=f"{int(mentioning):,} of {int(meetings):,} meetings mentioned the NSP",
     )
 
@@ -398,10 +373,18 @@ METRICS = (
         description="Revenue talk crowds out customer talk: the share of customer-impact talk among all "
         "purpose-relevant talk in internal meetings.",
         unit="share",
+        kind="ratio",
         direction=HIGHER_IS_BETTER,
         data_needed=(TALK,),
-        compute=customer_talk_share,
-        compute_by_team=customer_talk_share_by_team,
+        thresholds=Thresholds(
+            green=0.4,
+            red=0.22,
+            rationale="Seeds 002 and 004: a sales force that talks internally only about quota loses its purpose. Customer impact in two of five purpose-relevant sentences keeps the customer in the room; under about a fifth the meeting is about the number.",
+        ),
+        weight=2.0,
+        sample="purpose-relevant utterances",
+        min_sample=30,
+        measure=customer_talk_share,
         evidence=customer_talk_evidence,
         formula="customer_impact utterances / (customer_impact + revenue utterances), meetings held in the period",
         worst=0.0,
@@ -414,10 +397,18 @@ METRICS = (
         description="Share of deal reviews in which at least one customer-impact question is asked "
         '("What are they trying to achieve? What happens if they don\'t?").',
         unit="share",
+        kind="ratio",
         direction=HIGHER_IS_BETTER,
         data_needed=(TALK, "meeting kind deal_review"),
-        compute=deal_reviews_with_customer_questions,
-        compute_by_team=deal_reviews_with_customer_questions_by_team,
+        thresholds=Thresholds(
+            green=0.6,
+            red=0.3,
+            rationale="Seed 004's deal review asks 'what is the customer trying to achieve?' every time; most reviews asking it (60%) is the habit, under a third is the exception.",
+        ),
+        weight=1.0,
+        sample="deal reviews",
+        min_sample=10,
+        measure=deal_reviews_with_customer_questions,
         evidence=deal_review_evidence,
         formula="deal reviews with >= 1 utterance labelled customer_impact and is_question / deal reviews",
         worst=0.0,
@@ -430,10 +421,18 @@ METRICS = (
         description="Share of meetings whose opening (first 5 utterances or first 10% of them, whichever is "
         "more) contains customer-impact talk.",
         unit="share",
+        kind="ratio",
         direction=HIGHER_IS_BETTER,
         data_needed=(TALK,),
-        compute=meetings_opening_with_customer,
-        compute_by_team=meetings_opening_with_customer_by_team,
+        thresholds=Thresholds(
+            green=0.5,
+            red=0.25,
+            rationale="Seed 004: open the meeting with a customer story. Half the meetings doing so shows the practice; a quarter or fewer shows it is not one.",
+        ),
+        weight=1.0,
+        sample="meetings",
+        min_sample=10,
+        measure=meetings_opening_with_customer,
         evidence=opening_evidence,
         formula="meetings with a customer_impact utterance among the first max(5, 10% of n) / meetings",
         worst=0.0,
@@ -445,10 +444,18 @@ METRICS = (
         label="Meetings mentioning the NSP",
         description="Share of meetings that reference the organisation's Noble Sales Purpose or its key phrases.",
         unit="share",
+        kind="ratio",
         direction=HIGHER_IS_BETTER,
         data_needed=(TALK, "the NSP statement"),
-        compute=nsp_mention_rate,
-        compute_by_team=nsp_mention_rate_by_team,
+        thresholds=Thresholds(
+            green=0.3,
+            red=0.05,
+            rationale="The NSP is meant to be used as the filter for decisions; mentioned in three meetings in ten it is alive, in one in twenty it is a poster.",
+        ),
+        weight=1.0,
+        sample="meetings",
+        min_sample=10,
+        measure=nsp_mention_rate,
         evidence=nsp_evidence,
         formula="meetings with >= 1 utterance flagged nsp_mention / meetings",
         worst=0.0,
