@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data_access.settings_store import clear_override, read_overrides, write_override
-from metrics.settings import SETTINGS, SETTINGS_BY_KEY
+from metrics.settings import all_settings, spec_for
 
 
 def group_of(key: str) -> str:
@@ -14,6 +14,10 @@ def group_of(key: str) -> str:
         return "Threshold"
     if key.startswith("weight."):
         return "Health Index weight"
+    if key.startswith("min_sample."):
+        return "Minimum sample"
+    if key.startswith("depth."):
+        return "Threshold"
     if key.startswith("privacy."):
         return "Privacy"
     return "Definition"
@@ -38,7 +42,7 @@ def settings_table(engine: Engine) -> pd.DataFrame:
             "value": overrides.get(spec.key, _text(spec.default)),
             "changed": spec.key in overrides,
         }
-        for spec in SETTINGS
+        for spec in all_settings()
     ]
     return pd.DataFrame(rows)
 
@@ -51,7 +55,7 @@ def save_settings(engine: Engine, edited: pd.DataFrame, *, by: str) -> list[str]
     """
     parsed = {}
     for row in edited.itertuples(index=False):
-        spec = SETTINGS_BY_KEY[row.key]
+        spec = spec_for(row.key)
         text = str(row.value).strip()
         parsed[row.key] = (spec, text, spec.parse(text))
     changed = []

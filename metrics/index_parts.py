@@ -10,13 +10,13 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from metrics.metric import MetricResult
-from metrics.registry import get_metric, score_of
+from metrics.metric import NEEDS, SCORED, MetricResult
+from metrics.registry import get_metric
 from metrics.scorecard import band_of, health_index
 from metrics.settings import MetricSettings
 
 # Worst news first: a leader reads the scorecard top-down in a meeting.
-STATUS_ORDER = ("red", "amber", "green", "needs", "suppressed")
+STATUS_ORDER = ("red", "amber", "green", "incomplete", "too_few", "needs", "suppressed")
 
 
 def ordered(results: Iterable[MetricResult]) -> list[MetricResult]:
@@ -32,13 +32,11 @@ def ordered(results: Iterable[MetricResult]) -> list[MetricResult]:
 
 
 def previous_scores(results: Iterable[MetricResult], settings: MetricSettings) -> list[MetricResult]:
-    """The results as they scored in the previous period: each symptom's ``previous`` value scored
-    with today's thresholds and weights (None where the previous period had no value)."""
+    """The results as they scored in the previous period, with today's thresholds and weights (no
+    score where the previous period's figure was not scored)."""
     scored = []
     for result in results:
-        score, status = (None, result.status)
-        if result.previous is not None:
-            score, status = score_of(get_metric(result.id), result.previous, settings)
+        state = SCORED if result.previous_score is not None else NEEDS
         scored.append(
             MetricResult(
                 id=result.id,
@@ -47,11 +45,12 @@ def previous_scores(results: Iterable[MetricResult], settings: MetricSettings) -
                 unit=result.unit,
                 previous=None,
                 trend=None,
-                score=score,
-                status=status,
+                score=result.previous_score,
+                status=result.status,
                 threshold=result.threshold,
                 needs=None,
                 weight=result.weight,
+                state=state,
             )
         )
     return scored

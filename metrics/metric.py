@@ -160,6 +160,7 @@ class MetricResult:
     state: str = SCORED
     reason: str | None = None
     comparison: str = ""
+    previous_score: int | None = None
 
     @property
     def scored(self) -> bool:

@@ -145,10 +145,14 @@ def result_of(
     been scored itself, so a trend never compares against too few."""
     state, reason = standing_of(metric, current, filters, settings)
     value = current.value if state in (SCORED, TOO_FEW, INCOMPLETE) else None
-    previous_value = None
+    previous_value = previous_score = None
     if previous is not None and state != SUPPRESSED:
         before_state, _ = standing_of(metric, previous, _ended(filters), settings)
-        previous_value = previous.value if before_state == SCORED else None
+        if before_state == SCORED:
+            previous_value = previous.value
+            previous_score, _ = _with_second_figure(
+                metric, previous, settings, *score_of(metric, previous.value, settings)
+            )
     score, status = None, state
     if state == SCORED:
         score, status = score_of(metric, current.value, settings)
@@ -171,6 +175,7 @@ def result_of(
         state=state,
         reason=reason,
         comparison=comparison,
+        previous_score=previous_score,
     )
 
 

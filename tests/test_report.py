@@ -26,6 +26,10 @@ SYMPTOM_KEYS = {
     "threshold",
     "needs",
     "parts",
+    "n",
+    "state",
+    "reason",
+    "comparison",
 }
 Q1 = ["--from", "2025-01-01", "--to", "2025-03-31"]
 
@@ -46,6 +50,19 @@ def small_org(fresh_engine):
     return Settings(database_url=str(fresh_engine.url))
 
 
+@pytest.fixture
+def scored_org(small_org, fresh_engine):
+    """The same organisation with every minimum sample set to 1 in Settings: a leader's choice to
+    score even a handful of deals."""
+    from data_access.settings_store import write_override
+    from metrics.registry import METRICS
+
+    with fresh_engine.begin() as conn:
+        for metric in METRICS:
+            write_override(conn, f"min_sample.{metric.id}", "1")
+    return small_org
+
+
 def run(capsys, settings, *argv):
     code = main(["report", *argv], settings)
     out, err = capsys.readouterr()
@@ -57,21 +74,42 @@ def test_json_shape(small_org, capsys):
     assert code == 0
     report = json.loads(out)
     assert set(report) == {"period", "previous_period", "org", "teams"}
-    assert report["period"] == {"from": "2025-01-01", "to": "2025-03-31"}
-    assert report["previous_period"] == {"from": "2024-10-03", "to": "2024-12-31"}
-    assert set(report["org"]) == {"health_index", "symptoms"}
+    assert report["period"] == {"from": "2025-01-01", "to": "2025-03-31", "complete": True, "to_date": "2025-03-31"}
+    assert report["previous_period"] == {
+        "from": "2024-10-01",
+        "to": "2024-12-31",
+        "comparison": "against the previous quarter",
+    }
+    assert set(report["org"]) == {"health_index", "health_index_band", "health_index_coverage", "symptoms"}
     assert [s["id"] for s in report["org"]["symptoms"]] == list(SYMPTOM_IDS)
     for symptom in report["org"]["symptoms"]:
         assert set(symptom) == SYMPTOM_KEYS
         assert set(symptom["threshold"]) == {"green", "red", "direction", "weight"}
     assert [t["team"] for t in report["teams"]] == ["Atlas", "Beacon"]
     beacon = {s["id"]: s for s in report["teams"][1]["symptoms"]}
-    assert beacon["price_loss_share"]["value"] == pytest.approx(0.75)
-    assert beacon["price_loss_share"]["status"] == "red"
-    assert beacon["morale"] == {**beacon["morale"], "value": None, "status": "needs"}
+    # Three of four lost deals on price: the figure is reported with its n, greyed, never coloured.
+    price = beacon["price_loss_share"]
+    assert price["value"] == pytest.approx(0.75) and price["n"] == 4
+    assert (price["state"], price["status"], price["score"]) == ("too_few", "too_few", None)
+    assert "4 lost deals with a loss reason (scored from 10)" in price["reason"]
+    assert beacon["morale"] == {**beacon["morale"], "value": None, "status": "needs", "state": "needs"}
     assert beacon["morale"]["needs"].startswith("needs survey responses")
-    atlas = report["teams"][0]
-    assert atlas["health_index"] > report["teams"][1]["health_index"]
+    # Nothing is scored on a handful of deals: no index, and the coverage says why.
+    assert report["teams"][1]["health_index"] is None
+    assert report["teams"][1]["health_index_coverage"] == {"scored": 0, "total": len(SYMPTOM_IDS), "weight_share": 0.0}
+
+
+def test_json_index_stands_on_its_coverage(scored_org, capsys):
+    code, out, _ = run(capsys, scored_org, *Q1, "--format", "json")
+    report = json.loads(out)
+    beacon = {s["id"]: s for s in report["teams"][1]["symptoms"]}
+    assert beacon["price_loss_share"]["status"] == "red" and beacon["price_loss_share"]["n"] == 4
+    atlas, beacon_team = report["teams"]
+    assert atlas["health_index"] > beacon_team["health_index"]
+    # Only the deal symptoms are known: a handful of the seventeen, under half of the weight, no band.
+    coverage = beacon_team["health_index_coverage"]
+    assert 0 < coverage["scored"] < coverage["total"] == len(SYMPTOM_IDS)
+    assert coverage["weight_share"] < 0.5 and beacon_team["health_index_band"] is None
 
 
 def test_team_option_narrows_the_report(small_org, capsys):
@@ -85,15 +123,16 @@ def test_team_option_narrows_the_report(small_org, capsys):
     assert [t["team"] for t in json.loads(out)["teams"]] == ["Atlas", "Beacon"]
 
 
-def test_markdown_brief_puts_red_first_with_evidence(small_org, capsys):
-    code, out, _ = run(capsys, small_org, *Q1, "--format", "markdown")
+def test_markdown_brief_puts_red_first_with_evidence(scored_org, capsys):
+    code, out, _ = run(capsys, scored_org, *Q1, "--format", "markdown")
     assert code == 0
     assert out.startswith("# Purpose Pulse leadership brief")
     assert "## Purpose Health Index:" in out
-    red, in_teams, absent = (out.index(h) for h in ("## Red: act on", "## Red in some teams", "## Not shown"))
+    assert "from 4 of 17 symptoms" in out  # the index says what it stands on
+    red, in_teams, absent = (out.index(h) for h in ("## Red: act on", "## Red in some teams", "## Not scored"))
     assert red < in_teams < absent
     red_section = out[red:in_teams]
-    assert "**Discounting** 20%" in red_section  # median of 0% (Atlas) and 40% (Beacon)
+    assert "**Discounting** 50% (n = 2" in red_section  # one of the two won deals (Beacon's 40%)
     assert "median discount 20%, P90 36%" in red_section  # the evidence, in one line
     assert "Red in Beacon" in red_section
     # Fine for the organisation, red for Beacon: listed after the red ones, before anything amber.
@@ -119,7 +158,8 @@ def test_default_period_is_the_last_full_quarter(small_org, capsys):
     code, out, _ = run(capsys, small_org)
     quarter = last_full_quarter(dt.date.today())
     assert code == 0
-    assert json.loads(out)["period"] == {"from": quarter.start.isoformat(), "to": quarter.end.isoformat()}
+    period = json.loads(out)["period"]
+    assert (period["from"], period["to"], period["complete"]) == (quarter.start.isoformat(), quarter.end.isoformat(), True)
 
 
 def test_database_without_schema(tmp_path, capsys):

@@ -13,7 +13,7 @@ from data_access.db import make_engine, migrate
 from data_access.nsp import parse_key_phrases
 from data_access.settings_store import read_overrides
 from data_access.status import current_nsp
-from metrics.settings import SETTINGS
+from metrics.settings import all_settings
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
@@ -36,7 +36,7 @@ def test_key_phrases_from_lines_or_commas():
 
 def test_table_lists_every_setting_with_help(engine):
     table = settings_table(engine)
-    assert len(table) == len(SETTINGS)
+    assert len(table) == len(all_settings())
     assert table["help"].str.len().min() > 10
     assert not table["changed"].any()
 

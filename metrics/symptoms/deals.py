@@ -793,11 +793,11 @@ METRICS = (
         data_needed=(CRM + ": won deals with amount and close date",),
         formula="won amount with close date in the last 14 days of its quarter / won amount, close date in the period",
         thresholds=Thresholds(
-            green=0.20,
+            green=0.22,
             red=0.30,
             rationale="An even spread over a 13-week quarter puts about 15% of won amount in its last two "
-            "weeks. Up to a third more than that (20%) is ordinary; twice the even spread (30%) is the "
-            "hockey stick of seed 002's short-term thinking.",
+            "weeks. Up to half again as much (22%) is the ordinary end-of-quarter pull; twice the even "
+            "spread (30%) is the hockey stick of seed 002's short-term thinking.",
         ),
         weight=1.0,
         sample="won deals",
@@ -900,10 +900,10 @@ METRICS = (
         formula="won deals closed in the period with a discount of at least 1% / won deals with a known "
         "discount; band: the worse of that share and the P90 discount",
         thresholds=Thresholds(
-            green=0.30,
-            red=0.50,
-            rationale="Seed 002: discounting as the default move. A discount on up to three deals in ten is "
-            "negotiation; on half or more it is the habit. The median alone hides it (2.5% median with 53% "
+            green=0.35,
+            red=0.55,
+            rationale="Seed 002: discounting as the default move. B2B pricing studies find about a third of "
+            "deals carry some concession; past half of them it is the habit. The median alone hides it (2.5% median with 53% "
             "of deals discounted and a P90 of 31%).",
         ),
         weight=1.5,

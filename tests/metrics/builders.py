@@ -23,6 +23,15 @@ Q1 = Period(dt.date(2025, 1, 1), dt.date(2025, 3, 31))
 Q4 = Period(dt.date(2024, 10, 1), dt.date(2024, 12, 31))
 
 
+def any_sample(**overrides):
+    """Default settings that score a figure whatever its sample: formula tests use a handful of
+    hand-built rows, and the minimum samples have tests of their own."""
+    from metrics.registry import METRICS
+    from metrics.settings import MetricSettings
+
+    return MetricSettings.defaults().with_overrides({f"min_sample.{m.id}": 0 for m in METRICS} | overrides)
+
+
 def filters(period: Period = Q1, teams=None, segment=None) -> Filters:
     return Filters(period, frozenset(teams) if teams is not None else None, segment)
 

@@ -198,10 +198,10 @@ def test_discounts_against_the_team(conn, world):
     assert team.median == pytest.approx(0.05)
     assert team.p90 == pytest.approx(0.164)
     assert [(d.account, round(d.discount, 4)) for d in result.deepest] == [("Acme", 0.22)]
-    # The team's median is the registry's discounting symptom for that team.
-    assert team.median == pytest.approx(
-        evaluate(conn, "discounting", EVERYONE, filters(teams=[world["atlas"]]), SETTINGS).value
-    )
+    # The team's median and share are the registry's discounting symptom for that team.
+    symptom = evaluate(conn, "discounting", EVERYONE, filters(teams=[world["atlas"]]), SETTINGS)
+    assert team.median == pytest.approx(symptom.parts["median_discount"])
+    assert team.share_discounted == pytest.approx(symptom.value)
 
 
 def test_talk_mix_of_the_meetings_the_seller_was_in(conn, world):

@@ -8,14 +8,14 @@ import pytest
 
 from data_access.scope import Scope
 from metrics.registry import evaluate
-from tests.metrics.builders import Org, filters
+from tests.metrics.builders import Org, any_sample, filters
 
 EVERYONE = Scope.everything()
 D = dt.date
 
 
 def value(conn, metric_id, scope=EVERYONE, **kw):
-    return evaluate(conn, metric_id, scope, filters(**kw))
+    return evaluate(conn, metric_id, scope, filters(**kw), any_sample())
 
 
 def renewals(org: Org, team: int) -> dict[str, int]:

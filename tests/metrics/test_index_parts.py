@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from data_access.scope import Filters, Period, Scope
+from data_access.scope import Filters, Period, Scope, previous_like
 from metrics.index_parts import index_breakdown, index_trend, ordered, previous_index
 from metrics.metric import MetricResult
 from metrics.scorecard import health_index, scorecard
@@ -67,6 +67,6 @@ def test_previous_index_equals_the_scorecard_of_the_previous_period(demo_engine)
     with demo_engine.connect() as conn:
         settings = load_metric_settings(conn)
         now = scorecard(conn, Scope.everything(), Filters(period), settings)
-        before = scorecard(conn, Scope.everything(), Filters(period.previous()), settings)
+        before = scorecard(conn, Scope.everything(), Filters(previous_like(period)), settings)
     assert before.health_index is not None
     assert previous_index(now.symptoms, settings) == pytest.approx(before.health_index)

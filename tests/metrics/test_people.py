@@ -8,14 +8,14 @@ import pytest
 
 from data_access.scope import Scope
 from metrics.registry import evaluate
-from tests.metrics.builders import Q4, Org, filters
+from tests.metrics.builders import Org, any_sample, filters
 
 EVERYONE = Scope.everything()
 D = dt.date
 
 
 def value(conn, metric_id, scope=EVERYONE, **kw):
-    return evaluate(conn, metric_id, scope, filters(**kw))
+    return evaluate(conn, metric_id, scope, filters(**kw), any_sample())
 
 
 def eight_sellers(org: Org, team: int, second_leaves: bool = False) -> list[int]:
@@ -56,12 +56,37 @@ def test_top_performer_attrition(conn):
     assert result.parts["top_performer_attrition"] == pytest.approx(0.5)
 
 
-def test_top_performer_slide_needs_four_sellers(conn):
+def test_top_performer_slide_is_too_few_under_eight_sellers_with_won_deals(conn):
     org = Org(conn)
     atlas = org.team("Atlas")
-    for _ in range(3):
-        org.deal(atlas, 100, D(2024, 11, 10), owner=org.person(atlas))
-    assert value(conn, "top_performer_slide").status == "needs"
+    sellers = [org.person(atlas) for _ in range(10)]
+    # Seven sellers won last quarter, three won nothing: those three can never be "top".
+    for rank, seller in enumerate(sellers[:7]):
+        org.deal(atlas, 1000 * (rank + 1), D(2024, 11, 10), owner=seller)
+    result = evaluate(conn, "top_performer_slide", EVERYONE, filters())
+    assert (result.value, result.state, result.score) == (None, "too_few", None)
+    assert "7 sellers won deals in the previous period" in result.reason
+    # An eighth seller with a won deal makes a ranking: top quartile = ceil(8 / 4) = 2 sellers.
+    org.deal(atlas, 500, D(2024, 11, 10), owner=sellers[7])
+    org.deal(atlas, 100, D(2025, 2, 10), owner=sellers[6])  # the best seller stays on top
+    result = evaluate(conn, "top_performer_slide", EVERYONE, filters())
+    assert result.state == "scored" and result.n == 2
+    assert result.value == pytest.approx(1 / 2)  # the second best won nothing this quarter
+
+
+def test_top_performer_ties_share_the_quartile_and_nobody_who_won_nothing_is_top(conn):
+    org = Org(conn)
+    atlas = org.team("Atlas")
+    sellers = [org.person(atlas) for _ in range(12)]
+    # Eight winners last quarter; two tie for second place, so three sellers make the top quartile.
+    for seller, amount in zip(sellers[:8], (900, 800, 800, 400, 300, 200, 100, 50), strict=True):
+        org.deal(atlas, amount, D(2024, 11, 10), owner=seller)
+    for seller in sellers[:3]:
+        org.deal(atlas, 1000, D(2025, 2, 10), owner=seller)  # all three stay on top (a three-way tie)
+    result = evaluate(conn, "top_performer_slide", EVERYONE, filters())
+    assert result.n == 3
+    assert result.value == pytest.approx(0.0)
+    assert result.parts["still_top"] == 3
 
 
 def test_morale_enps_drivers_participation_attrition(conn):
@@ -113,13 +138,15 @@ def test_peer_competition_needs_survey_data(conn):
     assert value(conn, "peer_competition").needs == "needs survey responses (peer relationships driver)"
 
 
-def test_previous_period_is_the_same_length(conn):
+def test_a_quarter_compares_with_the_previous_quarter(conn):
     org = Org(conn)
     atlas = org.team("Atlas")
-    # Q1 2025 has 90 days, so the previous period is the 90 days from 3 October 2024.
+    # A quarter compares with the previous calendar quarter (Q4 2024 has 92 days, Q1 2025 has 90):
+    # the answers of 2 October count there, as they would on the Q4 scorecard itself.
+    org.answers(atlas, "enps", [0] * 5, when=dt.datetime(2024, 9, 30), prefix="september")
     org.answers(atlas, "enps", [0] * 5, when=dt.datetime(2024, 10, 2), prefix="early")
     org.answers(atlas, "enps", [10] * 5, when=dt.datetime(2024, 10, 3))
     org.answers(atlas, "enps", [0] * 5, when=dt.datetime(2025, 1, 2))
     result = value(conn, "morale")
-    assert (result.value, result.previous, result.trend) == (-100.0, 100.0, "worsening")
-    assert filters().period.previous().start == Q4.start + dt.timedelta(days=2)
+    assert (result.value, result.previous, result.trend) == (-100.0, 0.0, "worsening")
+    assert result.comparison == "against the previous quarter"

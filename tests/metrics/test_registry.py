@@ -10,11 +10,11 @@ import pytest
 
 from data_access.scope import Filters, Period, Scope
 from data_access.settings_store import clear_override, read_overrides, write_override
-from metrics.metric import MetricResult
+from metrics.metric import KINDS, MetricResult
 from metrics.registry import METRICS, SYMPTOM_IDS, evaluate, evidence, get_metric, score_of, series
 from metrics.scorecard import band_of, health_index, heatmap_frame, scorecard, team_scorecards
-from metrics.settings import SETTINGS, MetricSettings, load_metric_settings
-from tests.metrics.builders import Org, filters
+from metrics.settings import MetricSettings, all_settings, load_metric_settings
+from tests.metrics.builders import Org, any_sample, filters
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
 EVERYONE = Scope.everything()
@@ -48,6 +48,8 @@ def test_the_seventeen_symptom_ids_are_the_issues():
         assert re.fullmatch(r"[a-z][a-z0-9_]*", metric.id)
         assert metric.direction in ("higher_is_better", "lower_is_better")
         assert metric.label and metric.description and metric.formula and metric.data_needed
+        assert metric.kind in KINDS and metric.sample and metric.min_sample >= 1
+        assert metric.thresholds.rationale and metric.weight >= 0
 
 
 def test_unknown_metric_names_the_known_ones():
@@ -58,8 +60,20 @@ def test_unknown_metric_names_the_known_ones():
 def test_every_metric_and_setting_is_documented():
     text = DOCS.read_text(encoding="utf-8")
     missing = [m.id for m in METRICS if f"`{m.id}`" not in text]
-    missing += [s.key for s in SETTINGS if f"`{s.key}`" not in text]
+    missing += [s.key for s in all_settings() if f"`{s.key}`" not in text]
     assert not missing, f"docs/metrics.md does not mention: {', '.join(missing)}"
+
+
+def test_each_metric_section_of_the_docs_states_kind_formula_sample_and_thresholds():
+    """docs/metrics.md has, for every declared metric, its kind, minimum sample and threshold
+    rationale as declared, so the docs cannot drift from the declarations."""
+    text = DOCS.read_text(encoding="utf-8")
+    for metric in METRICS:
+        section = text[text.index(f"`{metric.id}`") :]
+        section = section[: section.find("\n## ", 1) if "\n## " in section[1:] else len(section)]
+        assert f"**Kind:** {metric.kind}" in section, metric.id
+        assert f"**Minimum sample:** {metric.min_sample} {metric.sample}" in section, metric.id
+        assert metric.thresholds.rationale in " ".join(section.split()), metric.id
 
 
 @pytest.mark.parametrize(
@@ -72,8 +86,8 @@ def test_every_metric_and_setting_is_documented():
         ("customer_talk_share", 0.50, 76, "green"),
         ("customer_talk_share", 0.80, 100, "green"),
         ("customer_talk_share", 0.95, 100, "green"),
-        # discounting: worst 0.40, red 0.15, green 0.08, best 0 (lower is better)
-        ("discounting", 0.40, 0, "red"),
+        # discounting: worst 1.0, red 0.15, green 0.08 (set here), best 0 (lower is better)
+        ("discounting", 1.0, 0, "red"),
         ("discounting", 0.15, 50, "red"),
         ("discounting", 0.08, 76, "green"),
         ("discounting", 0.04, 88, "green"),
@@ -148,7 +162,11 @@ def test_narrower_scope_never_shows_rows_outside_it_and_filters_never_add(conn):
         if "team" in rows.columns:
             assert set(rows["team"].dropna()) <= {"Atlas"}, metric.id
         for key, count in narrow.parts.items():
-            if isinstance(count, int) and isinstance(wide.parts.get(key), int):
+            if (
+                isinstance(count, int)
+                and not isinstance(count, bool)
+                and isinstance(wide.parts.get(key), int)
+            ):
                 assert count <= wide.parts[key], (metric.id, key)
 
 
@@ -168,9 +186,11 @@ def test_series_by_month_is_the_metric_per_month(conn):
     for loss in ("price", "price", "competition"):
         org.deal(atlas, 1000, D(2025, 1, 15), won=False, loss=loss)
     org.deal(atlas, 1000, D(2025, 3, 15), won=False, loss="competition")
-    frame = series(conn, "price_loss_share", EVERYONE, filters(), "month")
+    frame = series(conn, "price_loss_share", EVERYONE, filters(), "month", any_sample())
     assert list(frame["start"]) == [D(2025, 1, 1), D(2025, 2, 1), D(2025, 3, 1)]
-    assert list(frame["status"]) == ["red", "needs", "green"]
+    # February lost nothing: unknown, never 0%.
+    assert list(frame["status"]) == ["red", "too_few", "green"]
+    assert list(frame["n"]) == [3, 0, 1]
     assert frame.loc[0, "value"] == pytest.approx(2 / 3)
     assert frame.loc[2, "value"] == 0.0
 
@@ -179,7 +199,12 @@ def test_weekly_series_clips_to_the_period(conn):
     org = Org(conn)
     org.meeting(org.team("Atlas"), held=dt.datetime(2025, 1, 6, 9), labels=(CI, REV))
     frame = series(
-        conn, "customer_talk_share", EVERYONE, Filters(Period(D(2025, 1, 1), D(2025, 1, 19))), "week"
+        conn,
+        "customer_talk_share",
+        EVERYONE,
+        Filters(Period(D(2025, 1, 1), D(2025, 1, 19))),
+        "week",
+        any_sample(),
     )
     assert list(frame["start"]) == [D(2025, 1, 1), D(2025, 1, 6), D(2025, 1, 13)]
     assert list(frame["value"])[1] == 0.5
@@ -191,6 +216,7 @@ def test_overrides_change_thresholds_and_weights(conn):
     write_override(conn, "threshold.walk_away_rate.green", "0.99", updated_by="test")
     write_override(conn, "threshold.walk_away_rate.green", "0.9", updated_by="test")  # replaces
     write_override(conn, "weight.customer_talk_share", "0")
+    write_override(conn, "min_sample.walk_away_rate", "4")  # four lost deals a team are enough here
     assert read_overrides(conn)["threshold.walk_away_rate.green"] == "0.9"
     settings = load_metric_settings(conn)
     result = evaluate(conn, "walk_away_rate", Scope.teams([teams["Atlas"]]), filters(), settings)
@@ -216,7 +242,7 @@ def test_team_scorecards_and_heatmap(conn):
     atlas, beacon = org.team("Atlas", parent=region), org.team("Beacon", parent=region)
     org.deal(atlas, 1000, D(2025, 2, 3), won=False, loss="disqualified")
     org.deal(beacon, 1000, D(2025, 2, 3), won=False, loss="price")
-    cards = team_scorecards(conn, EVERYONE, filters())
+    cards = team_scorecards(conn, EVERYONE, filters(), any_sample())
     assert [card.name for card in cards] == ["Atlas", "Beacon"]  # the region is not a team
     frame = heatmap_frame(cards)
     assert frame.loc["Atlas", "price_loss_share"] == 100 and frame.loc["Beacon", "price_loss_share"] == 0
