@@ -27,6 +27,8 @@ STATUS_TEXT = {
     "red": "Red",
     "amber": "Amber",
     "green": "Green",
+    "too_few": "Too few",
+    "incomplete": "To date",
     "needs": "Needs data",
     "suppressed": "Hidden",
 }
@@ -77,6 +79,8 @@ def why_text(result: MetricResult, settings: MetricSettings) -> str:
         return result.needs or "needs data"
     if result.status == "suppressed":
         return hidden_text(settings)
+    if not result.scored:
+        return result.reason or result.detail
     return result.detail
 
 
@@ -88,6 +92,7 @@ def scorecard_frame(results: list[MetricResult], settings: MetricSettings) -> pd
             "number": get_metric(r.id).number,
             "symptom": r.label,
             "value": format_value(r.value, r.unit) if r.status not in ("needs", "suppressed") else "—",
+            "n": r.n,
             "previous": format_value(r.previous, r.unit),
             "trend": trend_text(r),
             "status": STATUS_TEXT.get(r.status, r.status),
@@ -99,7 +104,19 @@ def scorecard_frame(results: list[MetricResult], settings: MetricSettings) -> pd
     ]
     return pd.DataFrame(
         rows,
-        columns=["id", "number", "symptom", "value", "previous", "trend", "status", "score", "weight", "why"],
+        columns=[
+            "id",
+            "number",
+            "symptom",
+            "value",
+            "n",
+            "previous",
+            "trend",
+            "status",
+            "score",
+            "weight",
+            "why",
+        ],
     )
 
 
@@ -126,17 +143,23 @@ def render_index(title: str, card: Scorecard, settings: MetricSettings) -> None:
         st.info("No symptom has data for this period, so there is no index. " + IMPORT_HINT)
         return
     delta = None if before is None else f"{current - before:+.0f} vs previous period"
+    coverage = card.coverage
     cols[0].metric(f"Purpose Health Index · {title}", f"{current:.0f}", delta=delta, border=True)
-    band = card.band or "red"
-    cols[1].metric("Band", band.capitalize(), border=True)
+    cols[0].caption(coverage.words())
+    band = card.band
     bands = {"red": "0–50", "amber": "51–75", "green": "76–100"}
-    cols[1].badge(f"{band.capitalize()} band: {bands[band]}", color=BAND_COLOR[band])
+    if band is None:
+        cols[1].metric("Band", "None", border=True)
+        cols[1].caption("Under half of the index's weight is scored: too little to call a band.")
+    else:
+        cols[1].metric("Band", band.capitalize(), border=True)
+        cols[1].badge(f"{band.capitalize()} band: {bands[band]}", color=BAND_COLOR[band])
     trend = index_trend(current, before)
-    counted = sum(1 for r in card.symptoms if r.score is not None)
     cols[2].markdown(
         f"Previous period: **{'—' if before is None else f'{before:.0f}'}** · trend **{trend or 'unknown'}**  \n"
-        f"Weighted average of the scores of {counted} of {len(card.symptoms)} symptoms; "
-        "the weights are below the scorecard."
+        f"Weighted average of the scores of the {coverage.scored} scored symptoms of {coverage.total} "
+        f"({coverage.weight_share:.0%} of the weight); too few, to-date and missing figures are left out. "
+        "The weights are below the scorecard."
     )
 
 
@@ -195,7 +218,7 @@ def pick_card(org: Scorecard, cards: list[Scorecard]) -> Scorecard:
 
 
 def render_scorecard(card: Scorecard, settings: MetricSettings) -> str:
-    """The seventeen symptoms, red first; returns the id of the symptom whose evidence to open."""
+    """Every symptom, red first; returns the id of the symptom whose evidence to open."""
     frame = scorecard_frame(card.symptoms, settings)
     event = st.dataframe(
         frame,
@@ -205,11 +228,14 @@ def render_scorecard(card: Scorecard, settings: MetricSettings) -> str:
         on_select="rerun",
         selection_mode="single-row",
         height=36 * (len(frame) + 1) + 4,
-        column_order=["number", "symptom", "value", "trend", "status", "score", "weight", "why"],
+        column_order=["number", "symptom", "value", "n", "trend", "status", "score", "weight", "why"],
         column_config={
             "number": st.column_config.NumberColumn("#", format="%d", width=40),
             "symptom": st.column_config.TextColumn("Symptom", width=300),
             "value": st.column_config.TextColumn("Value", width=100),
+            "n": st.column_config.NumberColumn(
+                "n", format="%d", width=60, help="What the figure stands on: deals, renewals, meetings, respondents."
+            ),
             "trend": st.column_config.TextColumn("Trend", width=115, help="Against the previous period."),
             "status": st.column_config.TextColumn("Status", width=95),
             "score": st.column_config.ProgressColumn(

@@ -25,6 +25,9 @@ price = cached.evaluate(url, scope, filters, "price_loss_share")
 if discounting.status == "needs":
     st.info(f"Discounting cannot be shown: it {discounting.needs}. {view.IMPORT_HINT}")
     st.stop()
+if discounting.value is None:
+    st.info(f"Discounting cannot be shown: {discounting.reason}.")
+    st.stop()
 
 cols = st.columns(5)
 for column, (label, text) in zip(cols, view.discount_headline(discounting).items(), strict=False):

@@ -1,6 +1,8 @@
 """Leadership › Overview: which teams show symptoms of lost purpose, how bad, getting better or
 worse, and what is the evidence? The page a sales leader puts on the projector."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from dashboard import app_state, cached
@@ -14,31 +16,29 @@ from dashboard.overview_view import (
     render_scorecard,
     render_weights,
 )
-from data_access.scope import Filters
+from metrics.registry import METRICS
 
 url, scope, filters = app_state.get_settings().database_url, app_state.get_scope(), app_state.get_filters()
 settings = cached.metric_settings(url)
 
 st.title("Overview")
 render_nsp(cached.nsp(url))
-st.caption(f"{filters.period.label()}, compared with the period of the same length before it.")
-
 org = cached.org_scorecard(url, scope, filters)
-render_index(ALL_TEAMS, org, settings)
+to_date = " to date (the period has not ended)" if filters.running else ""
+st.caption(f"{filters.period.label()}{to_date}, {org.symptoms[0].comparison}.")
+render_index(ALL_TEAMS if filters.team_ids is None else "Teams chosen", org, settings)
 
 st.subheader("Teams at a glance")
 cards = cached.team_scorecards(url, scope, filters)
 render_heatmap(cards)
 
-st.subheader("The seventeen symptoms")
+st.subheader(f"The {len(METRICS)} symptoms")
 card = pick_card(org, cards)
 if card is not org:
     render_index(card.name, card, settings)
 symptom_id = render_scorecard(card, settings)
 
-narrowed = (
-    filters if card.team_id is None else Filters(filters.period, frozenset({card.team_id}), filters.segment)
-)
+narrowed = filters if card.team_id is None else replace(filters, team_ids=frozenset({card.team_id}))
 render_evidence(url, scope, narrowed, card.symptom(symptom_id), card.name if card is not org else ALL_TEAMS)
 
 with st.expander("How the Purpose Health Index is weighted"):

@@ -71,7 +71,7 @@ def _expected(url: str, period: Period, seller_name: str):
                 Scope.everything(),
                 Filters(period, frozenset({seller.team_id})),
                 settings,
-            ).value
+            ).parts["median_discount"]
         return facts, team_median
     finally:
         engine.dispose()

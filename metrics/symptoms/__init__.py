@@ -1,1 +1,1 @@
-"""The seventeen symptoms of PRODUCT.md, one module per source of data."""
+"""The symptoms of PRODUCT.md, one module per source of data."""
