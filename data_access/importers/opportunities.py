@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import ClassVar
 
 from pydantic import ValidationInfo, model_validator
 from sqlalchemy import func, select
 
 from data_access import models as m
+from data_access.importers.errors import UnreadableFile
 from data_access.importers.pipeline import WriteContext, WriteOutcome
 from data_access.importers.spec import FieldSpec, Format, Source
 from data_access.importers.store import bulk_insert, bulk_update, chunks, load_existing, plan_upsert, same
@@ -34,6 +36,7 @@ from data_access.importers.validation import (
     reject_duplicates,
 )
 
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 LATE_STAGE = re.compile(r"negotiat|commit|contract sent|verbal|decision maker bought", re.IGNORECASE)
 WON_STAGE = re.compile(r"\bwon\b|closedwon|closed[-_ ]?won", re.IGNORECASE)
 LOST_STAGE = re.compile(r"\blost\b|closedlost|closed[-_ ]?lost|\bdisqualified\b", re.IGNORECASE)
@@ -71,6 +74,14 @@ def loss_category(reason: str | None) -> str | None:
 
 
 class OpportunityRow(ImportRow):
+    TEXT_LIMITS: ClassVar[dict[str, int]] = {
+        "name": 300,
+        "account": 300,
+        "loss_reason": 500,
+        "customer_outcome": 20_000,
+        "executive_sponsor": 300,
+    }
+
     id: RequiredText
     name: Text = None
     account: Text = None
@@ -92,6 +103,7 @@ class OpportunityRow(ImportRow):
     loss_reason: Text = None
     customer_outcome: Text = None
     executive_sponsor: Text = None
+    currency: Text = None
 
     @model_validator(mode="after")
     def _check(self, info: ValidationInfo):
@@ -125,6 +137,14 @@ class OpportunityRow(ImportRow):
             value = getattr(self, name)
             if value and len(value) > limit:
                 problems.append(f"{label_of(info, name)} is longer than {limit} characters")
+        if self.currency is not None and not CURRENCY_CODE.fullmatch(self.currency.strip().upper()):
+            problems.append(f"{label_of(info, 'currency')} '{self.currency}' is not a currency code such as EUR")
+        won, closed = outcome(self)
+        if closed and self.close_date is None:
+            state = "won" if won else "lost"
+            problems.append(
+                f"the deal is {state} (stage '{self.stage}') but {label_of(info, 'close_date')} is empty"
+            )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -155,6 +175,7 @@ FIELDS = (
     ),
     FieldSpec("customer_outcome", help="what will be different for the customer"),
     FieldSpec("executive_sponsor", help="the senior contact on the customer's side"),
+    FieldSpec("currency", help="ISO 4217 code of the amounts (default: the organisation's currency)"),
 )
 
 # The optional fields of PRODUCT.md, recognised by name in every format (and as API names with __c).
@@ -167,6 +188,7 @@ SHARED_ALIASES = {
     "executive_sponsor": ("Executive Sponsor",),
     "product": ("Product", "Product Name"),
     "segment": ("Segment",),
+    "currency": ("Currency", "Currency ISO Code", "CurrencyIsoCode", "Deal Currency Code"),
 }
 
 FORMATS = (
@@ -278,17 +300,23 @@ COMPARED = (
     "loss_category",
     "customer_outcome",
     "executive_sponsor",
+    "currency",
 )
 TRACKED = ("stage", "amount", "close_date")
 
 
-def deal_values(row: OpportunityRow) -> dict:
-    """The stored values a row means, with won/closed, late stage, loss category and discount derived."""
+def outcome(row: OpportunityRow) -> tuple[bool, bool]:
+    """(won, closed) of a row: its Won/Closed columns, else what the stage says."""
     won_by_stage = bool(WON_STAGE.search(row.stage))
     lost_by_stage = bool(LOST_STAGE.search(row.stage)) and not won_by_stage
     is_won = row.is_won if row.is_won is not None else won_by_stage
     is_closed = row.is_closed if row.is_closed is not None else (is_won or won_by_stage or lost_by_stage)
-    is_closed = is_closed or is_won
+    return is_won, is_closed or is_won
+
+
+def deal_values(row: OpportunityRow) -> dict:
+    """The stored values a row means, with won/closed, late stage, loss category and discount derived."""
+    is_won, is_closed = outcome(row)
     late = not is_closed and bool(
         LATE_STAGE.search(row.stage) or (row.forecast_category and LATE_STAGE.search(row.forecast_category))
     )
@@ -317,6 +345,7 @@ def deal_values(row: OpportunityRow) -> dict:
         "loss_category": loss_category(row.loss_reason) if lost else None,
         "customer_outcome": row.customer_outcome,
         "executive_sponsor": row.executive_sponsor,
+        "currency": row.currency.strip().upper() if row.currency else None,
     }
 
 
@@ -423,6 +452,20 @@ def product_key(name: str) -> str:
     return re.sub(r"[\W_]+", "", name).casefold()
 
 
+def check(rows: list[ValidRow], file_name: str) -> None:
+    """Refuse a file whose deals are in more than one currency: amounts would be added across them."""
+    found: dict[str, int] = {}
+    for valid in rows:
+        if valid.row.currency:
+            found.setdefault(valid.row.currency.strip().upper(), valid.line_number)
+    if len(found) > 1:
+        shown = ", ".join(f"{code} (line {line})" for code, line in found.items())
+        raise UnreadableFile(
+            f"{file_name} mixes currencies ({shown}) and holds no exchange rates; "
+            "import one currency per file, converted to one currency first."
+        )
+
+
 SOURCE = Source(
     name="opportunities",
     label="Opportunities",
@@ -431,5 +474,6 @@ SOURCE = Source(
     formats=FORMATS,
     model=OpportunityRow,
     write=write,
+    check=check,
     shared_aliases=SHARED_ALIASES,
 )
