@@ -150,6 +150,20 @@ def prepare(source: Source, data: bytes, file_name: str, options: ImportOptions)
     return Prepared(source, table, fmt, mapping, context)
 
 
+def preview_rows(prepared: Prepared, limit: int = 10) -> list[dict]:
+    """The first ``limit`` rows as they will be stored: each mapped field's parsed value, or the reason
+    the row will be set aside. Nothing is written."""
+    table = prepared.table
+    head = replace(table, rows=table.rows[:limit])
+    valid, rejected = validate_rows(prepared.source, head, prepared.mapping, prepared.context)
+    out = [
+        {"line": v.line_number, **{name: getattr(v.row, name, None) for name in prepared.mapping}}
+        for v in valid
+    ]
+    out += [{"line": r.line_number, "set aside because": r.reason} for r in rejected]
+    return sorted(out, key=lambda row: row["line"])
+
+
 def add_constants(table: RawTable, constants: dict[str, str]) -> RawTable:
     """The table with one column per ``--map field="value"`` constant, holding the value on every row."""
     if not constants:

@@ -108,6 +108,18 @@ def is_workbook(data: bytes) -> bool:
     return data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"))
 
 
+def workbook_sheets(data: bytes) -> list[str]:
+    """The sheet names of a workbook (empty for a text file or a workbook that cannot be read)."""
+    if not is_workbook(data):
+        return []
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return list(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
+    except Exception:  # the reader says why when the file is read
+        return []
+
+
 def read_table(data: bytes, file_name: str, sheet: str | None = None) -> RawTable:
     """Read a delimited text file or an Excel workbook's sheet into a :class:`RawTable`.
 
