@@ -282,7 +282,7 @@ def question_editor(headers: tuple[str, ...], choice: Choice) -> tuple:
 def show_preview(prepared: Prepared, limit: int = 10) -> None:
     """The first rows as they will be stored, and why a row would be set aside."""
     rows = preview_rows(prepared, limit)
-    columns = ["line", *prepared.mapping, "set aside because"]
+    columns = ["line", "set aside because", *prepared.mapping]
     shown = [{c: _cell(row.get(c)) for c in columns} for row in rows]
     st.markdown(f"**The first {len(rows)} rows as they will be stored**")
     config = {
