@@ -18,6 +18,7 @@ from pydantic import ValidationInfo, model_validator
 from sqlalchemy import func, select
 
 from data_access import models as m
+from data_access.currency import normalise_code
 from data_access.importers.errors import UnreadableFile
 from data_access.importers.pipeline import WriteContext, WriteOutcome
 from data_access.importers.spec import FieldSpec, Format, Source
@@ -36,7 +37,6 @@ from data_access.importers.validation import (
     reject_duplicates,
 )
 
-CURRENCY_CODE = re.compile(r"[A-Z]{3}")
 LATE_STAGE = re.compile(r"negotiat|commit|contract sent|verbal|decision maker bought", re.IGNORECASE)
 WON_STAGE = re.compile(r"\bwon\b|closedwon|closed[-_ ]?won", re.IGNORECASE)
 LOST_STAGE = re.compile(r"\blost\b|closedlost|closed[-_ ]?lost|\bdisqualified\b", re.IGNORECASE)
@@ -137,8 +137,11 @@ class OpportunityRow(ImportRow):
             value = getattr(self, name)
             if value and len(value) > limit:
                 problems.append(f"{label_of(info, name)} is longer than {limit} characters")
-        if self.currency is not None and not CURRENCY_CODE.fullmatch(self.currency.strip().upper()):
-            problems.append(f"{label_of(info, 'currency')} '{self.currency}' is not a currency code such as EUR")
+        if self.currency is not None:
+            try:
+                normalise_code(self.currency)
+            except ValueError:
+                problems.append(f"{label_of(info, 'currency')} '{self.currency}' is not a currency code such as EUR")
         won, closed = outcome(self)
         if closed and self.close_date is None:
             state = "won" if won else "lost"
