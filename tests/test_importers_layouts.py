@@ -346,3 +346,35 @@ def test_a_header_over_128_kib_is_refused_in_one_sentence(conn):
     with pytest.raises(UnreadableFile) as info:
         load(conn, "opportunities", data, "huge.csv")
     assert str(info.value) == "huge.csv has a header line longer than 128 KiB, so it is not a CSV export."
+
+
+DEAL_OWNERS = (
+    "id,owner,stage,close_date\n"
+    "D1,Ann Lee,Closed Won,2024-01-05\n"
+    "D2,Bo Chen,Prospecting,\n"
+    "D1,Cy Diaz,Closed Won,2024-01-05\n"
+)
+
+
+def test_a_deal_with_two_owners_keeps_the_first_and_says_so(conn):
+    result = load(conn, "opportunities", DEAL_OWNERS.encode(), "deals.csv")
+    assert (result.inserted, result.rejected) == (2, 1)
+    assert (
+        "Conflict: deal 'D1' has 2 owners, 'Ann Lee' (line 2), 'Cy Diaz' (line 4); kept 'Ann Lee' (line 2), "
+        "the first."
+    ) in result.notes
+    owner = conn.execute(
+        select(m.Person.name)
+        .join(m.Opportunity, m.Opportunity.owner_id == m.Person.id)
+        .where(m.Opportunity.external_key == "D1")
+    ).scalar_one()
+    assert owner == "Ann Lee"
+
+
+def test_strict_rejects_every_row_of_a_deal_with_two_owners(conn):
+    result = load(conn, "opportunities", DEAL_OWNERS.encode(), "deals.csv", strict=True)
+    assert (result.inserted, result.rejected) == (1, 2)
+    assert reasons(conn, result) == {
+        2: "the deal has another owner: 'Cy Diaz' on line 4",
+        4: "the deal has another owner: 'Ann Lee' on line 2",
+    }

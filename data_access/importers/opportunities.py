@@ -30,6 +30,7 @@ from data_access.importers.validation import (
     ImportRow,
     Percent,
     Ratio,
+    Rejection,
     RequiredText,
     Text,
     ValidRow,
@@ -360,7 +361,9 @@ def write(
     ``list_prices`` (product key -> (product name, list price)) fills the list amount of deals whose
     file has none, as the Maven sample's products.csv does; the product name is normalised to it.
     """
+    rows, conflicts = settle_owners(ctx, rows)
     rows, duplicates = reject_duplicates(rows, lambda r: r.id, "the same opportunity id")
+    duplicates = conflicts + duplicates
     directory = ctx.directory
     ctx.progress(0.05, "Finding owners and accounts")
     directory.ensure_people(r.row.owner for r in rows)
@@ -397,6 +400,34 @@ def write(
     bulk_update(ctx.conn, table, [{**r, **stamp} for r in plan.updates])
     append_history(ctx, plan.updates, plan.changed_from)
     return WriteOutcome(len(plan.inserts), len(plan.updates), plan.unchanged, duplicates)
+
+
+def settle_owners(ctx: WriteContext, rows: list[ValidRow]) -> tuple[list[ValidRow], list[Rejection]]:
+    """A deal the file gives two owners: one warning line naming them; the first row is kept (the later
+    ones are set aside as repeats). Under ``--strict`` every row of that deal is rejected instead."""
+    owners: dict[str, dict[str, int]] = {}
+    for valid in rows:
+        if valid.row.owner:
+            owners.setdefault(valid.row.id, {}).setdefault(valid.row.owner.strip(), valid.line_number)
+    conflicted = {deal: found for deal, found in owners.items() if len(found) > 1}
+    if not conflicted:
+        return rows, []
+    for deal, found in conflicted.items():
+        shown = ", ".join(f"'{owner}' (line {line})" for owner, line in found.items())
+        first, line = next(iter(found.items()))
+        choice = "rejected its rows (--strict)" if ctx.strict else f"kept '{first}' (line {line}), the first"
+        ctx.notes.append(f"Conflict: deal '{deal}' has {len(found)} owners, {shown}; {choice}.")
+    if not ctx.strict:
+        return rows, []
+    kept, rejected = [], []
+    for valid in rows:
+        found = conflicted.get(valid.row.id)
+        if found is None:
+            kept.append(valid)
+        else:
+            others = ", ".join(f"'{o}' on line {n}" for o, n in found.items() if n != valid.line_number)
+            rejected.append(Rejection(valid.line_number, valid.raw, f"the deal has another owner: {others}"))
+    return kept, rejected
 
 
 def append_history(ctx: WriteContext, updates: list[dict], before: dict[int, dict]) -> int:
