@@ -166,3 +166,16 @@ def test_plain_text_speakers_must_look_like_names(cli, tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["speakers"] == ["ana", "ben"]
+
+
+def test_a_research_meeting_in_qmsum_json_imports(cli, tmp_path):
+    lines = (SHARED_DATA / "talk" / "icsi").glob("*.txt")
+    source = sorted(lines)[0].read_text(encoding="utf-8").splitlines()[:40]
+    items = [{"speaker": s.split(":", 1)[0], "content": s.split(":", 1)[1].strip()} for s in source if ":" in s]
+    path = tmp_path / "research.json"
+    path.write_text(json.dumps({"topic_list": [], "meeting_transcripts": items}), encoding="utf-8")
+    done = cli("import", "transcripts", str(path), "--kind", "leadership", "--held-at", "2001-06-12", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["utterances"] == len(items)
+    assert set(result["speakers"]) == {i["speaker"] for i in items}

@@ -20,7 +20,9 @@ Plain text
     growth" stays words. ``speaker_pattern`` (``--speaker-pattern REGEX``) overrides the rule.
 JSON
     A list of ``{"speaker", "start", "end", "text"}`` objects (or ``{"utterances": [...]}``); start and
-    end are seconds or ``HH:MM:SS(.mmm)`` strings and may be missing or null.
+    end are seconds or ``HH:MM:SS(.mmm)`` strings and may be missing or null. QMSum's meeting files
+    (``{"meeting_transcripts": [{"speaker", "content"}]}``) and speech-to-text exports with
+    ``segments`` / ``start_time`` read the same way.
 """
 
 from __future__ import annotations
@@ -394,6 +396,19 @@ def _json_time(value, name: str, index: int, key: str) -> float | None:
     raise TranscriptError(f"{name}, item {index}: {key} must be seconds or HH:MM:SS, not {value!r}.")
 
 
+# The keys transcript JSON files use: our own, QMSum's ("meeting_transcripts", "content") and common
+# speech-to-text exports ("segments", "start_time").
+_JSON_LISTS = ("utterances", "meeting_transcripts", "segments", "transcript", "results")
+_JSON_TEXT = ("text", "content", "utterance", "transcript")
+_JSON_SPEAKER = ("speaker", "speaker_name", "speaker_label", "name")
+_JSON_START = ("start", "start_time", "startTime")
+_JSON_END = ("end", "end_time", "endTime")
+
+
+def _first(item: dict, keys: tuple[str, ...]):
+    return next((item[k] for k in keys if k in item), None)
+
+
 def _parse_json(text: str, name: str) -> list[Row]:
     try:
         data = json.loads(text)
@@ -403,8 +418,8 @@ def _parse_json(text: str, name: str) -> list[Row]:
         raise TranscriptError(
             f"{name}, line {exc.lineno}: not valid JSON ({exc.msg}; is the file cut off?)."
         ) from None
-    if isinstance(data, dict) and isinstance(data.get("utterances"), list):
-        data = data["utterances"]
+    if isinstance(data, dict):
+        data = next((data[k] for k in _JSON_LISTS if isinstance(data.get(k), list)), data)
     if not isinstance(data, list):
         raise TranscriptError(f"{name}: expected a JSON list of {{speaker, start, end, text}} objects.")
     rows: list[Row] = []
@@ -413,14 +428,14 @@ def _parse_json(text: str, name: str) -> list[Row]:
             raise TranscriptError(
                 f"{name}, item {index}: expected an object with speaker, start, end and text."
             )
-        body = item.get("text")
+        body = _first(item, _JSON_TEXT)
         if not isinstance(body, str):
             raise TranscriptError(f"{name}, item {index}: 'text' is missing or not a string.")
-        speaker = item.get("speaker")
+        speaker = _first(item, _JSON_SPEAKER)
         if speaker is not None and not isinstance(speaker, str):
             speaker = str(speaker)
-        start = _json_time(item.get("start"), name, index, "start")
-        end = _json_time(item.get("end"), name, index, "end")
+        start = _json_time(_first(item, _JSON_START), name, index, "start")
+        end = _json_time(_first(item, _JSON_END), name, index, "end")
         if start is not None and end is not None and end < start:
             raise TranscriptError(f"{name}, item {index}: it ends ({end}) before it starts ({start}).")
         rows.append(((speaker or "").strip() or None, start, end, _clean(body)))
