@@ -282,7 +282,8 @@ def question_editor(headers: tuple[str, ...], choice: Choice) -> tuple:
 def show_preview(prepared: Prepared, limit: int = 10) -> None:
     """The first rows as they will be stored, and why a row would be set aside."""
     rows = preview_rows(prepared, limit)
-    columns = ["line", "set aside because", *prepared.mapping]
+    aside = any(row.get("set aside because") for row in rows)
+    columns = ["line", *(["set aside because"] if aside else []), *prepared.mapping]
     shown = [{c: _cell(row.get(c)) for c in columns} for row in rows]
     st.markdown(f"**The first {len(rows)} rows as they will be stored**")
     config = {

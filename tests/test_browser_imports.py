@@ -23,6 +23,7 @@ WON = (
     "5420aad7fec3549a85876ba1c529bd84,2c43fb51,4ef15afb,2018-02-26 19:58:54,pet,online_medium,0.0\n"
     "a555fb36b9368110ede0f043dfc3b9a0,bbb7d789,d3d1e91a,2018-05-08 20:17:59,car_accessories,industry,125000.0\n"
     "327174d3648a2d047e8940d7d15204ca,612170e3,6565aa9c,2018-06-05 17:27:23,home_appliances,online_beginner,\n"
+    "9d4fbd5b1d6ba8bc8e3e2bf6a2b7b64c,7e1fb0a3,4ef15afb,,pet,online_medium,80000.0\n"
 )
 
 
@@ -50,4 +51,4 @@ def test_mapping_form_with_a_constant_previews_the_rows(tmp_path, demo_database_
         errors = error_texts(page)
         screenshot(page, f"imports-mapping-{width}x{height}")
     assert errors == []
-    assert "The first 3 rows as they will be stored" in body
+    assert "The first 4 rows as they will be stored" in body
