@@ -38,7 +38,26 @@ def get_settings() -> Settings:
 
 
 def get_engine() -> Engine:
-    return _engine_for(get_settings().database_url)
+    url = get_settings().database_url
+    engine = _engine_for(url)
+    from metrics.money import set_currency
+
+    set_currency(_currency_for(url))
+    return engine
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _currency_for(url: str) -> str | None:
+    """The organisation's currency (cached briefly; saving Settings clears the cache)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from data_access.currency import read_currency
+
+    try:
+        with _engine_for(url).connect() as conn:
+            return read_currency(conn)
+    except SQLAlchemyError:  # the database is down or not set up yet: pages say so themselves
+        return None
 
 
 def set_access(access) -> None:

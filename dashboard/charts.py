@@ -101,8 +101,14 @@ def waterfall(steps: list[tuple[str, float]], *, title: str | None = None, money
             totals={"marker": {"color": ACCENT}}, connector={"line": {"color": "#999"}},
         )
     )
-    fig.update_yaxes(tickprefix="$" if money else "", tickformat="~s")
+    fig.update_yaxes(tickprefix=_symbol() if money else "", tickformat="~s")
     return style(fig, title=title)
+
+
+def _symbol() -> str:
+    from metrics.money import symbol
+
+    return symbol()
 
 
 def _money(value: float) -> str:

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from dashboard.formatting import fmt_currency
 from dashboard.theme import ACCENT, MUTED, STATUS_COLORS, TALK_COLORS, TALK_LABELS, style
+from metrics.money import hover, symbol
 
 
 def attainment_chart(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
@@ -30,7 +31,7 @@ def attainment_chart(df: pd.DataFrame, *, title: str | None = None) -> go.Figure
         text=labels,
         textposition="outside",
         cliponaxis=False,
-        hovertemplate="%{x}: won $%{y:,.0f}<extra></extra>",
+        hovertemplate="%{x}: won " + hover("y") + "<extra></extra>",
     )
     fig.add_scatter(
         x=df["quarter"],
@@ -40,11 +41,11 @@ def attainment_chart(df: pd.DataFrame, *, title: str | None = None) -> go.Figure
         line={"color": MUTED, "width": 3, "dash": "dash"},
         marker={"size": 9},
         connectgaps=False,
-        hovertemplate="%{x}: quota $%{y:,.0f}<extra></extra>",
+        hovertemplate="%{x}: quota " + hover("y") + "<extra></extra>",
     )
     top = pd.concat([df["won_amount"], df["quota"]]).astype("Float64").max()
     fig.update_yaxes(
-        tickprefix="$", tickformat="~s", range=[0, float(top) * 1.2 if pd.notna(top) and top else 1]
+        tickprefix=symbol(), tickformat="~s", range=[0, float(top) * 1.2 if pd.notna(top) and top else 1]
     )
     fig.update_xaxes(type="category")
     return style(fig, title=title)

@@ -20,6 +20,7 @@ from dashboard.theme import (
     TALK_LABELS,
     style,
 )
+from metrics.money import hover, symbol
 
 
 def movement_waterfall(steps: list[tuple[str, float]], *, title: str | None = None) -> go.Figure:
@@ -216,7 +217,7 @@ def won_by_week(df: pd.DataFrame, quarter_end_weeks: int = 2, *, title: str | No
             customdata=df[["won_deals", "share"]],
             text=[fmt_currency(v) for v in df["won_amount"]],
             textposition="outside",
-            hovertemplate="Week %{x}: %{y:$,.0f} (%{customdata[0]} deals, %{customdata[1]:.0%})<extra></extra>",
+            hovertemplate="Week %{x}: " + hover("y") + " (%{customdata[0]} deals, %{customdata[1]:.0%})<extra></extra>",
         )
     )
     if len(df):
@@ -231,7 +232,7 @@ def won_by_week(df: pd.DataFrame, quarter_end_weeks: int = 2, *, title: str | No
         )
     fig.data[0].showlegend = False
     fig.update_xaxes(title="Week of quarter", dtick=1)
-    fig.update_yaxes(tickprefix="$", tickformat="~s", rangemode="tozero")
+    fig.update_yaxes(tickprefix=symbol(), tickformat="~s", rangemode="tozero")
     fig.update_traces(cliponaxis=False, selector={"type": "bar"})
     return style(fig, title=title)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from dashboard.settings import Settings, load_settings
@@ -44,10 +45,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def quiet_stdout() -> None:
+    """Point standard output at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (tests capture stdout in memory)
+        pass
+
+
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args, settings or load_settings()) or 0)
+    except BrokenPipeError:
+        # The reader went away (``... | head -1``): what was done is done; say nothing more.
+        quiet_stdout()
+        return 0
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

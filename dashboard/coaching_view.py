@@ -19,6 +19,7 @@ from dashboard.csv_export import dataframe_csv_bytes
 from dashboard.formatting import fmt_count, fmt_currency, fmt_date, fmt_percent
 from dashboard.theme import PLOTLY_CONFIG
 from metrics.coaching import CoachingFacts, DiscountStats, Question, Seller
+from metrics.money import column_format
 
 # The URL query parameter (and widget key: Streamlit binds the two) naming the seller.
 SELLER_PARAM = "seller"
@@ -224,7 +225,7 @@ def render_questions(questions: list[Question]) -> None:
 
 
 def _money_column():
-    return st.column_config.NumberColumn("Amount", format="$%,.0f")
+    return st.column_config.NumberColumn("Amount", format=column_format())
 
 
 def download_name(*parts: str, suffix: str) -> str:
@@ -356,8 +357,8 @@ def render_discounts(facts: CoachingFacts) -> None:
         column_config={
             "deal": st.column_config.TextColumn("Deal", width="large"),
             "account": st.column_config.TextColumn("Account"),
-            "list_amount": st.column_config.NumberColumn("List", format="$%,.0f"),
-            "amount": st.column_config.NumberColumn("Won at", format="$%,.0f"),
+            "list_amount": st.column_config.NumberColumn("List", format=column_format()),
+            "amount": st.column_config.NumberColumn("Won at", format=column_format()),
             "discount": st.column_config.NumberColumn("Discount", format="%.0f%%"),
             "close_date": st.column_config.DateColumn("Closed", format="D MMM YYYY"),
         },

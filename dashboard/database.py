@@ -17,4 +17,10 @@ def open_engine(settings: Settings, *, must_exist: bool = False) -> Engine:
         raise UserError(
             f"{settings.database_label} has no Purpose Pulse schema yet; run `python -m dashboard init` first."
         )
+    if must_exist:
+        from data_access.currency import read_currency
+        from metrics.money import set_currency
+
+        with engine.connect() as conn:
+            set_currency(read_currency(conn))
     return engine

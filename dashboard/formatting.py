@@ -14,20 +14,16 @@ def fmt_count(value) -> str:
     return "—" if _missing(value) else f"{int(value):,}"
 
 
-def fmt_currency(value, symbol: str = "$") -> str:
-    """$1.2M, $340K, $950: compact, for headline numbers."""
-    if _missing(value):
-        return "—"
-    amount = float(value)
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    if amount >= 1_000_000_000:
-        return f"{sign}{symbol}{amount / 1_000_000_000:.1f}B"
-    if amount >= 1_000_000:
-        return f"{sign}{symbol}{amount / 1_000_000:.1f}M"
-    if amount >= 10_000:
-        return f"{sign}{symbol}{amount / 1_000:.0f}K"
-    return f"{sign}{symbol}{amount:,.0f}"
+def fmt_currency(value, symbol: str | None = None) -> str:
+    """$1.2M, R$340K, €950: compact, for headline numbers, in the organisation's currency."""
+    from metrics.money import money
+
+    if symbol is None:
+        return money(value)
+    text = money(value)
+    from metrics.money import symbol as current
+
+    return text.replace(current(), symbol, 1)
 
 
 def fmt_percent(value, digits: int = 0) -> str:

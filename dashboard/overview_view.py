@@ -19,6 +19,7 @@ from dashboard.theme import PLOTLY_CONFIG
 from data_access.scope import Filters, Scope
 from metrics.index_parts import index_breakdown, index_trend, ordered, previous_index
 from metrics.metric import MetricResult, format_value
+from metrics.money import column_format
 from metrics.registry import get_metric
 from metrics.scorecard import Scorecard, heatmap_frame, status_frame
 from metrics.settings import MetricSettings
@@ -285,7 +286,7 @@ def evidence_display(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     for column in shown.columns:
         title = str(column).replace("_", " ").capitalize().replace("arr", "ARR").replace("Arr", "ARR")
         if column in MONEY_COLUMNS:
-            config[column] = st.column_config.NumberColumn(title, format="$%,.0f")
+            config[column] = st.column_config.NumberColumn(title, format=column_format())
         elif column in PERCENT_COLUMNS:
             shown[column] = pd.to_numeric(shown[column], errors="coerce") * 100
             config[column] = st.column_config.NumberColumn(title, format="%.1f%%")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import streamlit as st
 from sqlalchemy import Engine
 
 from data_access.settings_store import clear_override, read_overrides, write_override
@@ -70,3 +71,32 @@ def save_settings(engine: Engine, edited: pd.DataFrame, *, by: str) -> list[str]
                 write_override(conn, key, text, updated_by=by)
                 changed.append(key)
     return changed
+
+
+def currency_form(engine: Engine, *, by: str | None) -> None:
+    """The organisation's currency (ISO 4217): every amount on every page, export and report uses it."""
+    from data_access.currency import read_currency, write_currency
+    from metrics.money import currency, money, set_currency
+
+    with st.form("pp.currency"):
+        code = st.text_input(
+            "Organisation currency (ISO 4217 code)",
+            value=currency(),
+            max_chars=3,
+            help="USD, EUR, GBP, BRL, ...: the symbol every amount is shown with. Deals whose file named "
+            "another currency keep it stored per deal.",
+        )
+        if st.form_submit_button("Save the currency"):
+            try:
+                with engine.begin() as conn:
+                    saved = write_currency(conn, code, updated_by=by)
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                set_currency(saved)
+                st.cache_data.clear()
+                st.success(f"Saved. Amounts now read like {money(1_250_000)}.")
+    with engine.connect() as conn:
+        stored = read_currency(conn)
+    if stored is None:
+        st.caption(f"No currency saved yet: amounts show in {currency()}.")

@@ -18,6 +18,7 @@ from dashboard.formatting import fmt_count, fmt_currency, fmt_date, fmt_percent
 from dashboard.theme import PLOTLY_CONFIG, TALK_LABELS
 from data_access.scope import Filters, Scope
 from metrics.metric import MetricResult
+from metrics.money import column_format
 
 IMPORT_HINT = "Import it with `python -m dashboard import …` or on the Data › Imports page."
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&^=\"'])")
@@ -138,7 +139,7 @@ def table_config(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     for column in shown.columns:
         title = TITLES.get(str(column), str(column).replace("_", " ").capitalize())
         if column in MONEY_COLUMNS:
-            config[column] = st.column_config.NumberColumn(title, format="$%,.0f")
+            config[column] = st.column_config.NumberColumn(title, format=column_format())
         elif column in PERCENT_COLUMNS or str(column).endswith(("_share", "_discount", "_rate")):
             shown[column] = pd.to_numeric(shown[column], errors="coerce") * 100
             config[column] = st.column_config.NumberColumn(title, format="%.1f%%")

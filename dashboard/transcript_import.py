@@ -18,6 +18,7 @@ from dashboard.settings import Settings
 
 MEETING_KINDS = ("leadership", "deal_review", "pipeline_review", "forecast_call", "one_on_one")
 MANIFEST_COLUMNS = ("path", "kind", "team", "held_at", "title")
+_CHANGE_WORDS = {"kind": "kind", "team_id": "team", "held_at": "date", "title": "title"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,12 @@ def add_transcript_arguments(parser) -> None:
         type=Path,
         metavar="CSV",
         help="a CSV naming many files, with columns path,kind,team,held_at,title (paths relative to the CSV)",
+    )
+    parser.add_argument(
+        "--speaker-pattern",
+        metavar="REGEX",
+        help="plain text: how a line names its speaker, e.g. '(?P<speaker>[A-Z]+)> ' (default: a short "
+        "name or role before a colon, repeated across the file)",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object per file")
 
@@ -169,13 +176,24 @@ def import_uploaded_transcript(
     transcript = parse_bytes(data, name)  # TranscriptError is a ValueError with one sentence
     model = default_classifier()
     with engine.begin() as conn:
+        from sqlalchemy import select
+
+        from data_access import models as m
+        from data_access.transcripts import meeting_key
+
+        found = conn.execute(
+            select(m.Meeting.team_id).where(m.Meeting.external_key == meeting_key(transcript))
+        ).first()
+        if found is not None and found[0] is not None and not scope.allows(found[0]):
+            raise ValueError(f"{name} is already imported as another team's meeting; it was left as it is.")
         stored = label_and_store(
             conn, transcript, model, stored_nsp_matcher(conn), kind=kind, held_at=held_at,
             title=title.strip() or name, team_id=team_id, source=name, imported_by=imported_by,
         )
         measures = meeting_measures(conn, scope, meeting_ids=[stored.meeting_id])
     share = measures[0].customer_impact_share if measures else None
-    return {"meeting_id": stored.meeting_id, "created": stored.created, "utterances": stored.utterances,
+    return {"meeting_id": stored.meeting_id, "created": stored.created,
+            "updated": [_CHANGE_WORDS[c] for c in stored.changed], "utterances": stored.utterances,
             "speakers": transcript.speakers, "customer_impact_share": share}
 
 
@@ -193,7 +211,7 @@ def run_transcript_import(args, settings: Settings) -> int:
     parsed = []
     for job in jobs:
         try:
-            parsed.append(parse_file(job.path))
+            parsed.append(parse_file(job.path, speaker_pattern=getattr(args, "speaker_pattern", None)))
         except TranscriptError as exc:
             raise UserError(str(exc)) from None
     model = default_classifier()
@@ -233,6 +251,7 @@ def run_transcript_import(args, settings: Settings) -> int:
                         "file": str(job.path),
                         "meeting_id": stored.meeting_id,
                         "created": stored.created,
+                        "updated": [_CHANGE_WORDS[c] for c in stored.changed],
                         "utterances": stored.utterances,
                         "speakers": transcript.speakers,
                         "customer_impact_share": share,
@@ -244,7 +263,13 @@ def run_transcript_import(args, settings: Settings) -> int:
             )
         else:
             shown = "n/a (no revenue or customer talk)" if share is None else f"{share:.0%}"
-            state = "imported" if stored.created else "already imported, unchanged"
+            state = (
+                "imported"
+                if stored.created
+                else f"already imported; updated its {', '.join(_CHANGE_WORDS[c] for c in stored.changed)}"
+                if stored.changed
+                else "already imported, unchanged"
+            )
             print(
                 f"{job.path.name}: meeting {stored.meeting_id} ({state}), {stored.utterances:,} utterances, "
                 f"customer-impact share {shown}"

@@ -149,6 +149,8 @@ class Opportunity(Base):
     loss_category: Mapped[str | None] = mapped_column(String(30))
     customer_outcome: Mapped[str | None] = mapped_column(Text)
     executive_sponsor: Mapped[str | None] = mapped_column(String(300))
+    # ISO 4217 code when the file named one; None means the organisation's currency.
+    currency: Mapped[str | None] = mapped_column(String(3))
     source_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
@@ -329,6 +331,23 @@ class ImportBatch(Base):
     rejected_rows: Mapped[list[RejectedRow]] = relationship(
         back_populates="batch", cascade="all, delete-orphan", order_by="RejectedRow.line_number"
     )
+
+
+class ImportMapping(Base):
+    """A column mapping saved by name on the Imports page, reused with ``import --mapping NAME``.
+
+    ``spec`` holds the source, format, columns, constants, value maps and reading options (see
+    :mod:`data_access.importers.mappings`).
+    """
+
+    __tablename__ = "import_mappings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    source: Mapped[str] = mapped_column(String(40))
+    spec: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(320))
 
 
 class RejectedRow(Base):

@@ -38,6 +38,7 @@ from metrics.common import (
     percentile,
     team_clause,
 )
+from metrics.money import money_exact
 from metrics.settings import MetricSettings
 
 OPP = m.Opportunity
@@ -655,7 +656,7 @@ def questions_for(
                 Question(
                     f"You finished {current.label} at {_pct(current.attainment)} of quota: which customer did you help "
                     "most on the way, and what made the difference for them?",
-                    f"Won ${current.won_amount:,.0f} against a quota of ${current.quota:,.0f} in {current.label}.",
+                    f"Won {money_exact(current.won_amount)} against a quota of {money_exact(current.quota)} in {current.label}.",
                     "attainment",
                 ),
                 "attainment",
@@ -665,7 +666,7 @@ def questions_for(
                 Question(
                     f"You are at {_pct(current.attainment)} of your {current.label} quota: which customers would "
                     "genuinely be better off buying this quarter, and why?",
-                    f"Won ${current.won_amount:,.0f} against a quota of ${current.quota:,.0f} in {current.label}.",
+                    f"Won {money_exact(current.won_amount)} against a quota of {money_exact(current.quota)} in {current.label}.",
                     "attainment",
                 ),
                 "attainment",
@@ -675,7 +676,7 @@ def questions_for(
                 Question(
                     f"You are at {_pct(current.attainment)} of your {current.label} quota: is any customer waiting on "
                     "us because a deal is being held for next quarter?",
-                    f"Won ${current.won_amount:,.0f} against a quota of ${current.quota:,.0f} in {current.label}.",
+                    f"Won {money_exact(current.won_amount)} against a quota of {money_exact(current.quota)} in {current.label}.",
                     "attainment",
                 ),
                 "attainment",

@@ -127,14 +127,10 @@ def read_frame(conn: Connection, stmt) -> pd.DataFrame:
 
 
 def money(amount: float) -> str:
-    """A compact amount for one-line evidence: $4.3M, $86K, $950."""
-    value = float(amount)
-    sign, value = ("-" if value < 0 else ""), abs(value)
-    if value >= 1_000_000:
-        return f"{sign}${value / 1_000_000:.1f}M"
-    if value >= 10_000:
-        return f"{sign}${value / 1_000:.0f}K"
-    return f"{sign}${value:,.0f}"
+    """A compact amount for one-line evidence in the organisation's currency: $4.3M, R$86K, €950."""
+    from metrics.money import money as compact
+
+    return compact(amount)
 
 
 def ratio(numerator: float, denominator: float) -> float | None:

@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import app_state, imports_ui
-from data_access.importers import SOURCES, ImportOptions
+from data_access.importers import SOURCES
 
 engine = app_state.get_engine()
 st.title("Data imports")
@@ -19,26 +19,33 @@ with import_tab:
         format_func=imports_ui.source_label,
         key="pp.imports.source",
     )
+    saved = imports_ui.saved_mapping_picker(engine, source)
     upload = imports_ui.remember_upload(
-        st.file_uploader("CSV export", type=["csv", "txt", "tsv"], key="pp.imports.file")
+        st.file_uploader(
+            "CSV export or Excel workbook",
+            type=["csv", "txt", "tsv", "xlsx", "xls", "xlsm", "ods"],
+            key="pp.imports.file",
+        )
     )
     if upload is None:
-        st.info("Upload a Salesforce, HubSpot or other CSV export to begin.")
+        st.info("Upload a Salesforce, HubSpot or other CSV export (or an Excel workbook) to begin.")
     else:
         file_name, data = upload
-        chosen = imports_ui.mapping_editor(source, file_name, data)
+        choice = imports_ui.mapping_editor(source, file_name, data, saved)
         date_format = st.text_input(
-            "Date format (only when asked)", key="pp.imports.date_format", placeholder="%d/%m/%Y or %m/%d/%Y"
+            "Date format (only when asked)",
+            key="pp.imports.date_format",
+            value=(saved.date_format or "") if saved else "",
+            placeholder="%d/%m/%Y or %m/%d/%Y",
         )
-        if chosen is not None:
-            fmt, mapping = chosen
-            options = ImportOptions(
-                format=fmt,
-                mapping=mapping,
-                date_format=date_format or None,
-                imported_by=imports_ui.importer_name(),
-            )
-            prepared = imports_ui.prepare_upload(source, file_name, data, options)
+        if choice is not None:
+            for problem in choice.problems:
+                st.warning(problem)
+            options = choice.options(date_format or None, imports_ui.importer_name())
+            prepared = None if choice.problems else imports_ui.prepare_upload(source, file_name, data, options)
+            if prepared is not None:
+                imports_ui.show_preview(prepared)
+                imports_ui.save_mapping_form(engine, source, choice, date_format or None)
             validate, load = st.columns(2)
             if prepared is not None and validate.button(
                 "Validate (changes nothing)", key="pp.imports.validate"

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard import app_state, cached, cached_signals
 from dashboard import signals_view as view
 from dashboard.charts_signals import movement_waterfall, won_by_week
+from metrics.money import column_format
 
 url = app_state.get_settings().database_url
 scope, filters = app_state.get_scope(), app_state.get_filters()
@@ -36,7 +37,7 @@ st.dataframe(
     view.movement_frame(table),
     hide_index=True,
     width="stretch",
-    column_config={"Pushed amount": st.column_config.NumberColumn("Pushed amount", format="$%,.0f")},
+    column_config={"Pushed amount": st.column_config.NumberColumn("Pushed amount", format=column_format())},
 )
 
 st.subheader("Quarter-end pile-up")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import app_state, cached
-from dashboard.settings_editor import save_settings, settings_table
+from dashboard.settings_editor import currency_form, save_settings, settings_table
 from data_access.nsp import parse_key_phrases, save_nsp
 
 engine, access = app_state.get_engine(), app_state.get_access()
@@ -27,6 +27,9 @@ with st.form("pp.nsp"):
         else:
             st.cache_data.clear()
             st.success("Saved. Every page now uses the new statement.")
+
+st.subheader("Currency")
+currency_form(engine, by=access.email)
 
 st.subheader("Scorecard thresholds and weights")
 st.caption(

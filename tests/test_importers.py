@@ -243,7 +243,7 @@ HEADER = "Opportunity ID,Opportunity Name,Stage,Amount,Close Date,Created Date"
         (b"", "x.csv is empty."),
         (b"\r\n\r\n  \n", "x.csv is empty."),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "x.csv is a binary file, not a CSV text file."),
-        (b"PK\x03\x04\x14\x00\x06\x00", "x.csv is an Excel workbook or another zip archive"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "x.csv cannot be read as an Excel workbook"),
         (HEADER.encode() + b"\r\n", "x.csv has a header but no data rows."),
         (b"Opportunity Name,Stage\nA,Prospecting\n", "x.csv is missing the required column 'Opportunity ID'"),
         (b"Id,Name,CloseDate,IsWon\n1,A,2024-01-01,1\n", "x.csv is missing the required column 'StageName'"),

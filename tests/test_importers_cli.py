@@ -71,7 +71,7 @@ def test_import_then_rejects_end_to_end(cli, tmp_path):
         (("rejects", "999"), "error: there is no import batch 999."),
         (
             ("import", "opportunities", str(IMPORTS / "hubspot_deals.csv"), "--map", "id"),
-            "'id' in --map is not target=column",
+            "'id' in --map is not field=column",
         ),
     ],
 )

@@ -35,7 +35,7 @@ def page(fresh_engine, monkeypatch):
 def test_empty_page_explains_what_to_do(page):
     at = page()
     assert not at.exception, at.exception
-    assert "Upload a Salesforce, HubSpot or other CSV export to begin." in [i.value for i in at.info]
+    assert "Upload a Salesforce, HubSpot or other CSV export (or an Excel workbook) to begin." in [i.value for i in at.info]
     assert "Nothing has been imported yet." in [i.value for i in at.info]
 
 
@@ -77,3 +77,64 @@ def test_binary_upload_is_refused_on_the_page(page):
     at = page("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == ["photo.csv is a binary file, not a CSV text file."]
+
+
+WON = (
+    b"mql_id,sr_id,won_date,business_segment,declared_monthly_revenue\n"
+    b"m1,4ef15afb,2018-02-26 19:58:54,pet,0.0\n"
+    b"m2,d3d1e91a,2018-05-08 20:17:59,car_accessories,125000.0\n"
+)
+
+
+def test_a_constant_and_a_preview_then_a_saved_mapping(page, fresh_engine):
+    at = page("won.csv", WON)
+    assert not at.exception, at.exception
+    assert any("is missing the required columns 'id', 'stage'" in e.value for e in at.error)
+    at.text_input(key="pp.imports.map_text.opportunities").input(
+        'id=mql_id,stage="Closed Won",close_date=won_date,amount=declared_monthly_revenue,currency="BRL"'
+    ).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    preview = next(df.value for df in at.dataframe if "line" in df.value.columns and "id" in df.value.columns)
+    assert list(preview["stage"]) == ["Closed Won", "Closed Won"]
+    assert list(preview["close_date"]) == ["2018-02-26", "2018-05-08"]
+    assert list(preview["amount"]) == ["0.00", "125000.00"]
+
+    at.text_input(key="pp.imports.save_name").input("Marketplace won deals")
+    at.button(key="pp.imports.save").click().run()
+    assert any("Saved the mapping 'Marketplace won deals'" in s.value for s in at.success)
+    at.button(key="pp.imports.run").click().run()
+    assert not at.exception, at.exception
+    assert any("2 inserted, 0 updated, 0 unchanged, 0 rejected" in s.value for s in at.success)
+    with fresh_engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(m.ImportMapping)).scalar_one() == 1
+        won = conn.execute(select(m.Opportunity.currency, m.Opportunity.is_won)).all()
+    assert sorted(won) == [("BRL", True), ("BRL", True)]
+
+    # The next file of this kind needs only the saved mapping.
+    again = page("won-march.csv", WON.replace(b"m1,", b"m3,"))
+    again.selectbox(key="pp.imports.saved.opportunities").select("Marketplace won deals").run()
+    assert not again.exception, again.exception
+    assert not again.error, [e.value for e in again.error]
+    again.button(key="pp.imports.run").click().run()
+    assert any("1 inserted, 0 updated, 1 unchanged, 0 rejected" in s.value for s in again.success)
+
+
+def test_an_excel_upload_is_read_on_the_page(page):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Opportunity ID", "Opportunity Name", "Stage", "Amount", "Close Date"])
+    book.active.append(["X1", "Workbook deal", "Closed Won", 1500.0, __import__("datetime").datetime(2024, 5, 2)])
+    data = io.BytesIO()
+    book.save(data)
+    at = page("deals.xlsx", data.getvalue())
+    assert not at.exception, at.exception
+    preview = next(df.value for df in at.dataframe if "line" in df.value.columns and "id" in df.value.columns)
+    assert (preview.loc[0, "id"], preview.loc[0, "close_date"], preview.loc[0, "amount"]) == (
+        "X1",
+        "2024-05-02",
+        "1500.00",
+    )

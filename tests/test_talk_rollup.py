@@ -92,8 +92,14 @@ def test_rollup_equals_the_raw_aggregate_through_imports_reimports_and_relabelli
     assert rollup(conn) == raw(conn)
     assert counts(conn, pipeline.meeting_id)["utterances"] == 3
     before_reimport = rollup(conn)
-    again = _import(conn, "zoom_deal_review.vtt", east, "leadership", day=20)
+    again = _import(conn, "zoom_deal_review.vtt", east)
     assert not again.created and rollup(conn) == raw(conn) == before_reimport
+    # A re-import with other meeting facts updates the meeting, and its rollup row follows.
+    moved = _import(conn, "zoom_deal_review.vtt", east, "leadership", day=20)
+    assert moved.changed == ("kind", "held_at") and rollup(conn) == raw(conn) != before_reimport
+    assert pick(counts(conn, zoom.meeting_id), "kind", "held_at") == ("leadership", "2025-03-20 09:30:00")
+    _import(conn, "zoom_deal_review.vtt", east)
+    assert rollup(conn) == raw(conn) == before_reimport
     assert _share(conn, "deal_reviews_with_customer_questions") == 1.0
 
     # A new classifier version relabels everything; this one has no words, so every label is "other".

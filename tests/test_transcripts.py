@@ -164,12 +164,24 @@ def test_reimporting_the_same_file_changes_nothing(conn):
     first = store_transcript(conn, parsed, kind="deal_review", held_at=HELD_AT, title="Harbor")
     meetings, utterances, _ = _counts(conn)
     rows_before = conn.execute(select(m.Utterance.__table__).order_by(m.Utterance.id)).all()
-    again = store_transcript(conn, parsed, kind="leadership", held_at=HELD_AT, title="Another title")
-    assert not again.created and again.meeting_id == first.meeting_id
+    again = store_transcript(conn, parsed, kind="deal_review", held_at=HELD_AT, title="Harbor")
+    assert not again.created and again.meeting_id == first.meeting_id and again.changed == ()
     assert _counts(conn)[:2] == (meetings, utterances)
     assert conn.execute(select(m.Utterance.__table__).order_by(m.Utterance.id)).all() == rows_before
-    title = conn.execute(select(m.Meeting.title).where(m.Meeting.id == first.meeting_id)).scalar_one()
-    assert title == "Harbor"
+
+
+def test_reimporting_with_other_meeting_facts_updates_the_meeting_only(conn):
+    parsed = parse_file(TRANSCRIPTS / "zoom_deal_review.vtt")
+    first = store_transcript(conn, parsed, kind="deal_review", held_at=HELD_AT, title="Harbor")
+    rows_before = conn.execute(select(m.Utterance.__table__).order_by(m.Utterance.id)).all()
+    again = store_transcript(conn, parsed, kind="leadership", held_at=HELD_AT, title="Another title")
+    assert not again.created and again.meeting_id == first.meeting_id
+    assert again.changed == ("kind", "title")
+    assert conn.execute(select(m.Utterance.__table__).order_by(m.Utterance.id)).all() == rows_before
+    stored = conn.execute(select(m.Meeting.kind, m.Meeting.title).where(m.Meeting.id == first.meeting_id)).one()
+    assert tuple(stored) == ("leadership", "Another title")
+    batch = conn.execute(select(m.ImportBatch.message).order_by(m.ImportBatch.id.desc())).scalars().first()
+    assert batch == f"meeting {first.meeting_id} already imported; updated kind, title"
 
 
 def test_an_external_key_identifies_the_meeting_instead_of_the_file_hash(conn):

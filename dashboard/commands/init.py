@@ -24,6 +24,12 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument("--reset", action="store_true", help="drop everything first (asks no question)")
     parser.add_argument(
+        "--currency",
+        default=None,
+        metavar="CODE",
+        help="the organisation's currency as an ISO 4217 code, e.g. EUR (default USD; also in Settings)",
+    )
+    parser.add_argument(
         "--scale",
         choices=("small", "medium", "large"),
         default="small",
@@ -33,8 +39,15 @@ def add_arguments(parser) -> None:
 
 
 def run(args, settings: Settings) -> int:
+    from dashboard.cli import UserError
     from dashboard.setup import initialise
+    from data_access.currency import normalise_code
 
+    if args.currency is not None:
+        try:
+            normalise_code(args.currency)
+        except ValueError as exc:
+            raise UserError(str(exc).rstrip(".")) from None
     started = time.perf_counter()
     summary = initialise(
         settings,
@@ -47,6 +60,17 @@ def run(args, settings: Settings) -> int:
     )
     elapsed = time.perf_counter() - started
     print(f"Database {settings.database_label} is at schema revision {summary['revision']}.")
+    if args.currency is not None:
+        from dashboard.database import open_engine
+        from data_access.currency import write_currency
+
+        engine = open_engine(settings)
+        try:
+            with engine.begin() as conn:
+                code = write_currency(conn, args.currency, updated_by="init")
+        finally:
+            engine.dispose()
+        print(f"The organisation's currency is {code}.")
     if summary.get("demo") == "loaded":
         print(f"Loaded the demo organisation (seed {summary['seed']}) in {elapsed:.1f} s.")
     elif summary.get("demo") == "present":

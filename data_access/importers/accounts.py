@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import model_validator
 
 from data_access import models as m
@@ -21,6 +23,8 @@ from data_access.importers.validation import (
 
 
 class AccountRow(ImportRow):
+    TEXT_LIMITS: ClassVar[dict[str, int]] = {"name": 300, "parent": 300}
+
     id: Text = None
     name: RequiredText
     segment: Text = None

@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from typing import ClassVar
 
 from pydantic import ValidationInfo, model_validator
 from sqlalchemy import func, select
 
 from data_access import models as m
+from data_access.currency import normalise_code
+from data_access.importers.errors import UnreadableFile
 from data_access.importers.pipeline import WriteContext, WriteOutcome
 from data_access.importers.spec import FieldSpec, Format, Source
 from data_access.importers.store import bulk_insert, bulk_update, chunks, load_existing, plan_upsert, same
@@ -27,6 +30,7 @@ from data_access.importers.validation import (
     ImportRow,
     Percent,
     Ratio,
+    Rejection,
     RequiredText,
     Text,
     ValidRow,
@@ -71,6 +75,14 @@ def loss_category(reason: str | None) -> str | None:
 
 
 class OpportunityRow(ImportRow):
+    TEXT_LIMITS: ClassVar[dict[str, int]] = {
+        "name": 300,
+        "account": 300,
+        "loss_reason": 500,
+        "customer_outcome": 20_000,
+        "executive_sponsor": 300,
+    }
+
     id: RequiredText
     name: Text = None
     account: Text = None
@@ -92,6 +104,7 @@ class OpportunityRow(ImportRow):
     loss_reason: Text = None
     customer_outcome: Text = None
     executive_sponsor: Text = None
+    currency: Text = None
 
     @model_validator(mode="after")
     def _check(self, info: ValidationInfo):
@@ -125,6 +138,17 @@ class OpportunityRow(ImportRow):
             value = getattr(self, name)
             if value and len(value) > limit:
                 problems.append(f"{label_of(info, name)} is longer than {limit} characters")
+        if self.currency is not None:
+            try:
+                normalise_code(self.currency)
+            except ValueError:
+                problems.append(f"{label_of(info, 'currency')} '{self.currency}' is not a currency code such as EUR")
+        won, closed = outcome(self)
+        if closed and self.close_date is None:
+            state = "won" if won else "lost"
+            problems.append(
+                f"the deal is {state} (stage '{self.stage}') but {label_of(info, 'close_date')} is empty"
+            )
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -155,6 +179,7 @@ FIELDS = (
     ),
     FieldSpec("customer_outcome", help="what will be different for the customer"),
     FieldSpec("executive_sponsor", help="the senior contact on the customer's side"),
+    FieldSpec("currency", help="ISO 4217 code of the amounts (default: the organisation's currency)"),
 )
 
 # The optional fields of PRODUCT.md, recognised by name in every format (and as API names with __c).
@@ -167,6 +192,7 @@ SHARED_ALIASES = {
     "executive_sponsor": ("Executive Sponsor",),
     "product": ("Product", "Product Name"),
     "segment": ("Segment",),
+    "currency": ("Currency", "Currency ISO Code", "CurrencyIsoCode", "Deal Currency Code"),
 }
 
 FORMATS = (
@@ -278,17 +304,23 @@ COMPARED = (
     "loss_category",
     "customer_outcome",
     "executive_sponsor",
+    "currency",
 )
 TRACKED = ("stage", "amount", "close_date")
 
 
-def deal_values(row: OpportunityRow) -> dict:
-    """The stored values a row means, with won/closed, late stage, loss category and discount derived."""
+def outcome(row: OpportunityRow) -> tuple[bool, bool]:
+    """(won, closed) of a row: its Won/Closed columns, else what the stage says."""
     won_by_stage = bool(WON_STAGE.search(row.stage))
     lost_by_stage = bool(LOST_STAGE.search(row.stage)) and not won_by_stage
     is_won = row.is_won if row.is_won is not None else won_by_stage
     is_closed = row.is_closed if row.is_closed is not None else (is_won or won_by_stage or lost_by_stage)
-    is_closed = is_closed or is_won
+    return is_won, is_closed or is_won
+
+
+def deal_values(row: OpportunityRow) -> dict:
+    """The stored values a row means, with won/closed, late stage, loss category and discount derived."""
+    is_won, is_closed = outcome(row)
     late = not is_closed and bool(
         LATE_STAGE.search(row.stage) or (row.forecast_category and LATE_STAGE.search(row.forecast_category))
     )
@@ -317,6 +349,7 @@ def deal_values(row: OpportunityRow) -> dict:
         "loss_category": loss_category(row.loss_reason) if lost else None,
         "customer_outcome": row.customer_outcome,
         "executive_sponsor": row.executive_sponsor,
+        "currency": row.currency.strip().upper() if row.currency else None,
     }
 
 
@@ -328,7 +361,9 @@ def write(
     ``list_prices`` (product key -> (product name, list price)) fills the list amount of deals whose
     file has none, as the Maven sample's products.csv does; the product name is normalised to it.
     """
+    rows, conflicts = settle_owners(ctx, rows)
     rows, duplicates = reject_duplicates(rows, lambda r: r.id, "the same opportunity id")
+    duplicates = conflicts + duplicates
     directory = ctx.directory
     ctx.progress(0.05, "Finding owners and accounts")
     directory.ensure_people(r.row.owner for r in rows)
@@ -365,6 +400,34 @@ def write(
     bulk_update(ctx.conn, table, [{**r, **stamp} for r in plan.updates])
     append_history(ctx, plan.updates, plan.changed_from)
     return WriteOutcome(len(plan.inserts), len(plan.updates), plan.unchanged, duplicates)
+
+
+def settle_owners(ctx: WriteContext, rows: list[ValidRow]) -> tuple[list[ValidRow], list[Rejection]]:
+    """A deal the file gives two owners: one warning line naming them; the first row is kept (the later
+    ones are set aside as repeats). Under ``--strict`` every row of that deal is rejected instead."""
+    owners: dict[str, dict[str, int]] = {}
+    for valid in rows:
+        if valid.row.owner:
+            owners.setdefault(valid.row.id, {}).setdefault(valid.row.owner.strip(), valid.line_number)
+    conflicted = {deal: found for deal, found in owners.items() if len(found) > 1}
+    if not conflicted:
+        return rows, []
+    for deal, found in conflicted.items():
+        shown = ", ".join(f"'{owner}' (line {line})" for owner, line in found.items())
+        first, line = next(iter(found.items()))
+        choice = "rejected its rows (--strict)" if ctx.strict else f"kept '{first}' (line {line}), the first"
+        ctx.notes.append(f"Conflict: deal '{deal}' has {len(found)} owners, {shown}; {choice}.")
+    if not ctx.strict:
+        return rows, []
+    kept, rejected = [], []
+    for valid in rows:
+        found = conflicted.get(valid.row.id)
+        if found is None:
+            kept.append(valid)
+        else:
+            others = ", ".join(f"'{o}' on line {n}" for o, n in found.items() if n != valid.line_number)
+            rejected.append(Rejection(valid.line_number, valid.raw, f"the deal has another owner: {others}"))
+    return kept, rejected
 
 
 def append_history(ctx: WriteContext, updates: list[dict], before: dict[int, dict]) -> int:
@@ -423,6 +486,20 @@ def product_key(name: str) -> str:
     return re.sub(r"[\W_]+", "", name).casefold()
 
 
+def check(rows: list[ValidRow], file_name: str) -> None:
+    """Refuse a file whose deals are in more than one currency: amounts would be added across them."""
+    found: dict[str, int] = {}
+    for valid in rows:
+        if valid.row.currency:
+            found.setdefault(valid.row.currency.strip().upper(), valid.line_number)
+    if len(found) > 1:
+        shown = ", ".join(f"{code} (line {line})" for code, line in found.items())
+        raise UnreadableFile(
+            f"{file_name} mixes currencies ({shown}) and holds no exchange rates; "
+            "import one currency per file, converted to one currency first."
+        )
+
+
 SOURCE = Source(
     name="opportunities",
     label="Opportunities",
@@ -431,5 +508,6 @@ SOURCE = Source(
     formats=FORMATS,
     model=OpportunityRow,
     write=write,
+    check=check,
     shared_aliases=SHARED_ALIASES,
 )

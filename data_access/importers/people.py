@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import ValidationInfo, model_validator
 
 from data_access import models as m
@@ -13,6 +15,7 @@ from data_access.importers.validation import (
     Bool,
     Date,
     ImportRow,
+    Rejection,
     RequiredText,
     Text,
     ValidRow,
@@ -47,6 +50,8 @@ ROLE_WORDS = {
 
 
 class PersonRow(ImportRow):
+    TEXT_LIMITS: ClassVar[dict[str, int]] = {"email": 320}
+
     id: Text = None
     name: RequiredText
     email: Text = None
@@ -145,11 +150,60 @@ COMPARED = (
 )
 
 
+def settle_parents(ctx: WriteContext, rows: list[ValidRow]) -> tuple[list[ValidRow], list[Rejection]]:
+    """A team the file gives two parent teams keeps the first one, with one warning line per team;
+    under ``--strict`` the rows naming another parent are rejected instead."""
+    first: dict[str, tuple[str, int]] = {}
+    others: dict[str, dict[str, list[int]]] = {}
+    for valid in rows:
+        team, parent = valid.row.team, valid.row.parent_team
+        if not team or not parent:
+            continue
+        chosen = first.setdefault(fold(team), (parent, valid.line_number))
+        if fold(chosen[0]) != fold(parent):
+            others.setdefault(fold(team), {}).setdefault(parent, []).append(valid.line_number)
+    if not others:
+        return rows, []
+    rejected: list[Rejection] = []
+    kept: list[ValidRow] = []
+    for valid in rows:
+        team = valid.row.team
+        conflict = others.get(fold(team)) if team else None
+        parent = valid.row.parent_team
+        if conflict and parent and fold(parent) != fold(first[fold(team)][0]):
+            if ctx.strict:
+                chosen, line = first[fold(team)]
+                rejected.append(
+                    Rejection(
+                        valid.line_number,
+                        valid.raw,
+                        f"team '{team}' has parent '{parent}' here but '{chosen}' on line {line}",
+                    )
+                )
+                continue
+            valid.row.parent_team = first[fold(team)][0]
+        kept.append(valid)
+    for team_key, conflict in others.items():
+        chosen, line = first[team_key]
+        team = next(v.row.team for v in rows if v.row.team and fold(v.row.team) == team_key)
+        shown = "; ".join(f"'{p}' on line{'s' if len(ls) > 1 else ''} {', '.join(map(str, ls[:5]))}"
+                          for p, ls in conflict.items())
+        choice = "rejected those rows (--strict)" if ctx.strict else f"kept '{chosen}' (line {line}), the first"
+        ctx.notes.append(f"Conflict: team '{team}' is given two parent teams, '{chosen}' and {shown}; {choice}.")
+    return kept, rejected
+
+
 def write(ctx: WriteContext, rows: list[ValidRow]) -> WriteOutcome:
     """Upsert people matched by id, email or name; create their teams and missing managers."""
     rows, duplicates = reject_duplicates(rows, lambda r: r.key.casefold(), "the same person")
+    rows, conflicts = settle_parents(ctx, rows)
+    duplicates = duplicates + conflicts
     directory = ctx.directory
-    parents = {r.row.team: r.row.parent_team for r in rows if r.row.team and r.row.parent_team}
+    parents = {}
+    for r in rows:
+        if r.row.team and r.row.parent_team:
+            parents.setdefault(fold(r.row.team), (r.row.team, r.row.parent_team))
+    parents = dict(parents.values())
     directory.ensure_teams((r.row.team for r in rows), parents)
     directory.ensure_teams(r.row.parent_team for r in rows if not r.row.team)
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from sqlalchemy import Connection
 
 from data_access.importers.errors import UnreadableFile
 from data_access.importers.reading import RawTable, read_table
 from data_access.importers.refs import Directory
-from data_access.importers.spec import Format, Source, detect_format, map_columns
+from data_access.importers.spec import Constant, Format, Source, constant_header, detect_format, map_columns
 from data_access.importers.store import finish_batch, record_rejections, start_batch, utc_now
 from data_access.importers.validation import ParseContext, Rejection, ValidRow, build_context, validate_rows
 
@@ -39,6 +39,16 @@ class ImportOptions:
     imported_by: str | None = None
     # When opportunity changes are dated (default: the import time).
     changed_at: dt.datetime | None = None
+    # canonical field -> {source value (folded): stored value or None}, from --values.
+    value_maps: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    # Conflicts inside the file (a team with two parents) reject rows instead of warning.
+    strict: bool = False
+    # The workbook sheet to read (default: the first).
+    sheet: str | None = None
+    # A wide survey file: one column per question (see data_access.importers.surveys.widen).
+    questions: tuple = ()
+    wide: bool = False
+    submitted_at: dt.datetime | None = None
 
 
 @dataclass
@@ -95,6 +105,7 @@ class WriteContext:
     notes: list[str]
     changed_at: dt.datetime | None = None
     progress: ProgressFn = _silent
+    strict: bool = False
 
 
 @dataclass
@@ -118,7 +129,15 @@ def prepare(source: Source, data: bytes, file_name: str, options: ImportOptions)
 
     Raises :class:`UnreadableFile` for a file that cannot be imported at all.
     """
-    table = read_table(data, file_name)
+    table = read_table(data, file_name, options.sheet)
+    overrides = dict(options.mapping)
+    if options.wide or options.questions:
+        from data_access.importers.surveys import widen
+
+        if source.name != "surveys":
+            raise UnreadableFile(f"--wide reads survey files only, not {source.name}.")
+        table, overrides = widen(table, overrides, options.questions, options.submitted_at)
+    table = add_constants(table, {k: v for k, v in overrides.items() if isinstance(v, Constant)})
     if options.format:
         try:
             fmt = source.format_named(options.format)
@@ -126,9 +145,39 @@ def prepare(source: Source, data: bytes, file_name: str, options: ImportOptions)
             raise UnreadableFile(f"--format: {exc}.") from None
     else:
         fmt = detect_format(source, table.headers)
-    mapping = map_columns(source, fmt, table.headers, file_name, options.mapping)
-    context = build_context(source, table, mapping, options.date_format)
+    mapping = map_columns(source, fmt, table.headers, file_name, overrides)
+    context = build_context(source, table, mapping, options.date_format, options.value_maps)
     return Prepared(source, table, fmt, mapping, context)
+
+
+def preview_rows(prepared: Prepared, limit: int = 10) -> list[dict]:
+    """The first ``limit`` rows as they will be stored: each mapped field's parsed value, or the reason
+    the row will be set aside. Nothing is written."""
+    table = prepared.table
+    head = replace(table, rows=table.rows[:limit])
+    valid, rejected = validate_rows(prepared.source, head, prepared.mapping, prepared.context)
+    out = [
+        {"line": v.line_number, **{name: getattr(v.row, name, None) for name in prepared.mapping}}
+        for v in valid
+    ]
+    out += [{"line": r.line_number, "set aside because": r.reason} for r in rejected]
+    return sorted(out, key=lambda row: row["line"])
+
+
+def add_constants(table: RawTable, constants: dict[str, str]) -> RawTable:
+    """The table with one column per ``--map field="value"`` constant, holding the value on every row."""
+    if not constants:
+        return table
+    headers = tuple(constant_header(name) for name in constants)
+    values = list(constants.values())
+    width = len(table.headers)
+    rows = []
+    for line, cells in table.rows:
+        if len(cells) > width and not any(c.strip() for c in cells[width:]):
+            cells = cells[:width]  # empty trailing cells are not data
+        # A row of another width stays as it is and is rejected as cut short (or too long).
+        rows.append((line, [*cells, *values] if len(cells) == width else cells))
+    return replace(table, headers=(*table.headers, *headers), rows=rows, added=table.added + len(headers))
 
 
 def run_import(
@@ -145,6 +194,8 @@ def run_import(
     valid, rejected = validate_rows(
         prepared.source, table, prepared.mapping, prepared.context, lambda f, msg: progress(0.5 * f, msg)
     )
+    if prepared.source.check is not None:
+        prepared.source.check(valid, table.file_name)
     result = ImportResult(
         source=prepared.source.name,
         file_name=table.file_name,
@@ -204,7 +255,9 @@ def write_part(
         imported_by=options.imported_by,
         rows_read=len(table.rows),
     )
-    ctx = WriteContext(conn, batch_id, utc_now(), directory, result.notes, options.changed_at, progress)
+    ctx = WriteContext(
+        conn, batch_id, utc_now(), directory, result.notes, options.changed_at, progress, options.strict
+    )
     outcome: WriteOutcome = source.write(ctx, valid, **(extra or {}))
     all_rejected = sorted([*rejected, *outcome.rejected], key=lambda r: r.line_number)
     record_rejections(conn, batch_id, all_rejected)

@@ -59,6 +59,8 @@ class Source:
     # Canonical fields of which at least one must be mapped, e.g. (("mrr", "arr"),).
     one_of: tuple[tuple[str, ...], ...] = ()
     description: str = ""
+    # A whole-file check after validation (valid rows, file name); raises UnreadableFile to refuse the file.
+    check: Callable | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -115,19 +117,90 @@ def detect_format(source: Source, headers: tuple[str, ...]) -> Format:
     return max(reversed(source.formats), key=score)
 
 
+class Constant(str):
+    """A ``--map`` value in double quotes: the same value for every row, not a column of the file."""
+
+
+def _split_outside_quotes(text: str, sep: str) -> list[str]:
+    parts, current, quoted = [], [], False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        if ch == sep and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
 def parse_map_option(text: str | None) -> dict[str, str]:
-    """``--map target=source,target=source`` as a dict; commas inside quotes are not supported."""
+    """``--map target=column,target="constant"`` as a dict.
+
+    A value in double quotes is a :class:`Constant` (``stage="Closed Won"``): every row gets it. Commas
+    inside double quotes belong to the constant.
+    """
     if not text:
         return {}
     mapping: dict[str, str] = {}
-    for part in text.split(","):
+    for part in _split_outside_quotes(text, ","):
         if not part.strip():
             continue
         target, sep, source_column = part.partition("=")
-        if not sep or not target.strip() or not source_column.strip():
-            raise ValueError(f"'{part.strip()}' in --map is not target=column")
-        mapping[target.strip()] = source_column.strip()
+        value = source_column.strip()
+        if not sep or not target.strip() or not value:
+            raise ValueError(f"'{part.strip()}' in --map is not field=column or field=\"value\"")
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            mapping[target.strip()] = Constant(value[1:-1])
+        elif '"' in value:
+            raise ValueError(f"'{part.strip()}' in --map has an unbalanced double quote")
+        else:
+            mapping[target.strip()] = value
     return mapping
+
+
+def parse_values_option(texts: list[str] | tuple[str, ...] | None) -> dict[str, dict[str, str | None]]:
+    """``--values 'field=Source value:stored|Other:stored|Unknown:'`` (repeatable) as field -> value map.
+
+    The stored value follows the last colon of each pair; an empty stored value means unknown (stored
+    empty). Source values are compared without case and surrounding spaces.
+    """
+    maps: dict[str, dict[str, str | None]] = {}
+    for text in texts or ():
+        target, sep, pairs = text.partition("=")
+        if not sep or not target.strip() or not pairs.strip():
+            raise ValueError(f"'{text}' in --values is not field=source:stored|source:stored")
+        table: dict[str, str | None] = {}
+        for pair in pairs.split("|"):
+            if not pair.strip():
+                continue
+            found, colon, stored = pair.rpartition(":")
+            if not colon:
+                raise ValueError(f"'{pair.strip()}' in --values {target.strip()} has no ':stored value'")
+            table[fold_value(found)] = stored.strip() or None
+        maps.setdefault(target.strip(), {}).update(table)
+    return maps
+
+
+def fold_value(text: str | None) -> str:
+    """A cell compared in a value map: case and surrounding or repeated spaces do not count."""
+    return " ".join((text or "").split()).casefold()
+
+
+def format_map_option(mapping: Mapping[str, str]) -> str:
+    """The ``--map`` text of a mapping (constants in double quotes): what a saved mapping shows."""
+    return ",".join(
+        f'{field}="{value}"' if isinstance(value, Constant) else f"{field}={value}"
+        for field, value in mapping.items()
+    )
+
+
+def format_values_option(maps: Mapping[str, Mapping[str, str | None]]) -> list[str]:
+    return [
+        f"{field}=" + "|".join(f"{src}:{stored or ''}" for src, stored in table.items())
+        for field, table in maps.items()
+    ]
 
 
 def map_columns(
@@ -155,6 +228,9 @@ def map_columns(
                 f"--map names '{target}', which is not a {source.name} field "
                 f"(fields: {', '.join(source.field_names)})."
             )
+        if isinstance(column, Constant):
+            mapping[target] = constant_header(target)
+            continue
         header = by_norm.get(normalise_header(column))
         if header is None:
             raise UnreadableFile(
@@ -192,6 +268,11 @@ def map_columns(
             f"(read as {fmt.label}; use --map field=column if it is named differently)."
         )
     return mapping
+
+
+def constant_header(name: str) -> str:
+    """The column a constant becomes in the table the importer reads (see :func:`add_constants`)."""
+    return f"{name} (constant)"
 
 
 def _wanted_label(name: str, fmt: Format) -> str:

@@ -8,6 +8,7 @@ team that won the account's latest deal.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from pydantic import ValidationInfo, model_validator
 from sqlalchemy import select
@@ -31,6 +32,8 @@ from data_access.importers.validation import (
 
 
 class SubscriptionRow(ImportRow):
+    TEXT_LIMITS: ClassVar[dict[str, int]] = {"account": 300, "plan": 100, "cancel_reason": 500}
+
     subscription_id: RequiredText
     account: RequiredText
     start_date: RequiredDate

@@ -16,14 +16,21 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, ValidationInfo
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
 from data_access.importers import values
 from data_access.importers.errors import UnreadableFile
 from data_access.importers.reading import RawTable
-from data_access.importers.spec import Source
+from data_access.importers.spec import Source, fold_value
 
 
 @dataclass
@@ -34,6 +41,8 @@ class ParseContext:
     date_order: str | None = None
     date_pattern: str | None = None
     decimal_comma: dict[str, bool | None] = field(default_factory=dict)
+    # canonical field -> {folded source value: stored value or None (unknown)}, from --values
+    value_maps: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
     def label(self, name: str) -> str:
         return self.labels.get(name, name)
@@ -136,25 +145,65 @@ Ratio = Annotated[float | None, BeforeValidator(_ratio)]
 Percent = Annotated[float | None, BeforeValidator(_percent)]
 
 
+# The longest text a field may hold unless its source says otherwise: names, keys and labels.
+DEFAULT_TEXT_LIMIT = 200
+
+
 class ImportRow(BaseModel):
-    """Base of every source's row model."""
+    """Base of every source's row model.
+
+    Every text field is bounded: ``TEXT_LIMITS`` names the fields allowed more than
+    :data:`DEFAULT_TEXT_LIMIT` characters (free text such as comments), so an over-long name is one
+    rejected row rather than a failure when it is stored.
+    """
 
     model_config = ConfigDict(extra="ignore", str_max_length=100_000)
+    TEXT_LIMITS: ClassVar[dict[str, int]] = {}
+
+    @model_validator(mode="after")
+    def _bounded(self, info: ValidationInfo):
+        too_long = [
+            f"{label_of(info, name)} is longer than {self.TEXT_LIMITS.get(name, DEFAULT_TEXT_LIMIT)} characters"
+            for name, value in self.__dict__.items()
+            if isinstance(value, str) and len(value) > self.TEXT_LIMITS.get(name, DEFAULT_TEXT_LIMIT)
+        ]
+        if too_long:
+            raise ValueError("; ".join(too_long))
+        return self
 
 
 def build_context(
-    source: Source, table: RawTable, mapping: dict[str, str], date_format: str | None
+    source: Source,
+    table: RawTable,
+    mapping: dict[str, str],
+    date_format: str | None,
+    value_maps: dict[str, dict[str, str | None]] | None = None,
 ) -> ParseContext:
     """Decide the file-level conventions: the date order of its dates and each amount column's decimal mark.
 
     Raises :class:`UnreadableFile` when the dates are ambiguous and no ``date_format`` was given.
     """
-    ctx = ParseContext(labels=dict(mapping))
+    ctx = ParseContext(labels=dict(mapping), value_maps=dict(value_maps or {}))
+    for name in ctx.value_maps:
+        if name not in source.field_names:
+            raise UnreadableFile(
+                f"--values names '{name}', which is not a {source.name} field "
+                f"(fields: {', '.join(source.field_names)})."
+            )
+        if name not in mapping:
+            raise UnreadableFile(
+                f"--values gives a value map for '{name}', but no column of {table.file_name} is mapped to it "
+                f"(add --map {name}=COLUMN)."
+            )
     index = {header: i for i, header in enumerate(table.headers)}
 
     def column(name: str) -> Iterable[str]:
         i = index[mapping[name]]
-        return (cells[i] for _, cells in table.rows if i < len(cells) and cells[i].strip())
+        cells_of = (cells[i] for _, cells in table.rows if i < len(cells) and cells[i].strip())
+        if name in ctx.value_maps:
+            table_of = ctx.value_maps[name]
+            return (v for v in (table_of.get(fold_value(c), c) for c in cells_of) if v)
+        return cells_of
 
     if date_format:
         try:
@@ -197,6 +246,22 @@ def reason_of(exc: ValidationError, ctx: ParseContext) -> str:
     return "; ".join(dict.fromkeys(parts))
 
 
+def map_value(ctx: ParseContext, name: str, cell: str | None) -> str | None:
+    """A cell through the field's ``--values`` map; raises ValueError for a value the map does not name."""
+    table = ctx.value_maps.get(name)
+    if table is None or cell is None:
+        return cell
+    key = fold_value(cell)
+    if key in table:
+        return table[key]
+    if not key:
+        return None
+    known = ", ".join(f"'{k}'" for k in list(table)[:8] if k)
+    raise ValueError(
+        f"{ctx.label(name)} '{cell.strip()[:80]}' is not in the value map for {name} (it maps {known})"
+    )
+
+
 def validate_rows(
     source: Source,
     table: RawTable,
@@ -204,9 +269,15 @@ def validate_rows(
     ctx: ParseContext,
     progress=None,
 ) -> tuple[list[ValidRow], list[Rejection]]:
-    """Validate every row into the source's model; a row that fails becomes a :class:`Rejection`."""
+    """Validate every row into the source's model; a row that fails becomes a :class:`Rejection`.
+
+    A row with fewer or more cells than the header is rejected, never applied: a cut-off line would
+    otherwise erase the fields it lacks. A rejected row keeps only the mapped columns (a people export's
+    salary or date of birth is never stored), with its line number and the reason.
+    """
     index = {header: i for i, header in enumerate(table.headers)}
     positions = [(name, index[header]) for name, header in mapping.items()]
+    kept = list(mapping.values())
     width = len(table.headers)
     valid: list[ValidRow] = []
     rejected: list[Rejection] = []
@@ -215,22 +286,40 @@ def validate_rows(
     for n, (line, cells) in enumerate(table.rows):
         if progress is not None and n % step == 0:
             progress(n / total, f"Checking row {n + 1:,} of {total:,}")
+        raw = table.raw_record(cells, kept)
         if len(cells) > width and any(c.strip() for c in cells[width:]):
             rejected.append(
                 Rejection(
-                    line,
-                    table.raw_record(cells),
-                    f"has {len(cells)} values but the header has {width} columns",
+                    line, raw, f"has {len(cells)} values but the header has {width - table.added} columns"
                 )
             )
             continue
-        record = {name: (cells[i] if i < len(cells) else None) for name, i in positions}
+        if len(cells) < width:
+            rejected.append(
+                Rejection(
+                    line,
+                    raw,
+                    f"has {min(len(cells), width - table.added)} of {width - table.added} columns: "
+                    "the file may be cut short",
+                )
+            )
+            continue
+        problems: list[str] = []
+        record: dict[str, str | None] = {}
+        for name, i in positions:
+            try:
+                record[name] = map_value(ctx, name, cells[i])
+            except ValueError as exc:
+                problems.append(str(exc))
+        if problems:
+            rejected.append(Rejection(line, raw, "; ".join(problems)))
+            continue
         try:
             row = source.model.model_validate(record, context=ctx)
         except ValidationError as exc:
-            rejected.append(Rejection(line, table.raw_record(cells), reason_of(exc, ctx)))
+            rejected.append(Rejection(line, raw, reason_of(exc, ctx)))
             continue
-        valid.append(ValidRow(line, row, table.raw_record(cells)))
+        valid.append(ValidRow(line, row, raw))
     return valid, rejected
 
 

@@ -31,11 +31,15 @@ DATE_ORDER_ALIASES = {
     "%Y-%m-%d": "ymd",
 }
 
-_ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](.*))?$")
-_NUMERIC = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?:,?\s+(.*))?$")
+# re.ASCII: only 0-9 are digits; a cell in another script's digits is text, not a date or amount.
+_ISO = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](.*))?$", re.ASCII)
+_NUMERIC = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?:,?\s+(.*))?$", re.ASCII)
 _TIME = re.compile(
-    r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([AaPp]\.?[Mm]\.?)?\s*(?:Z|UTC|GMT|[A-Z]{2,5})?$"
+    r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([AaPp]\.?[Mm]\.?)?\s*(?:Z|UTC|GMT|[A-Z]{2,5})?$",
+    re.ASCII,
 )
+# Dates outside these years are typing errors or damaged cells, not deals or hires.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 _TEXT_MONTH_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%d-%b-%Y", "%d-%b-%y", "%b %d %Y")
 
 TRUE_WORDS = frozenset({"1", "1.0", "true", "t", "yes", "y", "on", "x", "checked", "won", "closed"})
@@ -148,8 +152,20 @@ def parse_datetime(text: str, order: str | None = None, pattern: str | None = No
 
     ``order`` is the file's order for numeric dates ('mdy' or 'dmy'); ``pattern`` a strptime format the
     user gave with ``--date-format``. Time zones are converted to UTC and dropped (the database stores
-    naive UTC).
+    naive UTC). Years outside 1900-2100 and digits other than 0-9 are refused.
     """
+    if any(ch.isdigit() and not ch.isascii() for ch in text):
+        raise ValueError(f"'{text.strip()[:60]}' is not a date (use the digits 0-9)")
+    try:
+        parsed = _parse_datetime(text, order, pattern)
+    except OverflowError:
+        raise ValueError(f"'{text.strip()[:60]}' is not a date between {FIRST_YEAR} and {LAST_YEAR}") from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise ValueError(f"'{text.strip()[:60]}' is not a date between {FIRST_YEAR} and {LAST_YEAR}")
+    return parsed
+
+
+def _parse_datetime(text: str, order: str | None, pattern: str | None) -> dt.datetime:
     value = text.strip()
     if pattern:
         for candidate in (value, value.split("T")[0].split(" ")[0]):
@@ -232,6 +248,8 @@ def parse_amount(text: str, decimal_comma: bool | None = None) -> Decimal:
     ``1,234`` is read as thousands unless the column uses decimal commas.
     """
     raw = text.strip()
+    if any(ch.isdigit() and not ch.isascii() for ch in raw):
+        raise ValueError(f"'{raw[:60]}' is not an amount (use the digits 0-9)")
     value = _SPACES.sub("", raw)
     negative = False
     if value.startswith("(") and value.endswith(")"):

@@ -14,10 +14,15 @@ SRT
     Parsed with the ``srt`` package; the speaker is a ``Name: words`` prefix when there is one.
 Plain text
     One utterance per ``Speaker: words`` line, optionally preceded (or followed) by a ``[00:01:02]``
-    timestamp; a line without a speaker continues the previous utterance.
+    timestamp; a line without a speaker continues the previous utterance. A prefix is a speaker only
+    when it looks like a name or role: short, no digits, and repeated across the file (a name said
+    once counts when it is capitalised like a name and others speak too), so "Our targets for 2022: 5%
+    growth" stays words. ``speaker_pattern`` (``--speaker-pattern REGEX``) overrides the rule.
 JSON
     A list of ``{"speaker", "start", "end", "text"}`` objects (or ``{"utterances": [...]}``); start and
-    end are seconds or ``HH:MM:SS(.mmm)`` strings and may be missing or null.
+    end are seconds or ``HH:MM:SS(.mmm)`` strings and may be missing or null. QMSum's meeting files
+    (``{"meeting_transcripts": [{"speaker", "content"}]}``) and speech-to-text exports with
+    ``segments`` / ``start_time`` read the same way.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ _TXT_STAMP = re.compile(rf"^\s*[\[(](?P<clock>{_CLOCK})[\])]\s*")
 _TXT_STAMP_AFTER_SPEAKER = re.compile(
     rf"^(?P<speaker>[^:\[\]]{{1,60}}?)\s*[\[(](?P<clock>{_CLOCK})[\])]\s*:\s*(?P<text>.*)$"
 )
-_TXT_LINE = re.compile(r"^(?P<speaker>[A-Za-zÀ-ÿ][^:\[\]]{0,59}?)\s*:\s*(?P<text>.*)$")
+_TXT_LINE = re.compile(r"^(?P<speaker>[A-Za-zÀ-ÿ][^:\[\]]{0,119}?)\s*:\s*(?P<text>.*)$")
 _TAGS = re.compile(r"</?[a-z][^>]*>", re.I)
 # Words that look like a speaker label but are the start of a sentence ("Note: ...", "Update: ...").
 _NOT_SPEAKERS = frozenset({"note", "notes", "update", "agenda", "action", "todo", "re", "http", "https"})
@@ -131,7 +136,7 @@ def decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def parse_file(path: Path, fmt: str | None = None) -> ParsedTranscript:
+def parse_file(path: Path, fmt: str | None = None, speaker_pattern: str | None = None) -> ParsedTranscript:
     """Read and parse one transcript file; ``fmt`` (vtt, srt, txt, json) overrides the detection by extension."""
     try:
         data = path.read_bytes()
@@ -141,10 +146,12 @@ def parse_file(path: Path, fmt: str | None = None) -> ParsedTranscript:
         raise TranscriptError(f"{path} is a folder, not a transcript file.") from None
     except OSError as exc:
         raise TranscriptError(f"{path} cannot be read: {exc.strerror}.") from None
-    return parse_bytes(data, path.name, fmt=fmt)
+    return parse_bytes(data, path.name, fmt=fmt, speaker_pattern=speaker_pattern)
 
 
-def parse_bytes(data: bytes, name: str, fmt: str | None = None) -> ParsedTranscript:
+def parse_bytes(
+    data: bytes, name: str, fmt: str | None = None, speaker_pattern: str | None = None
+) -> ParsedTranscript:
     """Parse a transcript held in memory (an upload); ``name`` is used in messages and for detection."""
     if not data.strip():
         raise TranscriptError(f"{name} is empty.")
@@ -154,8 +161,11 @@ def parse_bytes(data: bytes, name: str, fmt: str | None = None) -> ParsedTranscr
         raise TranscriptError(
             f"{name}: unknown transcript format {kind!r} (use one of {', '.join(FORMATS)})."
         )
-    parser = {"vtt": _parse_vtt, "srt": _parse_srt, "txt": _parse_txt, "json": _parse_json}[kind]
-    rows = parser(text, name)
+    if kind == "txt":
+        rows = _parse_txt(text, name, compile_speaker_pattern(speaker_pattern) if speaker_pattern else None)
+    else:
+        parser = {"vtt": _parse_vtt, "srt": _parse_srt, "json": _parse_json}[kind]
+        rows = parser(text, name)
     utterances = tuple(
         ParsedUtterance(seq, speaker, start, end, body)
         for seq, (speaker, start, end, body) in enumerate(
@@ -267,8 +277,49 @@ def clock_seconds(value: str) -> float:
     return seconds
 
 
-def _parse_txt(text: str, name: str) -> list[Row]:
-    rows: list[list] = []
+def compile_speaker_pattern(pattern: str) -> re.Pattern:
+    """A ``--speaker-pattern``: a regex matched at the start of each line whose group ``speaker`` (or
+    first group) is the speaker; the words are group ``text`` or the rest of the line."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise TranscriptError(f"--speaker-pattern {pattern!r} is not a regular expression ({exc}).") from None
+    if compiled.groups < 1:
+        raise TranscriptError(
+            f"--speaker-pattern {pattern!r} has no group: put the speaker in (?P<speaker>...)."
+        )
+    return compiled
+
+
+_NAME_WORD = re.compile(r"^[A-ZÀ-Þ][\w.'’&-]*$|^[A-Z]\.?$|^(?:de|van|von|der|da|di|la|le|du|bin|al)$")
+
+
+def _candidate(line: str) -> tuple[str, str] | None:
+    """(prefix, words) when the line starts like ``Name: words`` and the prefix could be a name or role."""
+    match = _TXT_LINE.match(line)
+    if not match:
+        return None
+    speaker = match.group("speaker").strip()
+    name_part = re.sub(r"\s*\([^)]*\)\s*", " ", speaker).strip()  # "Jane Doe (CFO)" -> "Jane Doe"
+    if (
+        not name_part
+        or any(ch.isdigit() for ch in speaker)
+        or speaker.lower() in _NOT_SPEAKERS
+        or len(name_part.split()) > 5
+        or len(speaker) > 120
+        or re.search(r"[?!;\"]", name_part)
+    ):
+        return None
+    return speaker, match.group("text")
+
+
+def _looks_like_name(speaker: str) -> bool:
+    name_part = re.sub(r"\s*\([^)]*\)\s*", " ", speaker).strip()
+    return len(name_part.split()) <= 4 and all(_NAME_WORD.match(w) for w in name_part.split())
+
+
+def _parse_txt(text: str, name: str, pattern: re.Pattern | None = None) -> list[Row]:
+    lines: list[tuple[float | None, str, tuple[str, str] | None]] = []
     for line in text.splitlines():
         line = line.strip()
         if not line:
@@ -278,15 +329,39 @@ def _parse_txt(text: str, name: str) -> list[Row]:
         if stamp:
             start = clock_seconds(stamp.group("clock"))
             line = line[stamp.end() :]
-        after = _TXT_STAMP_AFTER_SPEAKER.match(line)
-        if after:
-            start = clock_seconds(after.group("clock"))
-            speaker, body = after.group("speaker").strip(), after.group("text")
+        candidate = None
+        if pattern is not None:
+            found = pattern.match(line)
+            if found:
+                groups = found.groupdict()
+                speaker = (groups.get("speaker") or found.group(1) or "").strip()
+                body = groups["text"] if groups.get("text") is not None else line[found.end() :]
+                candidate = (speaker, body) if speaker else None
         else:
-            match = _TXT_LINE.match(line)
-            speaker, body = (match.group("speaker").strip(), match.group("text")) if match else (None, line)
-            if speaker is not None and (speaker.lower() in _NOT_SPEAKERS or len(speaker.split()) > 5):
-                speaker, body = None, line
+            after = _TXT_STAMP_AFTER_SPEAKER.match(line)
+            if after:
+                start = clock_seconds(after.group("clock"))
+                candidate = (after.group("speaker").strip(), after.group("text"))
+            else:
+                candidate = _candidate(line)
+        lines.append((start, line, candidate))
+    if pattern is None:
+        counts: dict[str, int] = {}
+        for _, _, candidate in lines:
+            if candidate:
+                counts[candidate[0].casefold()] = counts.get(candidate[0].casefold(), 0) + 1
+        repeated = {k for k, n in counts.items() if n >= 2}
+        accepted = repeated | {
+            k for k, n in counts.items() if n == 1 and (repeated or len(counts) > 1) and _looks_like_name(k.title())
+        }
+        # A single-speaker file or a file of one-off names: a capitalised name still counts.
+        lines = [
+            (start, line, c if c and c[0].casefold() in accepted else None)
+            for start, line, c in lines
+        ]
+    rows: list[list] = []
+    for start, line, candidate in lines:
+        speaker, body = candidate if candidate else (None, line)
         if speaker is None and start is None and rows:
             rows[-1][3] = f"{rows[-1][3]} {line}".strip()
             continue
@@ -299,7 +374,10 @@ def _parse_txt(text: str, name: str) -> list[Row]:
         if later is not None and later >= row[1]:
             row[2] = later
     if not any(r[0] for r in rows):
-        raise TranscriptError(f"{name} has no 'Speaker: words' lines, so no utterance has a speaker.")
+        raise TranscriptError(
+            f"{name} has no 'Speaker: words' lines, so no utterance has a speaker "
+            "(use --speaker-pattern REGEX if the file marks speakers another way)."
+        )
     return [(r[0], r[1], r[2], _clean(r[3])) for r in rows]
 
 
@@ -318,15 +396,30 @@ def _json_time(value, name: str, index: int, key: str) -> float | None:
     raise TranscriptError(f"{name}, item {index}: {key} must be seconds or HH:MM:SS, not {value!r}.")
 
 
+# The keys transcript JSON files use: our own, QMSum's ("meeting_transcripts", "content") and common
+# speech-to-text exports ("segments", "start_time").
+_JSON_LISTS = ("utterances", "meeting_transcripts", "segments", "transcript", "results")
+_JSON_TEXT = ("text", "content", "utterance", "transcript")
+_JSON_SPEAKER = ("speaker", "speaker_name", "speaker_label", "name")
+_JSON_START = ("start", "start_time", "startTime")
+_JSON_END = ("end", "end_time", "endTime")
+
+
+def _first(item: dict, keys: tuple[str, ...]):
+    return next((item[k] for k in keys if k in item), None)
+
+
 def _parse_json(text: str, name: str) -> list[Row]:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise TranscriptError(f"{name}: the JSON is nested too deeply to be a transcript.") from None
     except json.JSONDecodeError as exc:
         raise TranscriptError(
             f"{name}, line {exc.lineno}: not valid JSON ({exc.msg}; is the file cut off?)."
         ) from None
-    if isinstance(data, dict) and isinstance(data.get("utterances"), list):
-        data = data["utterances"]
+    if isinstance(data, dict):
+        data = next((data[k] for k in _JSON_LISTS if isinstance(data.get(k), list)), data)
     if not isinstance(data, list):
         raise TranscriptError(f"{name}: expected a JSON list of {{speaker, start, end, text}} objects.")
     rows: list[Row] = []
@@ -335,14 +428,14 @@ def _parse_json(text: str, name: str) -> list[Row]:
             raise TranscriptError(
                 f"{name}, item {index}: expected an object with speaker, start, end and text."
             )
-        body = item.get("text")
+        body = _first(item, _JSON_TEXT)
         if not isinstance(body, str):
             raise TranscriptError(f"{name}, item {index}: 'text' is missing or not a string.")
-        speaker = item.get("speaker")
+        speaker = _first(item, _JSON_SPEAKER)
         if speaker is not None and not isinstance(speaker, str):
             speaker = str(speaker)
-        start = _json_time(item.get("start"), name, index, "start")
-        end = _json_time(item.get("end"), name, index, "end")
+        start = _json_time(_first(item, _JSON_START), name, index, "start")
+        end = _json_time(_first(item, _JSON_END), name, index, "end")
         if start is not None and end is not None and end < start:
             raise TranscriptError(f"{name}, item {index}: it ends ({end}) before it starts ({start}).")
         rows.append(((speaker or "").strip() or None, start, end, _clean(body)))

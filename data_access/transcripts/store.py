@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, update
 
 from data_access import models as m
 from data_access.talk_rollup import refresh_meetings
@@ -33,6 +33,8 @@ class StoredMeeting:
     utterances: int
     batch_id: int
     external_key: str
+    # The meeting facts a re-import changed (kind, team, held_at, title); empty for a new meeting.
+    changed: tuple[str, ...] = ()
 
 
 def meeting_key(parsed: ParsedTranscript, external_key: str | None = None) -> str:
@@ -84,8 +86,17 @@ def store_transcript(
         raise ValueError("labels must hold exactly one entry per utterance")
     started = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     key = meeting_key(parsed, external_key)
-    existing = conn.execute(select(m.Meeting.id).where(m.Meeting.external_key == key)).first()
+    existing = conn.execute(
+        select(m.Meeting.id, m.Meeting.kind, m.Meeting.team_id, m.Meeting.held_at, m.Meeting.title).where(
+            m.Meeting.external_key == key
+        )
+    ).first()
     count = len(parsed.utterances)
+    wanted = {"kind": kind, "team_id": team_id, "held_at": held_at, "title": title[:300]}
+    changed: tuple[str, ...] = ()
+    if existing:
+        stored = dict(existing._mapping)
+        changed = tuple(c for c, v in wanted.items() if not _same(stored[c], v))
     batch_id = conn.execute(
         insert(m.ImportBatch)
         .values(
@@ -103,15 +114,22 @@ def store_transcript(
             unchanged=count if existing else 0,
             rejected=0,
             message=(
-                f"meeting {existing[0]} already imported; nothing changed"
-                if existing
-                else f"{count} utterances, {len(parsed.speakers)} speakers"
+                f"{count} utterances, {len(parsed.speakers)} speakers"
+                if not existing
+                else f"meeting {existing[0]} already imported; updated {', '.join(_WORDS[c] for c in changed)}"
+                if changed
+                else f"meeting {existing[0]} already imported; nothing changed"
             ),
         )
         .returning(m.ImportBatch.id)
     ).scalar_one()
     if existing:
-        return StoredMeeting(int(existing[0]), False, count, int(batch_id), key)
+        if changed:
+            conn.execute(
+                update(m.Meeting).where(m.Meeting.id == existing[0]).values({c: wanted[c] for c in changed})
+            )
+            refresh_meetings(conn, [int(existing[0])])
+        return StoredMeeting(int(existing[0]), False, count, int(batch_id), key, changed)
     meeting_id = conn.execute(
         insert(m.Meeting)
         .values(
@@ -156,6 +174,15 @@ def store_transcript(
     conn.execute(insert(m.Utterance), rows)
     refresh_meetings(conn, [meeting_id])
     return StoredMeeting(int(meeting_id), True, count, int(batch_id), key)
+
+
+_WORDS = {"kind": "kind", "team_id": "team", "held_at": "date", "title": "title"}
+
+
+def _same(old, new) -> bool:
+    if isinstance(new, dt.datetime) and not isinstance(old, dt.datetime) and old is not None:
+        return str(old)[:19] == new.isoformat(sep=" ")[:19]
+    return old == new
 
 
 def format_evidence(phrases: Sequence[str] | str | None) -> str | None:
