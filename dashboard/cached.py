@@ -100,7 +100,9 @@ def evaluate(url: str, scope: Scope, filters: Filters, metric_id: str):
 
 @st.cache_data(ttl=TTL, show_spinner="Computing…")
 @stored
-def evaluate_by_team(url: str, scope: Scope, filters: Filters, metric_id: str, team_ids: tuple[int, ...]) -> dict:
+def evaluate_by_team(
+    url: str, scope: Scope, filters: Filters, metric_id: str, team_ids: tuple[int, ...]
+) -> dict:
     """{team id: the symptom for that team alone} for each of ``team_ids`` in the viewer's scope,
     computed for all of them at once."""
     from metrics import registry
@@ -111,7 +113,9 @@ def evaluate_by_team(url: str, scope: Scope, filters: Filters, metric_id: str, t
 
 @st.cache_data(ttl=TTL, show_spinner="Computing…")
 @stored
-def series(url: str, scope: Scope, filters: Filters, metric_id: str, grain: str | None = None) -> pd.DataFrame:
+def series(
+    url: str, scope: Scope, filters: Filters, metric_id: str, grain: str | None = None
+) -> pd.DataFrame:
     from metrics import registry
 
     with _engine_for(url).connect() as conn:
@@ -120,11 +124,18 @@ def series(url: str, scope: Scope, filters: Filters, metric_id: str, grain: str 
 
 @st.cache_data(ttl=TTL, show_spinner="Loading the evidence…")
 @stored
-def evidence(url: str, scope: Scope, filters: Filters, metric_id: str, limit: int | None = None) -> pd.DataFrame:
+def evidence(
+    url: str,
+    scope: Scope,
+    filters: Filters,
+    metric_id: str,
+    limit: int | None = None,
+    every_row: bool = False,
+) -> pd.DataFrame:
     from metrics import registry
 
     with _engine_for(url).connect() as conn:
-        return registry.evidence(conn, metric_id, scope, filters, limit, _settings(conn))
+        return registry.evidence(conn, metric_id, scope, filters, limit, _settings(conn), every_row=every_row)
 
 
 @st.cache_data(ttl=TTL, show_spinner="Computing the scorecard…")

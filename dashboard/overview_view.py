@@ -235,7 +235,10 @@ def render_scorecard(card: Scorecard, settings: MetricSettings) -> str:
             "symptom": st.column_config.TextColumn("Symptom", width=300),
             "value": st.column_config.TextColumn("Value", width=100),
             "n": st.column_config.NumberColumn(
-                "n", format="%d", width=60, help="What the figure stands on: deals, renewals, meetings, respondents."
+                "n",
+                format="%d",
+                width=60,
+                help="What the figure stands on: deals, renewals, meetings, respondents.",
             ),
             "trend": st.column_config.TextColumn("Trend", width=115, help="Against the previous period."),
             "status": st.column_config.TextColumn("Status", width=95),
@@ -302,20 +305,28 @@ def evidence_display(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 
 
 def render_evidence(url: str, scope: Scope, filters: Filters, result: MetricResult, where: str) -> None:
-    """The rows behind one symptom, with a safe CSV download."""
+    """The rows behind one symptom, with a safe CSV download of every row (the table shows the first
+    ``evidence_limit`` and says so)."""
+    cap = cached.metric_settings(url).integer("evidence_limit")
     frame = cached.evidence(url, scope, filters, result.id)
-    st.markdown(f"**{escape_markdown(result.label)}** · {escape_markdown(where)} · {len(frame):,} rows")
+    cut = len(frame) >= cap
+    count = f"first {len(frame):,} rows, worst first" if cut else f"{len(frame):,} rows"
+    st.markdown(f"**{escape_markdown(result.label)}** · {escape_markdown(where)} · {count}")
     metric = get_metric(result.id)
     st.caption(f"{metric.description} Formula: {metric.formula}.")
     if frame.empty:
-        needs = result.needs or "no rows in this period"
+        needs = result.reason or result.needs or "no rows in this period"
         st.info(f"No evidence to show: {needs}. {IMPORT_HINT}")
         return
     shown, config = evidence_display(frame)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="pp.overview.evidence")
+
+    def every_row() -> bytes:
+        return dataframe_csv_bytes(cached.evidence(url, scope, filters, result.id, every_row=True))
+
     st.download_button(
-        "Download the evidence (CSV)",
-        dataframe_csv_bytes(frame),
+        "Download every row (CSV)" if cut else f"Download {len(frame):,} rows (CSV)",
+        every_row if cut else dataframe_csv_bytes(frame),
         file_name=f"evidence-{result.id}.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -162,9 +162,12 @@ def show_table(
     empty: str,
     overrides: dict | None = None,
     hide: tuple = (),
+    every_row=None,
+    cap: int | None = None,
 ) -> None:
     """A formatted, bounded table with a safe CSV download (of every column, ``hide`` ones too);
-    ``empty`` says what is missing."""
+    ``empty`` says what is missing. When the table holds the first ``cap`` rows of more, it says so
+    and ``every_row`` (a function) gives the download all of them: nothing is cut off silently."""
     if frame.empty:
         st.info(empty)
         return
@@ -172,13 +175,31 @@ def show_table(
     config.update(overrides or {})
     config.update(dict.fromkeys(hide))
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=f"pp.signals.{key}")
+    cut = cap is not None and every_row is not None and len(frame) >= cap
+    if cut:
+        st.caption(f"Showing the first {len(frame):,} rows, worst first; the download holds every row.")
     st.download_button(
-        f"Download {len(frame):,} rows (CSV)",
-        dataframe_csv_bytes(frame),
+        "Download every row (CSV)" if cut else f"Download {len(frame):,} rows (CSV)",
+        (lambda: dataframe_csv_bytes(every_row())) if cut else dataframe_csv_bytes(frame),
         file_name=file_name,
         mime="text/csv",
         icon=":material/download:",
         key=f"pp.signals.{key}.csv",
+    )
+
+
+def show_evidence(
+    url: str, scope: Scope, filters: Filters, metric_id: str, key: str, file_name: str, **kw
+) -> None:
+    """A symptom's evidence as a :func:`show_table`: the first ``evidence_limit`` rows on the page,
+    every row in the download."""
+    show_table(
+        cached.evidence(url, scope, filters, metric_id),
+        key,
+        file_name,
+        every_row=lambda: cached.evidence(url, scope, filters, metric_id, every_row=True),
+        cap=cached.metric_settings(url).integer("evidence_limit"),
+        **kw,
     )
 
 
@@ -319,8 +340,11 @@ def render_discounted_deals(url: str, scope: Scope, filters: Filters) -> None:
         empty=f"No won deal with a list amount or discount in this period. {IMPORT_HINT}",
     )
     with st.expander("Deals lost in this period, price losses first"):
-        show_table(
-            cached.evidence(url, scope, filters, "price_loss_share"),
+        show_evidence(
+            url,
+            scope,
+            filters,
+            "price_loss_share",
             "discount.losses",
             "lost-deals.csv",
             empty="No lost deals in this period.",
@@ -381,11 +405,14 @@ def render_late_stage(url: str, scope: Scope, filters: Filters) -> None:
     show_result(cols[0], "Late-stage deals without a customer outcome", outcome)
     show_result(cols[1], "Late-stage deals with an executive sponsor", sponsor)
     show_result(cols[2], "Pipeline amount with a customer outcome", pipeline)
-    show_table(
-        cached.evidence(url, scope, filters, "late_stage_without_outcome"),
+    show_evidence(
+        url,
+        scope,
+        filters,
+        "late_stage_without_outcome",
         "pipeline.late",
         "late-stage-without-outcome.csv",
-        empty=f"No late-stage deal lacks a customer outcome ({outcome.needs or 'all documented'}).",
+        empty=f"No late-stage deal lacks a customer outcome ({outcome.reason or 'all documented'}).",
     )
 
 

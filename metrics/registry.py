@@ -31,6 +31,8 @@ METRICS: tuple[Metric, ...] = tuple(
 REGISTRY: dict[str, Metric] = {metric.id: metric for metric in METRICS}
 
 SYMPTOM_IDS: tuple[str, ...] = tuple(metric.id for metric in METRICS)
+# The LIMIT of a download: every row there is (SQL needs a number).
+EVERY_ROW = 2**31 - 1
 
 
 def get_metric(metric_id: str) -> Metric:
@@ -326,10 +328,15 @@ def evidence(
     filters: Filters,
     limit: int | None = None,
     settings: MetricSettings | None = None,
+    *,
+    every_row: bool = False,
 ) -> pd.DataFrame:
     """The rows behind a symptom in ``filters.period``, worst first, at most ``limit`` (default the
-    ``evidence_limit`` setting). Survey symptoms return per-team aggregates, never answers."""
+    ``evidence_limit`` setting, which bounds what a page shows), or all of them with ``every_row``
+    (what a download holds). Survey symptoms return per-team aggregates, never answers."""
     metric = _metric(metric)
     settings = settings or MetricSettings.defaults()
     cap = limit if limit is not None else settings.integer("evidence_limit")
+    if every_row:
+        cap = EVERY_ROW
     return metric.evidence(conn, scope, filters, settings, max(0, int(cap)))

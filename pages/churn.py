@@ -23,6 +23,7 @@ if churn.status == "needs":
 cols = st.columns(5)
 for column, (label, text) in zip(cols, view.churn_headline(churn).items(), strict=False):
     column.metric(label, text)
+cols[0].caption(view.standing_caption(churn))
 view.show_result(
     cols[4],
     "In jeopardy over small sums",
@@ -60,16 +61,22 @@ else:
     st.info("No renewal due in this period is linked to the deal that sold it, so the split cannot be made.")
 
 st.subheader("Renewals in jeopardy over small amounts")
-view.show_table(
-    cached.evidence(url, scope, filters, "small_amount_jeopardy"),
+view.show_evidence(
+    url,
+    scope,
+    filters,
+    "small_amount_jeopardy",
     "churn.jeopardy",
     "renewals-in-jeopardy.csv",
-    empty=f"No renewal due in this period churned, was downgraded or needed a concession ({jeopardy.needs or 'none'}).",
+    empty=f"No renewal due in this period churned, was downgraded or needed a concession ({jeopardy.reason or 'none'}).",
     overrides={"small_amount": st.column_config.CheckboxColumn("Small amount")},
 )
 with st.expander("Every renewal due in this period, churned first"):
-    view.show_table(
-        cached.evidence(url, scope, filters, "customer_churn"),
+    view.show_evidence(
+        url,
+        scope,
+        filters,
+        "customer_churn",
         "churn.renewals",
         "renewals-due.csv",
         empty="No renewal was due in this period.",

@@ -22,16 +22,26 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-_COPY_IGNORE = shutil.ignore_patterns(".git", "data", "__pycache__", ".pytest_cache", ".ruff_cache", "test-output")
+_COPY_IGNORE = shutil.ignore_patterns(
+    ".git", "data", "__pycache__", ".pytest_cache", ".ruff_cache", "test-output"
+)
 
 
 def require_browser() -> None:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium); browser tests skipped.")
+        pytest.skip(
+            f"Chromium is not installed at {CHROMIUM} (apt-get install chromium); browser tests skipped."
+        )
     pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
 
 
@@ -51,7 +61,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(app_root: Path, env: dict | None = None, log_path: Path | None = None, port: int | None = None):
+def streamlit_server(
+    app_root: Path, env: dict | None = None, log_path: Path | None = None, port: int | None = None
+):
     """Start ``streamlit run dashboard/app.py`` in ``app_root``; yield its URL; stop it afterwards."""
     port = port or _free_port()
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
@@ -59,9 +71,25 @@ def streamlit_server(app_root: Path, env: dict | None = None, log_path: Path | N
     log_file = log_path or (app_root / "streamlit.log")
     log = open(log_file, "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=app_root, env=environment, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard/app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=app_root,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -85,16 +113,30 @@ def streamlit_server(app_root: Path, env: dict | None = None, log_path: Path | N
 
 
 @contextmanager
-def chromium_page(width: int = 1440, height: int = 1000):
+def chromium():
+    """One Chromium for a whole test module (see the ``browser`` fixture in tests/conftest.py)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def chromium_page(width: int = 1440, height: int = 1000, browser=None):
+    """A fresh page (its own cookies and storage) in ``browser``, or in a Chromium of its own."""
+    if browser is None:
+        with chromium() as own, chromium_page(width, height, own) as page:
+            yield page
+        return
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def wait_until_idle(page, timeout_s: float = 120) -> None:
@@ -105,9 +147,12 @@ def wait_until_idle(page, timeout_s: float = 120) -> None:
     while time.monotonic() < deadline:
         # The app root says whether a script is running; spinners and skeletons cover cached reads.
         state = page.get_attribute('[data-testid="stApp"]', "data-test-script-state")
-        busy = state != "notRunning" or page.locator(
-            '[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-testid="stSpinner"]'
-        ).count()
+        busy = (
+            state != "notRunning"
+            or page.locator(
+                '[data-testid="stStatusWidget"], [data-testid="stSkeleton"], [data-testid="stSpinner"]'
+            ).count()
+        )
         if busy:
             quiet_since = None
         elif quiet_since is None:

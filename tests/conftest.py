@@ -123,16 +123,33 @@ DEMO_END = "2026-10-31"
 
 @pytest.fixture(scope="session")
 def demo_database_url(tmp_path_factory) -> str:
-    """A SQLite database holding the demo organisation (seed 7, history ending 31 Oct 2026),
-    generated once per test session (per xdist worker). Treat it as read-only."""
+    """A SQLite database holding the demo organisation (seed 7, history ending 31 Oct 2026).
+
+    Generated once per test run, whatever the number of xdist workers (the first worker to arrive
+    builds it under a file lock, the others wait), then copied for each worker so that no two
+    processes ever write to one file. Treat it as read-only."""
     import datetime as dt
+
+    from filelock import FileLock
 
     from dashboard.settings import Settings
     from dashboard.setup import initialise
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
-    initialise(Settings(database_url=url), demo=True, seed=7, end=dt.date.fromisoformat(DEMO_END))
-    return url
+    base = tmp_path_factory.getbasetemp()
+    shared_root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    built = shared_root / "demo-shared.db"
+    with FileLock(str(built) + ".lock"):
+        if not built.exists():
+            partial = shared_root / "demo-building.db"
+            partial.unlink(missing_ok=True)
+            initialise(
+                Settings(database_url=f"sqlite:///{partial}"),
+                demo=True,
+                seed=7,
+                end=dt.date.fromisoformat(DEMO_END),
+            )
+            partial.rename(built)
+    return copy_database(f"sqlite:///{built}", tmp_path_factory.mktemp("demo") / "demo.db")
 
 
 def copy_database(url: str, destination: Path) -> str:
@@ -164,3 +181,13 @@ def demo_app_env(demo_database_url, monkeypatch) -> str:
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", demo_database_url)
     return demo_database_url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per browser-test module; each test opens its own page (context) in it."""
+    from tests.browser import chromium, require_browser
+
+    require_browser()
+    with chromium() as shared:
+        yield shared

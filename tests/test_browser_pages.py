@@ -6,10 +6,6 @@ test-output/screenshots/ for a person to look at.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from dashboard.navigation import PAGE_SPECS
@@ -22,29 +18,24 @@ from tests.browser import (
     streamlit_server,
     wait_until_idle,
 )
+from tests.conftest import copy_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
+def demo_app(tmp_path_factory, demo_database_url):
     require_browser()
     folder = tmp_path_factory.mktemp("browser-demo")
-    url = f"sqlite:///{folder / 'demo.db'}"
-    result = subprocess.run(
-        [sys.executable, "-m", "dashboard", "init", "--demo", "--end", "2026-10-31"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
+    url = copy_database(demo_database_url, folder / "demo.db")
     with streamlit_server(ROOT, env={"DATABASE_URL": url}, log_path=folder / "streamlit.log") as base:
         yield base
 
 
 @pytest.mark.parametrize("spec", PAGE_SPECS, ids=[spec.url_path for spec in PAGE_SPECS])
-def test_page_renders_in_chromium(demo_app, spec):
+def test_page_renders_in_chromium(demo_app, browser, spec):
     path = "" if spec.default else spec.url_path
-    with chromium_page() as page:
+    with chromium_page(browser=browser) as page:
         page.goto(f"{demo_app}/{path}?period=custom&from=2026-07-01&to=2026-09-30")
         wait_until_idle(page, timeout_s=180)
         page.wait_for_selector("h1", timeout=30_000)
