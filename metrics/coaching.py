@@ -39,6 +39,7 @@ from metrics.common import (
     team_clause,
 )
 from metrics.money import money_exact
+from metrics.pushes import REPEATED_PUSHES, moves_per_deal
 from metrics.settings import MetricSettings
 
 OPP = m.Opportunity
@@ -49,7 +50,6 @@ DEAL_LIMIT = 50
 PUSHED_LIMIT = 25
 DEEPEST_LIMIT = 5
 QUARTERS = 6
-REPEATED_PUSHES = 2
 
 
 # --- Who -----------------------------------------------------------------------------------------
@@ -214,32 +214,13 @@ class PushedDeals:
 def pushed_deals(
     conn: Connection, scope: Scope, filters: Filters, seller: Seller, min_pushes: int = REPEATED_PUSHES
 ) -> PushedDeals:
-    """The seller's deals, open today or closed in the period, whose close date was moved later at
-    least ``min_pushes`` times according to the history; most pushes first."""
-    hist = m.OpportunityHistory
-    window = {"partition_by": hist.opportunity_id, "order_by": (hist.changed_at, hist.id)}
-    in_view = select(OPP.id).where(
-        *_seller_deals(scope, filters, seller),
-        or_(OPP.is_closed.is_(False), on_days(OPP.close_date, filters.period)),
-    )
-    moves = (
-        select(
-            hist.opportunity_id.label("opportunity_id"),
-            hist.close_date.label("new"),
-            func.lag(hist.close_date).over(**window).label("old"),
-            func.first_value(hist.close_date).over(**window).label("first"),
-        )
-        .where(hist.opportunity_id.in_(in_view), hist.close_date.is_not(None))
-        .subquery()
-    )
-    per_deal = (
-        select(
-            moves.c.opportunity_id,
-            func.sum(case((moves.c.new > moves.c.old, 1), else_=0)).label("pushes"),
-            func.min(moves.c.first).label("first_close"),
-        )
-        .group_by(moves.c.opportunity_id)
-        .subquery()
+    """The seller's deals, open during the period or closed in it, whose close date was moved later at
+    least ``min_pushes`` times up to the period's end; most pushes first. The Pipeline page lists the
+    same deals for the seller's team (one definition of a push, :mod:`metrics.pushes`)."""
+    from metrics.pipeline_movement import deals_in_view
+
+    per_deal = moves_per_deal(
+        deals_in_view(scope, filters, OPP.owner_id == seller.id), until=filters.period.end
     )
     total = conn.execute(select(func.count()).where(per_deal.c.pushes >= min_pushes)).scalar_one()
     rows = conn.execute(

@@ -25,24 +25,23 @@ deals won in the first days of a quarter. Everything is aggregated in SQL; lists
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, Select, and_, case, exists, func, literal, or_, select
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope, quarter_of
 from metrics.common import (
     as_date,
     as_float,
-    at_times,
     discount_expr,
     on_days,
     opportunity_clauses,
     quarters_touching,
     week_of_quarter,
 )
+from metrics.pushes import REPEATED_PUSHES, moves_per_deal
 
 OPP = m.Opportunity
 HIST = m.OpportunityHistory
@@ -107,12 +106,13 @@ def _before_close():
     )
 
 
-def _per_deal_from_history(scope: Scope, filters: Filters):
-    """One row per deal with history: its due flag at the start, its moves in the period, its last flag."""
+def _per_deal_from_history(scope: Scope, filters: Filters, horizon: dt.date):
+    """One row per deal with history: its due flag (due by ``horizon``) at the start, its moves in the
+    period, its last flag."""
     period = filters.period
     start_at = dt.datetime.combine(period.start, dt.time())
     end_at = _next_midnight(period.end)
-    due = case((HIST.close_date <= period.end, 1), else_=0)
+    due = case((HIST.close_date <= horizon, 1), else_=0)
     order = (HIST.changed_at, HIST.id)
     rows = (
         select(
@@ -159,9 +159,14 @@ def _per_deal_from_history(scope: Scope, filters: Filters):
     )
 
 
-def pipeline_movement(conn: Connection, scope: Scope, filters: Filters) -> Movement:
-    """The waterfall of the pipeline due by the end of ``filters.period`` (see the module docstring)."""
+def pipeline_movement(
+    conn: Connection, scope: Scope, filters: Filters, horizon: dt.date | None = None
+) -> Movement:
+    """The waterfall of the pipeline due by ``horizon`` (default: the end of ``filters.period``) across
+    the period (see the module docstring). Months of a quarter share the quarter's horizon, so that
+    each month's end is the next month's start."""
     period = filters.period
+    horizon = horizon or period.end
     amount = func.coalesce(as_float(OPP.amount), 0.0)
     closed = _closed_in(period)
     won = and_(closed, OPP.is_won.is_(True))
@@ -170,7 +175,7 @@ def pipeline_movement(conn: Connection, scope: Scope, filters: Filters) -> Movem
     deals: dict[str, int] = dict.fromkeys(STEPS, 0)
     money: dict[str, float] = dict.fromkeys(STEPS, 0.0)
 
-    per = _per_deal_from_history(scope, filters)
+    per = _per_deal_from_history(scope, filters, horizon)
     pulled_by_close = case((and_(closed, per.c.last == 0), 1), else_=0)
     end = case((open_at_end, per.c.last), else_=0)
     flags = {
@@ -195,7 +200,7 @@ def pipeline_movement(conn: Connection, scope: Scope, filters: Filters) -> Movem
 
     # Deals without any history cannot have moved: they enter by creation and leave by closing.
     no_history = ~exists().where(HIST.opportunity_id == OPP.id)
-    due_now = and_(OPP.close_date.is_not(None), OPP.close_date <= period.end)
+    due_now = and_(OPP.close_date.is_not(None), OPP.close_date <= horizon)
     created_before = or_(OPP.created_date.is_(None), OPP.created_date < period.start)
     created_during = on_days(OPP.created_date, period)
     plain = {
@@ -232,10 +237,12 @@ def _add(deals: dict[str, int], money: dict[str, float], row) -> None:
 
 
 def movement_table(conn: Connection, scope: Scope, filters: Filters, periods: list[Period]) -> pd.DataFrame:
-    """One row per period (e.g. the months of a quarter): the deals in each step of its waterfall."""
+    """One row per period (e.g. the months of a quarter): the deals in each step of its waterfall, for
+    one pipeline (the deals due by the end of ``filters.period``), so the rows chain: a month ends with
+    exactly the deals and amount the next one starts with."""
     rows = []
     for period in periods:
-        movement = pipeline_movement(conn, scope, Filters(period, filters.team_ids, filters.segment))
+        movement = pipeline_movement(conn, scope, replace(filters, period=period), horizon=filters.period.end)
         rows.append(
             {"start_date": period.start, "end_date": period.end}
             | {step: movement.deals[step] for step in STEPS}
@@ -283,50 +290,29 @@ def won_by_week_of_quarter(conn: Connection, scope: Scope, filters: Filters) -> 
     return frame
 
 
+def deals_in_view(scope: Scope, filters: Filters, *extra) -> Select:
+    """The deals a list of pushed deals is drawn from: open at some time in the period (created by its
+    end, not closed before its start) or closed in it."""
+    period = filters.period
+    return select(OPP.id).where(
+        *opportunity_clauses(scope, filters),
+        *extra,
+        or_(OPP.created_date.is_(None), OPP.created_date <= period.end),
+        or_(OPP.is_closed.is_(False), OPP.close_date.is_(None), OPP.close_date >= period.start),
+    )
+
+
 def repeatedly_pushed(
-    conn: Connection, scope: Scope, filters: Filters, *, at_least: int = 2, limit: int = 100
+    conn: Connection, scope: Scope, filters: Filters, *, at_least: int = REPEATED_PUSHES, limit: int = 100
 ):
-    """Deals whose close date was pushed later ``at_least`` times during the period, most pushes first.
+    """Deals in view (open during the period or closed in it) whose close date was pushed later
+    ``at_least`` times up to the period's end, most pushes first: the same list the one-on-one brief
+    shows for a seller (one definition of a push, :mod:`metrics.pushes`).
 
     Columns: ``opportunity``, ``deal``, ``team``, ``owner``, ``stage``, ``amount``, ``close_date``,
-    ``pushes`` (in the period), ``days_slipped`` (from the first to the last close date of the period).
+    ``pushes``, ``days_slipped`` (from the first close date the history holds to the last).
     """
-    period = filters.period
-    changed = aliased(HIST)
-    before = func.lag(HIST.close_date).over(
-        partition_by=HIST.opportunity_id, order_by=(HIST.changed_at, HIST.id)
-    )
-    moves = (
-        select(
-            HIST.opportunity_id.label("deal_id"),
-            HIST.changed_at.label("changed_at"),
-            HIST.close_date.label("new"),
-            before.label("old"),
-        )
-        .join(OPP, OPP.id == HIST.opportunity_id)
-        .where(
-            *opportunity_clauses(scope, filters),
-            HIST.close_date.is_not(None),
-            _before_close(),
-            # Only deals with a change in the period can have been pushed in it: the rest of the
-            # history (millions of rows) is never windowed.
-            HIST.opportunity_id.in_(select(changed.opportunity_id).where(at_times(changed.changed_at, period))),
-        )
-        .subquery()
-    )
-    in_period = at_times(moves.c.changed_at, period)
-    pushed = and_(in_period, moves.c.new > moves.c.old)
-    per = (
-        select(
-            moves.c.deal_id,
-            func.sum(case((pushed, 1), else_=0)).label("pushes"),
-            func.min(case((pushed, moves.c.old))).label("first_date"),
-            func.max(case((pushed, moves.c.new))).label("last_date"),
-        )
-        .group_by(moves.c.deal_id)
-        .having(func.sum(case((pushed, 1), else_=0)) >= at_least)
-        .subquery()
-    )
+    per = moves_per_deal(deals_in_view(scope, filters), until=filters.period.end)
     result = conn.execute(
         select(
             OPP.external_key.label("opportunity"),
@@ -337,12 +323,13 @@ def repeatedly_pushed(
             as_float(OPP.amount).label("amount"),
             OPP.close_date,
             per.c.pushes,
-            per.c.first_date,
-            per.c.last_date,
+            per.c.first_close.label("first_date"),
+            per.c.last_close.label("last_date"),
         )
-        .join(per, per.c.deal_id == OPP.id)
+        .join(per, per.c.opportunity_id == OPP.id)
         .outerjoin(m.Team, m.Team.id == OPP.team_id)
         .outerjoin(m.Person, m.Person.id == OPP.owner_id)
+        .where(per.c.pushes >= at_least)
         .order_by(per.c.pushes.desc(), OPP.amount.desc().nulls_last(), OPP.id)
         .limit(limit)
     )

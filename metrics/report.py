@@ -125,8 +125,6 @@ def public(report: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in report.items() if not key.startswith("_")}
 
 
-
-
 TREND_WORDS = {
     "improving": "improving",
     "worsening": "worsening",
@@ -153,7 +151,9 @@ def render_markdown(report: dict[str, Any]) -> str:
     org, teams = report["_cards"]
     lines = ["# Purpose Pulse leadership brief", ""]
     p, q = report["period"], report["previous_period"]
-    to_date = "" if p["complete"] else f" (to date: the period runs until {p['to']}, figures to {p['to_date']})"
+    to_date = (
+        "" if p["complete"] else f" (to date: the period runs until {p['to']}, figures to {p['to_date']})"
+    )
     lines.append(f"Period {p['from']} to {p['to']}{to_date}, compared with {q['from']} to {q['to']}.")
     lines.append("")
     index = org.health_index
@@ -164,7 +164,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append("|---|---|---|---|")
         for card in sorted(teams, key=lambda c: (c.health_index is None, c.health_index or 0)):
             reds = [r.label for r in card.symptoms if r.status == "red"]
-            idx = f"{card.health_index:.0f} {card.band or 'no band'}" if card.health_index is not None else "–"
+            idx = (
+                f"{card.health_index:.0f} {card.band or 'no band'}" if card.health_index is not None else "–"
+            )
             cov = card.coverage
             lines.append(
                 f"| {card.name} | {idx} | {cov.scored} of {cov.total} ({cov.weight_share:.0%} of the weight) "

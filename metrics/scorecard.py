@@ -55,7 +55,7 @@ class Coverage:
         return {"scored": self.scored, "total": self.total, "weight_share": round(self.weight_share, 3)}
 
     def words(self) -> str:
-        """"from 11 of 17 symptoms (78% of the weight)"."""
+        """ "from 11 of 17 symptoms (78% of the weight)"."""
         return f"from {self.scored} of {self.total} symptoms ({self.weight_share:.0%} of the weight)"
 
 

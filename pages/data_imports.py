@@ -42,7 +42,9 @@ with import_tab:
             for problem in choice.problems:
                 st.warning(problem)
             options = choice.options(date_format or None, imports_ui.importer_name())
-            prepared = None if choice.problems else imports_ui.prepare_upload(source, file_name, data, options)
+            prepared = (
+                None if choice.problems else imports_ui.prepare_upload(source, file_name, data, options)
+            )
             if prepared is not None:
                 imports_ui.show_preview(prepared)
                 imports_ui.save_mapping_form(engine, source, choice, date_format or None)

@@ -13,8 +13,8 @@ settings = cached.metric_settings(url)
 
 st.title("Pipeline behaviour")
 st.caption(
-    f"{filters.period.label()}. The pipeline is every open deal due to close by the period's last day; "
-    "pushes and pull-ins are counted from the close-date history."
+    f"{filters.period.label()}. The pipeline is every open deal due to close by {filters.period.end:%-d %b %Y}, "
+    "the period's last day; pushes and pull-ins are counted from the close-date history."
 )
 
 movement = cached_signals.movement(url, scope, filters)
@@ -32,6 +32,10 @@ view.chart(
     )
 )
 st.markdown("**Deals in each step, per month**")
+st.caption(
+    f"Every month follows the same pipeline, the deals due by {filters.period.end:%-d %b %Y}: a month ends "
+    "with exactly the deals the next one starts with."
+)
 table = cached_signals.movement_table(url, scope, filters, view.month_periods(filters))
 st.dataframe(
     view.movement_frame(table),
@@ -61,12 +65,16 @@ view.chart(
 
 left, right = st.columns(2)
 with left:
-    st.markdown("**Deals pushed twice or more in this period**")
+    st.markdown("**Deals pushed twice or more**")
+    st.caption(
+        "Deals open during the period or closed in it whose close date was moved later at least twice "
+        "up to its last day: the same list a seller's one-on-one brief shows."
+    )
     view.show_table(
         cached_signals.repeatedly_pushed(url, scope, filters),
         "pipeline.pushed",
         "repeatedly-pushed.csv",
-        empty="No deal had its close date pushed twice in this period.",
+        empty="No deal in this period had its close date pushed twice.",
         hide=("opportunity", "stage"),
     )
 with right:

@@ -13,11 +13,17 @@ st.title("Settings")
 st.subheader("Noble Sales Purpose")
 nsp = cached.nsp(url) or {"statement": "", "key_phrases": [], "launch_date": None}
 with st.form("pp.nsp"):
-    statement = st.text_area("Statement", nsp["statement"], help="One sentence about the difference you make to customers.")
-    phrases = st.text_area(
-        "Key phrases", "\n".join(nsp["key_phrases"]), help="One per line; meetings that use them count as NSP mentions."
+    statement = st.text_area(
+        "Statement", nsp["statement"], help="One sentence about the difference you make to customers."
     )
-    launch = st.date_input("Launch date", nsp["launch_date"], help="Marked on every trend of the NSP adoption page.")
+    phrases = st.text_area(
+        "Key phrases",
+        "\n".join(nsp["key_phrases"]),
+        help="One per line; meetings that use them count as NSP mentions.",
+    )
+    launch = st.date_input(
+        "Launch date", nsp["launch_date"], help="Marked on every trend of the NSP adoption page."
+    )
     if st.form_submit_button("Save the NSP", type="primary"):
         try:
             with engine.begin() as conn:

@@ -38,6 +38,7 @@ from metrics.common import (
 )
 from metrics.engine import Ratio, Required, ratio_measure
 from metrics.metric import HIGHER_IS_BETTER, LOWER_IS_BETTER, Depth, Metric, Thresholds
+from metrics.pushes import moves_per_deal
 from metrics.settings import MetricSettings
 
 OPP = m.Opportunity
@@ -571,28 +572,12 @@ def walk_away_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
 
 def _close_date_moves(scope: Scope, filters: Filters):
     """Per deal closed in the period, with its team: close-date pushes and pull-ins counted from its
-    history."""
-    hist = m.OpportunityHistory
-    before = func.lag(hist.close_date).over(partition_by=hist.opportunity_id, order_by=hist.changed_at)
-    moves = (
-        select(
-            hist.opportunity_id.label("opportunity_id"),
-            OPP.team_id.label("team_id"),
-            hist.close_date.label("new"),
-            before.label("old"),
-        )
-        .join(OPP, OPP.id == hist.opportunity_id)
-        .where(*_closed_in(scope, filters), hist.close_date.is_not(None))
-        .subquery()
-    )
+    history (:mod:`metrics.pushes`, the one definition of a push)."""
+    closed = select(OPP.id).where(*_closed_in(scope, filters))
+    per = moves_per_deal(closed)
     return (
-        select(
-            moves.c.opportunity_id,
-            moves.c.team_id,
-            func.sum(case((moves.c.new > moves.c.old, 1), else_=0)).label("pushes"),
-            func.sum(case((moves.c.new < moves.c.old, 1), else_=0)).label("pull_ins"),
-        )
-        .group_by(moves.c.opportunity_id, moves.c.team_id)
+        select(per.c.opportunity_id, OPP.team_id.label("team_id"), per.c.pushes, per.c.pull_ins)
+        .join(OPP, OPP.id == per.c.opportunity_id)
         .subquery()
     )
 

@@ -97,13 +97,14 @@ class Org:
         loss: str | None = None,
         segment: str | None = None,
         account: int | None = None,
+        name: str | None = None,
     ) -> int:
         """A deal: ``won`` True (won), False (lost) or None (still open)."""
         key = self._key("o")
         return self._insert(
             m.Opportunity,
             external_key=key,
-            name=f"Deal {key}",
+            name=name or f"Deal {key}",
             account_id=account,
             owner_id=owner,
             team_id=team,

@@ -149,9 +149,10 @@ def test_every_month_balances_and_wins_add_up_to_the_quarter(conn, book):
     ]
     table = movement_table(conn, Scope.teams([book["atlas"]]), filters(), months)
     assert list(table["won"]) == [1, 3, 1]  # M; A J K; H
-    # E's January move (10 Feb to April) is no push of January's pipeline: it was never due by 31 Jan.
-    assert list(table["pushed"]) == [0, 0, 2]  # B and E in March
-    assert list(table["start"]) == [1, 2, 6]  # M; A K; B C D E H I
+    # Every month follows the quarter's pipeline (due by 31 March): E's January move (10 Feb to April)
+    # takes it out of that pipeline in January; B and E leave it again in March.
+    assert list(table["pushed"]) == [1, 0, 2]
+    assert list(table["start"]) == [6, 5, 6]  # A B E H K M; A B C H K; B C D E H I
     for _, row in table.iterrows():
         assert (
             row["start"] + row["new"] + row["pulled_in"] - row["pushed"] - row["won"] - row["lost"]
@@ -196,3 +197,20 @@ def test_first_days_of_quarter_closes(conn, book):
 
 def _key(conn, deal_id: int) -> str:
     return conn.execute(select(m.Opportunity.external_key).where(m.Opportunity.id == deal_id)).scalar_one()
+
+
+def test_the_months_of_a_quarter_chain(conn, book):
+    """Each month of the table ends with exactly the deals (and amount) the next one starts with:
+    every month follows the quarter's pipeline, the deals due by its last day."""
+    months = [
+        Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31)),
+        Period(dt.date(2025, 2, 1), dt.date(2025, 2, 28)),
+        Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31)),
+    ]
+    table = movement_table(conn, Scope.everything(), filters(), months)
+    for before, after in zip(table.itertuples(), table.iloc[1:].itertuples(), strict=False):
+        assert before.end == after.start
+        assert before.end_amount == pytest.approx(after.start_amount)
+    # And the quarter as a whole starts where January starts and ends where March ends.
+    quarter = pipeline_movement(conn, Scope.everything(), filters())
+    assert quarter.deals["start"] == table.iloc[0]["start"] and quarter.deals["end"] == table.iloc[-1]["end"]

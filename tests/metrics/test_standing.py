@@ -246,3 +246,46 @@ def test_evidence_is_bounded_on_the_page_and_whole_in_the_download(conn):
     everything = evidence(conn, "discounting", EVERYONE, filters(), settings=capped, every_row=True)
     assert len(everything) == 7
     assert list(everything["discount"]) == pytest.approx([0.06, 0.05, 0.04, 0.03, 0.02, 0.01, 0.0])
+
+
+# --- one definition of a close-date push --------------------------------------------------------
+
+
+def test_the_pipeline_page_and_the_one_on_one_brief_list_the_same_pushed_deals(conn):
+    from metrics import coaching
+    from metrics.pipeline_movement import repeatedly_pushed
+
+    org = Org(conn)
+    atlas = org.team("Atlas")
+    kim = org.person(atlas, "Kim Lee")
+    # Pushed three times before the quarter and still open in it.
+    thrice = org.deal(atlas, 5000, D(2025, 5, 30), won=None, owner=kim, name="Thrice")
+    org.history(thrice, D(2024, 9, 30), D(2024, 12, 31), D(2025, 3, 31), D(2025, 5, 30))
+    # Pushed twice within the quarter, then won in it.
+    twice = org.deal(atlas, 3000, D(2025, 3, 20), owner=kim, name="Twice")
+    org.history(twice, D(2025, 1, 31), D(2025, 2, 28), D(2025, 3, 20), first_change=dt.datetime(2025, 1, 5))
+    # Pulled in twice: no push at all.
+    pulled = org.deal(atlas, 1000, D(2025, 1, 31), owner=kim, name="Pulled")
+    org.history(pulled, D(2025, 3, 31), D(2025, 2, 28), D(2025, 1, 31), first_change=dt.datetime(2025, 1, 2))
+    # A push written after the deal closed is a correction, not a move.
+    corrected = org.deal(atlas, 1000, D(2025, 2, 10), owner=kim, name="Corrected")
+    org.history(
+        corrected, D(2025, 1, 31), D(2025, 2, 10), D(2025, 3, 15), first_change=dt.datetime(2025, 2, 9)
+    )
+
+    page = repeatedly_pushed(conn, EVERYONE, filters())
+    assert list(page["deal"]) == ["Thrice", "Twice"]
+    assert list(page["pushes"]) == [3, 2]
+    assert list(page["days_slipped"]) == [
+        (D(2025, 5, 30) - D(2024, 9, 30)).days,
+        (D(2025, 3, 20) - D(2025, 1, 31)).days,
+    ]
+    seller = coaching.find_seller(conn, EVERYONE, kim)
+    brief = coaching.pushed_deals(conn, EVERYONE, filters(), seller)
+    assert brief.total == 2
+    assert [(d.deal, d.pushes) for d in brief.deals] == [("Thrice", 3), ("Twice", 2)]
+    # The symptom counts the same pushes on the deals closed in the quarter: Twice 2, Pulled 0, and
+    # Corrected 1 (31 Jan -> 10 Feb on the day it closed; the move to 15 March written after it is not).
+    symptom = evaluate(conn, "comp_plan_gaming", EVERYONE, filters(), any_sample())
+    assert symptom.parts["pushes"] == 2 + 0 + 1
+    assert symptom.parts["pull_ins"] == 2
