@@ -17,7 +17,9 @@ LOCAL_ACCESS = Access("local executive", "executive", Scope.everything("local ex
 
 
 @st.cache_data(ttl="5m", show_spinner=False)
-def _access(url: str, email: str, groups: tuple[str, ...], group_roles: tuple[tuple[str, str], ...]) -> Access:
+def _access(
+    url: str, email: str, groups: tuple[str, ...], group_roles: tuple[tuple[str, str], ...]
+) -> Access:
     from dashboard.app_state import _engine_for
     from data_access.access import access_for_email
 

@@ -24,11 +24,19 @@ def talk_mix_bars(df: pd.DataFrame, group: str, *, title: str | None = None) -> 
     for label in labels:
         share = (df[label] / totals).astype("Float64").fillna(0.0)
         fig.add_bar(
-            y=df[group].astype(str), x=share, orientation="h", name=TALK_LABELS[label],
-            marker_color=TALK_COLORS[label], text=[f"{v:.0%}" if v >= 0.06 else "" for v in share],
-            textposition="inside", customdata=df[label], hovertemplate="%{y}: %{x:.0%} (%{customdata:,} utterances)",
+            y=df[group].astype(str),
+            x=share,
+            orientation="h",
+            name=TALK_LABELS[label],
+            marker_color=TALK_COLORS[label],
+            text=[f"{v:.0%}" if v >= 0.06 else "" for v in share],
+            textposition="inside",
+            customdata=df[label],
+            hovertemplate="%{y}: %{x:.0%} (%{customdata:,} utterances)",
         )
-    fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"}, xaxis={"tickformat": ".0%", "range": [0, 1]})
+    fig.update_layout(
+        barmode="stack", yaxis={"autorange": "reversed"}, xaxis={"tickformat": ".0%", "range": [0, 1]}
+    )
     return style(fig, title=title, height=max(220, 48 * len(df) + 90))
 
 
@@ -52,8 +60,13 @@ def trend_lines(
     for name, part in groups:
         color = (colors or {}).get(str(name)) if name is not None else ACCENT
         fig.add_scatter(
-            x=part[x], y=part[y], mode="lines+markers", name=str(name) if name is not None else y,
-            line={"width": 3, "color": color}, marker={"size": 7}, connectgaps=False,
+            x=part[x],
+            y=part[y],
+            mode="lines+markers",
+            name=str(name) if name is not None else y,
+            line={"width": 3, "color": color},
+            marker={"size": 7},
+            connectgaps=False,
             hovertemplate=f"%{{x}}: %{{y:{'.0%' if percent else ',.1f'}}}<extra>{name or ''}</extra>",
         )
     if band is not None:
@@ -62,8 +75,14 @@ def trend_lines(
     if marker_date is not None:
         fig.add_vline(x=pd.Timestamp(marker_date).timestamp() * 1000, line_dash="dash", line_color="#444")
         fig.add_annotation(
-            x=pd.Timestamp(marker_date), y=1, yref="paper", text=marker_label, showarrow=False,
-            xanchor="left", yanchor="bottom", font={"size": 13},
+            x=pd.Timestamp(marker_date),
+            y=1,
+            yref="paper",
+            text=marker_label,
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font={"size": 13},
         )
     fig.update_yaxes(tickformat=".0%" if percent else ",")
     fig.update_layout(showlegend=series is not None)
@@ -79,9 +98,18 @@ def score_heatmap(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     text = df.pivot(index="team", columns="symptom", values="display").reindex_like(grid)
     fig = go.Figure(
         go.Heatmap(
-            z=grid.to_numpy(dtype=float), x=list(grid.columns), y=list(grid.index), text=text.to_numpy(),
-            texttemplate="%{text}", colorscale=SCORE_SCALE, zmin=0, zmax=100, xgap=2, ygap=2,
-            colorbar={"title": "Score"}, hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            z=grid.to_numpy(dtype=float),
+            x=list(grid.columns),
+            y=list(grid.index),
+            text=text.to_numpy(),
+            texttemplate="%{text}",
+            colorscale=SCORE_SCALE,
+            zmin=0,
+            zmax=100,
+            xgap=2,
+            ygap=2,
+            colorbar={"title": "Score"},
+            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         )
     )
     fig.update_xaxes(side="top", tickangle=-35)
@@ -94,11 +122,15 @@ def waterfall(steps: list[tuple[str, float]], *, title: str | None = None, money
     measures = ["absolute"] + ["relative"] * (len(steps) - 2) + ["total"]
     fig = go.Figure(
         go.Waterfall(
-            x=[name for name, _ in steps], y=[value for _, value in steps], measure=measures,
-            text=[_money(v) if money else f"{v:,.0f}" for _, v in steps], textposition="outside",
+            x=[name for name, _ in steps],
+            y=[value for _, value in steps],
+            measure=measures,
+            text=[_money(v) if money else f"{v:,.0f}" for _, v in steps],
+            textposition="outside",
             increasing={"marker": {"color": STATUS_COLORS["green"]}},
             decreasing={"marker": {"color": STATUS_COLORS["red"]}},
-            totals={"marker": {"color": ACCENT}}, connector={"line": {"color": "#999"}},
+            totals={"marker": {"color": ACCENT}},
+            connector={"line": {"color": "#999"}},
         )
     )
     fig.update_yaxes(tickprefix=_symbol() if money else "", tickformat="~s")

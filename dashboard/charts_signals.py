@@ -217,7 +217,9 @@ def won_by_week(df: pd.DataFrame, quarter_end_weeks: int = 2, *, title: str | No
             customdata=df[["won_deals", "share"]],
             text=[fmt_currency(v) for v in df["won_amount"]],
             textposition="outside",
-            hovertemplate="Week %{x}: " + hover("y") + " (%{customdata[0]} deals, %{customdata[1]:.0%})<extra></extra>",
+            hovertemplate="Week %{x}: "
+            + hover("y")
+            + " (%{customdata[0]} deals, %{customdata[1]:.0%})<extra></extra>",
         )
     )
     if len(df):

@@ -25,7 +25,9 @@ def render_filter_bar(today: dt.date | None = None) -> Filters:
     if _KEY + "preset" not in st.session_state:
         st.session_state[_KEY + "preset"] = initial.preset
         st.session_state[_KEY + "teams"] = [t for t in initial.teams if t in families]
-        st.session_state[_KEY + "segment"] = initial.segment if initial.segment in segments else "All segments"
+        st.session_state[_KEY + "segment"] = (
+            initial.segment if initial.segment in segments else "All segments"
+        )
         if initial.preset == "custom":
             st.session_state[_KEY + "range"] = (initial.start, initial.end)
 
@@ -41,7 +43,10 @@ def render_filter_bar(today: dt.date | None = None) -> Filters:
             if isinstance(picked, tuple) and len(picked) == 2:
                 start, end = picked
         team_names = st.multiselect(
-            "Teams", list(families), key=_KEY + "teams", placeholder="All teams you can see",
+            "Teams",
+            list(families),
+            key=_KEY + "teams",
+            placeholder="All teams you can see",
             help="Pick a region to include every team in it.",
         )
         segment = st.selectbox("Segment", ["All segments", *segments], key=_KEY + "segment")

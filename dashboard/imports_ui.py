@@ -258,8 +258,12 @@ def question_editor(headers: tuple[str, ...], choice: Choice) -> tuple:
         num_rows="dynamic",
         hide_index=True,
         column_config={
-            "column": st.column_config.SelectboxColumn("Column", options=[NO_COLUMN, *headers], width="medium"),
-            "code": st.column_config.TextColumn("Question code", help="enps, meaning_purpose, recognition, ..."),
+            "column": st.column_config.SelectboxColumn(
+                "Column", options=[NO_COLUMN, *headers], width="medium"
+            ),
+            "code": st.column_config.TextColumn(
+                "Question code", help="enps, meaning_purpose, recognition, ..."
+            ),
             "scale": st.column_config.TextColumn(
                 "Scale", help="LOW-HIGH such as 1-5; 1.0-5.0 allows decimal scores; eNPS is 0-10."
             ),
@@ -269,7 +273,9 @@ def question_editor(headers: tuple[str, ...], choice: Choice) -> tuple:
     for r in edited:
         if not r.get("column") or r["column"] == NO_COLUMN or not (r.get("code") or "").strip():
             continue
-        text = f"{r['column']}={r['code'].strip()}" + (f":{r['scale'].strip()}" if (r.get("scale") or "").strip() else "")
+        text = f"{r['column']}={r['code'].strip()}" + (
+            f":{r['scale'].strip()}" if (r.get("scale") or "").strip() else ""
+        )
         try:
             questions.append(parse_question_option(text))
         except ValueError as exc:
@@ -313,7 +319,9 @@ def _cell(value) -> str | int | None:
 def save_mapping_form(engine: Engine, source_name: str, choice: Choice, date_format: str | None) -> None:
     """Save the form's mapping by name for the next file of this kind."""
     name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-    name = name_col.text_input("Save this mapping as", key="pp.imports.save_name", placeholder="e.g. HR export")
+    name = name_col.text_input(
+        "Save this mapping as", key="pp.imports.save_name", placeholder="e.g. HR export"
+    )
     if button_col.button("Save mapping", key="pp.imports.save"):
         columns, constants = split_overrides(choice.mapping)
         saved = SavedMapping(
@@ -332,7 +340,9 @@ def save_mapping_form(engine: Engine, source_name: str, choice: Choice, date_for
         except ValueError as exc:
             st.error(str(exc))
             return
-        st.success(f"Saved the mapping '{saved.name}'. Use it with: import {source_name} FILE --mapping \"{saved.name}\"")
+        st.success(
+            f"Saved the mapping '{saved.name}'. Use it with: import {source_name} FILE --mapping \"{saved.name}\""
+        )
 
 
 def prepare_upload(source_name: str, file_name: str, data: bytes, options: ImportOptions) -> Prepared | None:

@@ -31,8 +31,14 @@ DATA_ROLES = ("executive", "admin")
 
 PAGE_SPECS: tuple[PageSpec, ...] = (
     PageSpec("overview.py", "Overview", "Leadership", ":material/dashboard:", "overview", default=True),
-    PageSpec("nsp_adoption.py", "NSP adoption", "Leadership", ":material/flag:", "nsp-adoption",
-             roles=("executive", "leader")),
+    PageSpec(
+        "nsp_adoption.py",
+        "NSP adoption",
+        "Leadership",
+        ":material/flag:",
+        "nsp-adoption",
+        roles=("executive", "leader"),
+    ),
     PageSpec("home.py", "Home", "Leadership", ":material/home:", "home", roles=EVERYONE),
     PageSpec("meeting_health.py", "Meeting health", "Signals", ":material/forum:", "meeting-health"),
     PageSpec("discounting.py", "Discounting", "Signals", ":material/sell:", "discounting"),
@@ -41,8 +47,14 @@ PAGE_SPECS: tuple[PageSpec, ...] = (
     PageSpec("morale.py", "Morale and people", "Signals", ":material/mood:", "morale"),
     PageSpec("one_on_one.py", "One-on-one prep", "Coaching", ":material/record_voice_over:", "one-on-one"),
     PageSpec("data_imports.py", "Imports", "Data", ":material/upload_file:", "imports", roles=DATA_ROLES),
-    PageSpec("settings.py", "Settings", "Data", ":material/tune:", "settings",
-             roles=("executive", "leader", "admin")),
+    PageSpec(
+        "settings.py",
+        "Settings",
+        "Data",
+        ":material/tune:",
+        "settings",
+        roles=("executive", "leader", "admin"),
+    ),
 )
 
 

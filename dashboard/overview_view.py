@@ -359,20 +359,22 @@ def render_weights(card: Scorecard) -> None:
 # --- NSP adoption -------------------------------------------------------------------------------
 
 
-def _cell(value, status: str | None, needs: str | None, unit: str, settings: MetricSettings) -> str:
+def _cell(value, status: str | None, needs: str | None, unit: str, settings: MetricSettings, n=None) -> str:
+    """One side of a before/after: the value with its n, or why there is none (too few, no data)."""
     if status == "suppressed":
         return "hidden"
     if value is None or pd.isna(value):
         return needs or "—"
-    return format_value(value, unit)
+    sample = "" if n is None or pd.isna(n) else f" (n = {int(n):,})"
+    return format_value(value, unit) + sample
 
 
 def render_windows(frame: pd.DataFrame) -> None:
     """Say exactly which days are compared (the method is documented in :mod:`metrics.adoption`)."""
     first = frame.iloc[0]
     st.caption(
-        f"**After**: {fmt_date(first['after_start'])} – {fmt_date(first['after_end'])} (the chosen period, from the "
-        f"launch on). **Before**: {fmt_date(first['before_start'])} – {fmt_date(first['before_end'])} (as many days, "
+        f"**After**: {fmt_date(first['after_start'])} – {fmt_date(first['after_end'])} (from the launch on). "
+        f"**Before**: {fmt_date(first['before_start'])} – {fmt_date(first['before_end'])} (as many days, "
         "ending the day before the launch). Teams that adopted on a date of their own are compared around it."
     )
 
@@ -395,7 +397,7 @@ def render_adoption_headline(frame: pd.DataFrame, settings: MetricSettings) -> N
             delta=change,
             delta_color="normal" if metric.higher_is_better else "inverse",
             border=True,
-            help=f"Before the launch: {_cell(row['before'], row['before_status'], row['before_needs'], row['unit'], settings)}."
+            help=f"Before the launch: {_cell(row['before'], row['before_status'], row['before_needs'], row['unit'], settings, row['before_n'])}."
             + (f" {row['after_needs']}." if isinstance(row["after_needs"], str) else ""),
         )
 
@@ -411,11 +413,11 @@ def adoption_team_frame(frame: pd.DataFrame, measure: str, settings: MetricSetti
                 for day, own in zip(rows["adopted_on"], rows["own_date"], strict=True)
             ],
             "before": [
-                _cell(r["before"], r["before_status"], r["before_needs"], r["unit"], settings)
+                _cell(r["before"], r["before_status"], r["before_needs"], r["unit"], settings, r["before_n"])
                 for _, r in rows.iterrows()
             ],
             "after": [
-                _cell(r["after"], r["after_status"], r["after_needs"], r["unit"], settings)
+                _cell(r["after"], r["after_status"], r["after_needs"], r["unit"], settings, r["after_n"])
                 for _, r in rows.iterrows()
             ],
             "change": [fmt_change(c, u) for c, u in zip(rows["change"], rows["unit"], strict=True)],
@@ -509,11 +511,11 @@ def render_adoption_table(frame: pd.DataFrame, settings: MetricSettings) -> None
             "group": frame["group"],
             "measure": frame["label"],
             "before": [
-                _cell(r["before"], r["before_status"], r["before_needs"], r["unit"], settings)
+                _cell(r["before"], r["before_status"], r["before_needs"], r["unit"], settings, r["before_n"])
                 for _, r in frame.iterrows()
             ],
             "after": [
-                _cell(r["after"], r["after_status"], r["after_needs"], r["unit"], settings)
+                _cell(r["after"], r["after_status"], r["after_needs"], r["unit"], settings, r["after_n"])
                 for _, r in frame.iterrows()
             ],
             "change": [fmt_change(c, u) for c, u in zip(frame["change"], frame["unit"], strict=True)],

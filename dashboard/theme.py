@@ -16,7 +16,13 @@ STATUS_COLORS = {
     "needs": "#B0B7C3",
     "suppressed": "#7A8699",
 }
-STATUS_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "needs": "Needs data", "suppressed": "Hidden"}
+STATUS_LABELS = {
+    "green": "Green",
+    "amber": "Amber",
+    "red": "Red",
+    "needs": "Needs data",
+    "suppressed": "Hidden",
+}
 ACCENT = "#1f6f8b"
 MUTED = "#6B7280"
 SEQUENCE = ["#1f6f8b", "#E07A1F", "#6A4C93", "#2E9E5B", "#D1453B", "#8C6D31", "#3F88C5", "#B5838D"]
@@ -33,8 +39,17 @@ def style(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.
         font={"size": FONT_SIZE, "family": "Inter, Segoe UI, Helvetica, Arial, sans-serif"},
         # The title sits at the top of the figure and the legend in its own band below it, so the
         # two never overlap however long the title is.
-        title={"text": title, "x": 0, "xanchor": "left", "yref": "container", "y": 0.98, "yanchor": "top",
-               "font": {"size": FONT_SIZE + 3}} if title else None,
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 0.98,
+            "yanchor": "top",
+            "font": {"size": FONT_SIZE + 3},
+        }
+        if title
+        else None,
         margin={"l": 10, "r": 10, "t": 90 if title else 40, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
         colorway=SEQUENCE,

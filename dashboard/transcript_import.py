@@ -156,8 +156,16 @@ def label_and_store(conn, transcript, model, nsp, *, imported_by: str | None = N
 
 
 def import_uploaded_transcript(
-    engine, data: bytes, name: str, *, kind: str, team_id: int, held_at: dt.datetime, title: str,
-    scope, imported_by: str,
+    engine,
+    data: bytes,
+    name: str,
+    *,
+    kind: str,
+    team_id: int,
+    held_at: dt.datetime,
+    title: str,
+    scope,
+    imported_by: str,
 ) -> dict:
     """Import one uploaded transcript for a team in the viewer's scope; return what the page shows.
 
@@ -187,14 +195,27 @@ def import_uploaded_transcript(
         if found is not None and found[0] is not None and not scope.allows(found[0]):
             raise ValueError(f"{name} is already imported as another team's meeting; it was left as it is.")
         stored = label_and_store(
-            conn, transcript, model, stored_nsp_matcher(conn), kind=kind, held_at=held_at,
-            title=title.strip() or name, team_id=team_id, source=name, imported_by=imported_by,
+            conn,
+            transcript,
+            model,
+            stored_nsp_matcher(conn),
+            kind=kind,
+            held_at=held_at,
+            title=title.strip() or name,
+            team_id=team_id,
+            source=name,
+            imported_by=imported_by,
         )
         measures = meeting_measures(conn, scope, meeting_ids=[stored.meeting_id])
     share = measures[0].customer_impact_share if measures else None
-    return {"meeting_id": stored.meeting_id, "created": stored.created,
-            "updated": [_CHANGE_WORDS[c] for c in stored.changed], "utterances": stored.utterances,
-            "speakers": transcript.speakers, "customer_impact_share": share}
+    return {
+        "meeting_id": stored.meeting_id,
+        "created": stored.created,
+        "updated": [_CHANGE_WORDS[c] for c in stored.changed],
+        "utterances": stored.utterances,
+        "speakers": transcript.speakers,
+        "customer_impact_share": share,
+    }
 
 
 def run_transcript_import(args, settings: Settings) -> int:
@@ -229,8 +250,16 @@ def run_transcript_import(args, settings: Settings) -> int:
                             f"{job.path.name}: there is no team named {job.team!r}; nothing was imported."
                         )
                 stored = label_and_store(
-                    conn, transcript, model, nsp, kind=job.kind, held_at=job.held_at, title=job.title,
-                    team_id=team_id, external_key=job.external_key, source=str(job.path),
+                    conn,
+                    transcript,
+                    model,
+                    nsp,
+                    kind=job.kind,
+                    held_at=job.held_at,
+                    title=job.title,
+                    team_id=team_id,
+                    external_key=job.external_key,
+                    source=str(job.path),
                 )
                 results.append((job, transcript, stored))
             measures = {

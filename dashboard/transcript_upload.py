@@ -1,4 +1,4 @@
-""""Add a meeting transcript": a manager drops last week's Zoom or Teams transcript on Meeting health."""
+""" "Add a meeting transcript": a manager drops last week's Zoom or Teams transcript on Meeting health."""
 
 from __future__ import annotations
 
@@ -33,10 +33,17 @@ def render_transcript_upload() -> None:
             "as customer impact, revenue or other talk; importing the same file twice changes nothing."
         )
         with st.form(_KEY + "form", clear_on_submit=False):
-            upload = st.file_uploader("Transcript file", type=["vtt", "srt", "txt", "json"], key=_KEY + "file")
+            upload = st.file_uploader(
+                "Transcript file", type=["vtt", "srt", "txt", "json"], key=_KEY + "file"
+            )
             left, right = st.columns(2)
-            kind = left.selectbox("Kind of meeting", MEETING_KINDS, index=1 if len(MEETING_KINDS) > 1 else 0,
-                                  format_func=KIND_LABELS.get, key=_KEY + "kind")
+            kind = left.selectbox(
+                "Kind of meeting",
+                MEETING_KINDS,
+                index=1 if len(MEETING_KINDS) > 1 else 0,
+                format_func=KIND_LABELS.get,
+                key=_KEY + "kind",
+            )
             team = right.selectbox("Team", list(teams), key=_KEY + "team")
             day = left.date_input("Held on", dt.date.today(), key=_KEY + "day")
             at = right.time_input("At", dt.time(10, 0), key=_KEY + "time")
@@ -49,8 +56,15 @@ def render_transcript_upload() -> None:
             return
         try:
             result = import_uploaded_transcript(
-                app_state.get_engine(), upload.getvalue(), upload.name, kind=kind, team_id=teams[team],
-                held_at=dt.datetime.combine(day, at), title=title, scope=scope, imported_by=access.email,
+                app_state.get_engine(),
+                upload.getvalue(),
+                upload.name,
+                kind=kind,
+                team_id=teams[team],
+                held_at=dt.datetime.combine(day, at),
+                title=title,
+                scope=scope,
+                imported_by=access.email,
             )
         except ValueError as exc:
             st.error(str(exc))

@@ -70,6 +70,13 @@ class Windows:
     after: Period | None
 
 
+def since_launch(filters: Filters, launch: dt.date) -> Filters:
+    """``filters`` over the days from the launch to yesterday: what "since launch" compares with as
+    many days before it (a launch in the future leaves nothing after it yet)."""
+    yesterday = filters.today - dt.timedelta(days=1)
+    return replace(filters, period=Period(launch, max(launch, yesterday)))
+
+
 def windows(adopted_on: dt.date, period: Period) -> Windows:
     """``after`` = ``period`` from ``adopted_on`` on; ``before`` = as many days, ending the day before."""
     if period.end < adopted_on:

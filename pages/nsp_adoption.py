@@ -13,7 +13,7 @@ from dashboard.overview_view import (
     render_nsp,
     render_windows,
 )
-from metrics.adoption import ADOPTION_MEASURES
+from metrics.adoption import ADOPTION_MEASURES, since_launch
 from metrics.registry import get_metric
 
 url, scope, filters = app_state.get_settings().database_url, app_state.get_scope(), app_state.get_filters()
@@ -29,6 +29,16 @@ if not nsp or not nsp.get("launch_date"):
     st.stop()
 launch = nsp["launch_date"]
 render_nsp(nsp)
+
+span = st.radio(
+    "Compare",
+    ["Since launch", "The period in the sidebar"],
+    horizontal=True,
+    key="pp.nsp.span",
+    help="Since launch: every day from the launch to yesterday against as many days before it.",
+)
+if span != "The period in the sidebar":
+    filters = since_launch(filters, launch)
 
 frame = cached_leadership.before_after(url, scope, filters, launch)
 if frame.empty or frame["after_start"].isna().all():

@@ -18,7 +18,9 @@ Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
 def open_page(page: str, period: Period = Q3) -> AppTest:
     """Run the app with ``period`` in the URL (as a shared link would), then switch to ``page``."""
     at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update({"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()})
+    at.query_params.update(
+        {"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()}
+    )
     at.run()
     at.switch_page(page).run()
     assert not at.exception, at.exception

@@ -32,9 +32,13 @@ pytestmark = pytest.mark.slow
 def beacon_names(demo_database_url) -> list[str]:
     engine = create_engine(demo_database_url)
     with engine.connect() as conn:
-        names = conn.execute(
-            text("select p.name from people p join teams t on t.id = p.team_id where t.name = 'Beacon'")
-        ).scalars().all()
+        names = (
+            conn.execute(
+                text("select p.name from people p join teams t on t.id = p.team_id where t.name = 'Beacon'")
+            )
+            .scalars()
+            .all()
+        )
     engine.dispose()
     assert len(names) >= 6
     return ["Beacon", *names]
@@ -43,8 +47,19 @@ def beacon_names(demo_database_url) -> list[str]:
 def _visible_text(at: AppTest) -> str:
     """Everything a viewer could read on the page: texts, labels, options, tables and chart data."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "warning", "error",
-                 "success", "exception"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "text",
+        "info",
+        "warning",
+        "error",
+        "success",
+        "exception",
+    ):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     for widget in (*at.selectbox, *at.multiselect, *at.radio):
@@ -77,7 +92,11 @@ def test_manager_sees_no_other_team_even_when_the_url_asks(demo_app_env, beacon_
     assert not at.exception, at.exception
     shown = _visible_text(at)
     assert len(shown) > 200, f"{spec.title} showed almost nothing"
-    leaked = [name for name in beacon_names if name in shown.replace("Ignored team(s) outside your view: Beacon.", "")]
+    leaked = [
+        name
+        for name in beacon_names
+        if name in shown.replace("Ignored team(s) outside your view: Beacon.", "")
+    ]
     assert leaked == [], f"{spec.title} shows {leaked} to the manager of Atlas"
     assert "Ignored team(s) outside your view: Beacon." in at.first_warnings
 

@@ -27,15 +27,46 @@ def roster_url(tmp_path, monkeypatch):
     migrate(engine)
     with engine.begin() as conn:
         company = conn.execute(m.Team.__table__.insert().values(name="Company")).inserted_primary_key[0]
-        atlas = conn.execute(m.Team.__table__.insert().values(name="Atlas", parent_id=company)).inserted_primary_key[0]
-        beacon = conn.execute(m.Team.__table__.insert().values(name="Beacon", parent_id=company)).inserted_primary_key[0]
+        atlas = conn.execute(
+            m.Team.__table__.insert().values(name="Atlas", parent_id=company)
+        ).inserted_primary_key[0]
+        beacon = conn.execute(
+            m.Team.__table__.insert().values(name="Beacon", parent_id=company)
+        ).inserted_primary_key[0]
         people = m.Person.__table__
-        conn.execute(people.insert(), [
-            {"external_key": "e", "name": "Eve Exec", "email": "eve@example.com", "role": "executive", "team_id": company},
-            {"external_key": "m", "name": "Max Manager", "email": "max@example.com", "role": "manager", "team_id": atlas},
-            {"external_key": "s", "name": "Sue Seller", "email": "sue@example.com", "role": "seller", "team_id": atlas},
-            {"external_key": "b", "name": "Bea Beacon", "email": "bea@example.com", "role": "manager", "team_id": beacon},
-        ])
+        conn.execute(
+            people.insert(),
+            [
+                {
+                    "external_key": "e",
+                    "name": "Eve Exec",
+                    "email": "eve@example.com",
+                    "role": "executive",
+                    "team_id": company,
+                },
+                {
+                    "external_key": "m",
+                    "name": "Max Manager",
+                    "email": "max@example.com",
+                    "role": "manager",
+                    "team_id": atlas,
+                },
+                {
+                    "external_key": "s",
+                    "name": "Sue Seller",
+                    "email": "sue@example.com",
+                    "role": "seller",
+                    "team_id": atlas,
+                },
+                {
+                    "external_key": "b",
+                    "name": "Bea Beacon",
+                    "email": "bea@example.com",
+                    "role": "manager",
+                    "team_id": beacon,
+                },
+            ],
+        )
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)
     return url
@@ -64,7 +95,10 @@ def test_signed_out_viewer_sees_only_the_sign_in_button(roster_url):
 
 @pytest.mark.parametrize(
     ("email", "reason"),
-    [("sue@example.com", "sellers have no access"), ("nobody@example.com", "not in the Purpose Pulse roster")],
+    [
+        ("sue@example.com", "sellers have no access"),
+        ("nobody@example.com", "not in the Purpose Pulse roster"),
+    ],
 )
 def test_seller_and_stranger_get_the_no_access_page(roster_url, email, reason):
     at = _app({"is_logged_in": True, "email": email})

@@ -28,12 +28,25 @@ def seeded_url(tmp_path, monkeypatch):
         session.flush()
         for i in range(3):
             session.add(
-                m.Opportunity(external_key=f"o{i}", name=f"Deal {i}", owner_id=seller.id, team_id=team.id,
-                              stage="Closed Won", is_won=True, is_closed=True, amount=Decimal("1250000"),
-                              close_date=dt.date(2026, 1 + i, 15))
+                m.Opportunity(
+                    external_key=f"o{i}",
+                    name=f"Deal {i}",
+                    owner_id=seller.id,
+                    team_id=team.id,
+                    stage="Closed Won",
+                    is_won=True,
+                    is_closed=True,
+                    amount=Decimal("1250000"),
+                    close_date=dt.date(2026, 1 + i, 15),
+                )
             )
-        session.add(m.NobleSalesPurpose(statement="We help clinics spend more time with patients.",
-                                        key_phrases=["time with patients"], launch_date=dt.date(2026, 2, 1)))
+        session.add(
+            m.NobleSalesPurpose(
+                statement="We help clinics spend more time with patients.",
+                key_phrases=["time with patients"],
+                launch_date=dt.date(2026, 2, 1),
+            )
+        )
         session.commit()
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)

@@ -33,16 +33,20 @@ def test_mapping_form_with_a_constant_previews_the_rows(tmp_path, demo_database_
     database = copy_database(demo_database_url, tmp_path / "imports.db")
     path = tmp_path / "olist_closed_deals.csv"
     path.write_text(WON)
-    with streamlit_server(ROOT, env={"DATABASE_URL": database}, log_path=tmp_path / "st.log") as url, \
-            chromium_page(width, height) as page:
+    with (
+        streamlit_server(ROOT, env={"DATABASE_URL": database}, log_path=tmp_path / "st.log") as url,
+        chromium_page(width, height) as page,
+    ):
         page.goto(f"{url}/imports")
         wait_until_idle(page, timeout_s=180)
         page.set_input_files('input[type="file"]', str(path))
         page.wait_for_selector("text=Map each field", timeout=60_000)
         page.get_by_text("Or type it as on the command line").click()
         box = page.get_by_label("--map")
-        box.fill('id=mql_id,owner=sr_id,stage="Closed Won",close_date=won_date,'
-                 'amount=declared_monthly_revenue,segment=business_segment,currency="BRL"')
+        box.fill(
+            'id=mql_id,owner=sr_id,stage="Closed Won",close_date=won_date,'
+            'amount=declared_monthly_revenue,segment=business_segment,currency="BRL"'
+        )
         box.press("Enter")
         page.wait_for_selector("text=as they will be stored", timeout=60_000)
         wait_until_idle(page, timeout_s=120)

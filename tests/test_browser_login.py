@@ -35,11 +35,14 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def provider():
-    pytest.importorskip("oidc_provider_mock", reason="oidc-provider-mock is not installed (requirements-dev.txt)")
+    pytest.importorskip(
+        "oidc_provider_mock", reason="oidc-provider-mock is not installed (requirements-dev.txt)"
+    )
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "oidc_provider_mock", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

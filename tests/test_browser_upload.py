@@ -25,8 +25,10 @@ ZOOM = ROOT / "tests" / "fixtures" / "transcripts" / "zoom_deal_review.vtt"
 def test_manager_drops_a_zoom_transcript_and_reads_it(tmp_path, demo_database_url):
     require_browser()
     database = copy_database(demo_database_url, tmp_path / "upload.db")
-    with streamlit_server(ROOT, env={"DATABASE_URL": database}, log_path=tmp_path / "st.log") as url, \
-            chromium_page(1500, 1400) as page:
+    with (
+        streamlit_server(ROOT, env={"DATABASE_URL": database}, log_path=tmp_path / "st.log") as url,
+        chromium_page(1500, 1400) as page,
+    ):
         # The form's date defaults to today: look at a period around today.
         today = dt.date.today()
         around = f"from={today - dt.timedelta(days=3)}&to={today + dt.timedelta(days=3)}"

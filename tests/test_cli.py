@@ -10,16 +10,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 STATUS_KEYS = {
-    "teams", "people", "accounts", "opportunities", "won_opportunities", "won_amount", "history_rows",
-    "subscriptions", "meetings", "utterances", "survey_responses", "imports", "rejected_rows",
+    "teams",
+    "people",
+    "accounts",
+    "opportunities",
+    "won_opportunities",
+    "won_amount",
+    "history_rows",
+    "subscriptions",
+    "meetings",
+    "utterances",
+    "survey_responses",
+    "imports",
+    "rejected_rows",
 }
 
 
 def run_cli(*args: str, database_url: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url}
     return subprocess.run(
-        [sys.executable, "-m", "dashboard", *args], cwd=ROOT, env=env, input=stdin, capture_output=True,
-        text=True, timeout=300,
+        [sys.executable, "-m", "dashboard", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

@@ -20,7 +20,10 @@ def _report(url: str, email: str):
     [
         ("claire.donovan@example.com", ["Atlas"]),
         ("priya.raman@example.com", ["Atlas", "Beacon", "Cedar", "Delta"]),
-        ("morgan.hale@example.com", ["Atlas", "Beacon", "Cedar", "Delta", "Evergreen", "Falcon", "Granite", "Harbor"]),
+        (
+            "morgan.hale@example.com",
+            ["Atlas", "Beacon", "Cedar", "Delta", "Evergreen", "Falcon", "Granite", "Harbor"],
+        ),
     ],
 )
 def test_report_as_sees_exactly_the_teams_of_that_role(demo_database_url, email, teams):
@@ -31,8 +34,15 @@ def test_report_as_sees_exactly_the_teams_of_that_role(demo_database_url, email,
 
 
 def test_manager_cannot_ask_for_another_team(demo_database_url):
-    result = run_cli("report", *PERIOD, "--as", "claire.donovan@example.com", "--team", "Beacon",
-                     database_url=demo_database_url)
+    result = run_cli(
+        "report",
+        *PERIOD,
+        "--as",
+        "claire.donovan@example.com",
+        "--team",
+        "Beacon",
+        database_url=demo_database_url,
+    )
     assert result.returncode == 2
     assert "Beacon" in result.stderr and "Traceback" not in result.stderr
     assert result.stdout == ""
@@ -54,10 +64,14 @@ def test_no_access_is_one_line_and_no_data(demo_database_url, email, reason):
 
 
 def test_status_as_manager_counts_only_their_team(demo_database_url):
-    manager = json.loads(run_cli("status", "--json", "--as", "claire.donovan@example.com",
-                                 database_url=demo_database_url).stdout)
+    manager = json.loads(
+        run_cli(
+            "status", "--json", "--as", "claire.donovan@example.com", database_url=demo_database_url
+        ).stdout
+    )
     everyone = json.loads(run_cli("status", "--json", database_url=demo_database_url).stdout)
-    admin = json.loads(run_cli("status", "--json", "--as", "sam.ortiz@example.com",
-                               database_url=demo_database_url).stdout)
+    admin = json.loads(
+        run_cli("status", "--json", "--as", "sam.ortiz@example.com", database_url=demo_database_url).stdout
+    )
     assert manager["teams"] == 1 and 0 < manager["opportunities"] < everyone["opportunities"]
     assert admin == everyone

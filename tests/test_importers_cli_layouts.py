@@ -105,7 +105,9 @@ def test_a_closed_standard_output_ends_quietly_after_the_commit(cli, tmp_path):
     path = tmp_path / "deals.csv"
     path.write_text("id,stage,close_date\nD1,Closed Won,2024-01-02\nD2,Prospecting,\n")
     # `true` exits without reading, so every line the import prints meets a closed pipe.
-    done = cli(shell=f"{sys.executable} -m dashboard import opportunities {path} | true; echo ${{PIPESTATUS[0]}}")
+    done = cli(
+        shell=f"{sys.executable} -m dashboard import opportunities {path} | true; echo ${{PIPESTATUS[0]}}"
+    )
     assert done.stdout.strip() == "0"
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
     status = json.loads(cli("status", "--json").stdout)
@@ -122,15 +124,18 @@ def test_a_transcript_reimported_with_new_facts_updates_the_meeting(cli, tmp_pat
     assert first.returncode == 0, first.stderr
     meeting = json.loads(first.stdout)
     assert meeting["created"] is True
-    assert "Michael P. Dickerson (Vice President, Corporate Communications & Investor Relations)" in (
-        meeting["speakers"]
+    assert (
+        "Michael P. Dickerson (Vice President, Corporate Communications & Investor Relations)"
+        in (meeting["speakers"])
     )
     again = cli(
         "import", "transcripts", str(source), "--kind", "leadership", "--held-at", "2021-10-29",
         "--title", "Q3 2021 call",
     )  # fmt: skip
     assert again.returncode == 0, again.stderr
-    assert f"meeting {meeting['meeting_id']} (already imported; updated its kind, date, title)" in again.stdout
+    assert (
+        f"meeting {meeting['meeting_id']} (already imported; updated its kind, date, title)" in again.stdout
+    )
     same = cli(
         "import", "transcripts", str(source), "--kind", "leadership", "--held-at", "2021-10-29",
         "--title", "Q3 2021 call",
@@ -154,7 +159,9 @@ def test_plain_text_speakers_must_look_like_names(cli, tmp_path):
         "Ana Lima: And the customers?\n"
         "Ben Ode: Next steps: call them.\n"
     )
-    done = cli("import", "transcripts", str(path), "--kind", "leadership", "--held-at", "2024-01-02", "--json")
+    done = cli(
+        "import", "transcripts", str(path), "--kind", "leadership", "--held-at", "2024-01-02", "--json"
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["speakers"] == ["Ana Lima", "Ben Ode"]
     assert json.loads(done.stdout)["utterances"] == 4  # the unlabelled line continues Ben's turn
@@ -171,10 +178,14 @@ def test_plain_text_speakers_must_look_like_names(cli, tmp_path):
 def test_a_research_meeting_in_qmsum_json_imports(cli, tmp_path):
     lines = (SHARED_DATA / "talk" / "icsi").glob("*.txt")
     source = sorted(lines)[0].read_text(encoding="utf-8").splitlines()[:40]
-    items = [{"speaker": s.split(":", 1)[0], "content": s.split(":", 1)[1].strip()} for s in source if ":" in s]
+    items = [
+        {"speaker": s.split(":", 1)[0], "content": s.split(":", 1)[1].strip()} for s in source if ":" in s
+    ]
     path = tmp_path / "research.json"
     path.write_text(json.dumps({"topic_list": [], "meeting_transcripts": items}), encoding="utf-8")
-    done = cli("import", "transcripts", str(path), "--kind", "leadership", "--held-at", "2001-06-12", "--json")
+    done = cli(
+        "import", "transcripts", str(path), "--kind", "leadership", "--held-at", "2001-06-12", "--json"
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["utterances"] == len(items)

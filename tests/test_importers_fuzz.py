@@ -52,7 +52,9 @@ CLOCK = st.builds(
     lambda h, m, s, ms: f"{h:02d}:{m:02d}:{s:02d}{ms}",
     st.integers(0, 99), st.integers(0, 70), st.integers(0, 70), st.sampled_from([".000", ",500", "", ".5"]),
 )  # fmt: skip
-WORDS = st.one_of(st.text(max_size=30), st.sampled_from(["Ann: hello", "<v Bo>hi</v>", "Our targets for 2022: 5%"]))
+WORDS = st.one_of(
+    st.text(max_size=30), st.sampled_from(["Ann: hello", "<v Bo>hi</v>", "Our targets for 2022: 5%"])
+)
 
 
 @st.composite
@@ -67,7 +69,12 @@ def transcript_file(draw) -> tuple[str, bytes]:
         text = "\n".join(f"[{a}] {w}" if draw(st.booleans()) else w for a, _, w in cues)
     else:
         items = [
-            {"speaker": draw(st.one_of(st.none(), st.text(max_size=6), st.integers())), "start": a, "end": b, "text": w}
+            {
+                "speaker": draw(st.one_of(st.none(), st.text(max_size=6), st.integers())),
+                "start": a,
+                "end": b,
+                "text": w,
+            }
             for a, b, w in cues
         ]
         text = json.dumps(draw(st.sampled_from([items, {"utterances": items}, items[:1] or 3])))

@@ -53,7 +53,9 @@ WON_MAP = (
 
 
 def test_a_file_without_a_stage_column_imports_with_a_constant_stage(conn):
-    result = load(conn, "opportunities", WON_DEALS.encode(), "won_deals.csv", mapping=parse_map_option(WON_MAP))
+    result = load(
+        conn, "opportunities", WON_DEALS.encode(), "won_deals.csv", mapping=parse_map_option(WON_MAP)
+    )
     assert (result.inserted, result.rejected) == (3, 0)
     opp = m.Opportunity.__table__
     deal = conn.execute(select(opp).where(opp.c.external_key == "a555fb36b9368110ede0f043dfc3b9a0")).one()
@@ -119,7 +121,9 @@ def test_a_status_column_in_words_feeds_the_voluntary_leaver_flag(conn):
     assert (result.inserted, result.rejected) == (3, 1)
     people = {
         p.external_key: p
-        for p in conn.execute(select(m.Person.__table__).where(m.Person.external_key.in_(["10026", "10084", "10196"])))
+        for p in conn.execute(
+            select(m.Person.__table__).where(m.Person.external_key.in_(["10026", "10084", "10196"]))
+        )
     }
     assert people["10084"].termination_voluntary is True
     assert people["10084"].termination_date == dt.date(2016, 6, 16)
@@ -128,8 +132,9 @@ def test_a_status_column_in_words_feeds_the_voluntary_leaver_flag(conn):
     assert people["10026"].name == "Adinolfi, Wilson  K"
     rejected = rejected_rows(conn, result.batch_id)
     assert [r["line_number"] for r in rejected] == [5]
-    assert "EmploymentStatus 'Leave of Absence' is not in the value map for termination_voluntary" in (
-        rejected[0]["reason"]
+    assert (
+        "EmploymentStatus 'Leave of Absence' is not in the value map for termination_voluntary"
+        in (rejected[0]["reason"])
     )
     # A rejected row keeps the mapped columns only: never the salary or the date of birth.
     assert "Salary" not in rejected[0]["raw"] and "DOB" not in rejected[0]["raw"]
@@ -157,9 +162,11 @@ def test_a_wide_survey_file_is_stored_in_the_long_form(conn):
         .order_by(m.SurveyResponse.question_code)
     ).all()
     assert [(c, s, k) for c, s, k in answers] == [("engagement", 4.96, 5), ("satisfaction", 3.0, 5)]
-    submitted = conn.execute(
-        select(m.SurveyResponse.submitted_at).where(m.SurveyResponse.respondent_key == "10084")
-    ).scalars().first()
+    submitted = (
+        conn.execute(select(m.SurveyResponse.submitted_at).where(m.SurveyResponse.respondent_key == "10084"))
+        .scalars()
+        .first()
+    )
     assert submitted == dt.datetime(2016, 2, 24)
 
 
@@ -202,7 +209,16 @@ def test_the_enps_question_on_another_scale_is_refused(conn, scale):
 # --- a SaaS subscription export and its Excel copy ------------------------------------------------
 
 SUBSCRIPTIONS = [
-    ["subscription_id", "account_id", "start_date", "end_date", "plan_tier", "seats", "mrr_amount", "is_trial"],
+    [
+        "subscription_id",
+        "account_id",
+        "start_date",
+        "end_date",
+        "plan_tier",
+        "seats",
+        "mrr_amount",
+        "is_trial",
+    ],
     ["S-8a3f", "A-2e9c", dt.date(2023, 2, 1), dt.date(2024, 1, 31), "Pro", 12, 1188.0, False],
     ["S-91bc", "A-77d1", dt.date(2023, 6, 15), None, "Enterprise", 40, 4990.5, False],
 ]
@@ -212,7 +228,9 @@ SUB_MAP = "subscription_id=subscription_id,account=account_id,plan=plan_tier,mrr
 def _as_csv(rows) -> bytes:
     out = io.StringIO()
     for row in rows:
-        out.write(",".join("" if v is None else v.isoformat() if isinstance(v, dt.date) else str(v) for v in row))
+        out.write(
+            ",".join("" if v is None else v.isoformat() if isinstance(v, dt.date) else str(v) for v in row)
+        )
         out.write("\n")
     return out.getvalue().encode()
 
@@ -240,7 +258,9 @@ def test_an_excel_copy_imports_like_the_csv_it_was_saved_from(conn):
     assert (first.inserted, first.rejected) == (2, 0)
     again = load(conn, "subscriptions", _as_xlsx(SUBSCRIPTIONS), "subs.xlsx", mapping=mapping)
     assert (again.inserted, again.updated, again.unchanged, again.rejected) == (0, 0, 2, 0)
-    stored = conn.execute(select(m.Subscription.__table__).where(m.Subscription.external_key == "S-91bc")).one()
+    stored = conn.execute(
+        select(m.Subscription.__table__).where(m.Subscription.external_key == "S-91bc")
+    ).one()
     assert stored.start_date == dt.date(2023, 6, 15) and stored.end_date is None
     assert stored.mrr == Decimal("4990.50") and stored.arr == Decimal("59886.00")
 
@@ -249,7 +269,9 @@ def test_a_named_sheet_of_a_workbook_is_read(conn):
     data = _as_xlsx(SUBSCRIPTIONS, first_sheet="Read me")
     with pytest.raises(UnreadableFile, match="missing the required"):
         load(conn, "subscriptions", data, "subs.xlsx", mapping={})
-    result = load(conn, "subscriptions", data, "subs.xlsx", mapping=parse_map_option(SUB_MAP), sheet="Subscriptions")
+    result = load(
+        conn, "subscriptions", data, "subs.xlsx", mapping=parse_map_option(SUB_MAP), sheet="Subscriptions"
+    )
     assert result.inserted == 2
     assert any("Read sheet 'Subscriptions' of 2" in n for n in result.notes)
     with pytest.raises(UnreadableFile) as info:
@@ -270,9 +292,9 @@ TEAMS = (
 def _parent_of(conn, team: str) -> str | None:
     parent = m.Team.__table__.alias("parent")
     return conn.execute(
-        select(parent.c.name).select_from(m.Team.__table__.join(parent, m.Team.parent_id == parent.c.id)).where(
-            m.Team.name == team
-        )
+        select(parent.c.name)
+        .select_from(m.Team.__table__.join(parent, m.Team.parent_id == parent.c.id))
+        .where(m.Team.name == team)
     ).scalar()
 
 
@@ -307,7 +329,9 @@ def test_a_cut_off_accounts_row_is_rejected_and_the_stored_account_kept(conn):
 
 
 def test_a_won_deal_without_a_close_date_is_rejected(conn):
-    data = b"id,stage,amount,close_date\nD1,Closed Won,100,2024-02-01\nD2,Closed Won,50,\nD3,Prospecting,10,\n"
+    data = (
+        b"id,stage,amount,close_date\nD1,Closed Won,100,2024-02-01\nD2,Closed Won,50,\nD3,Prospecting,10,\n"
+    )
     result = load(conn, "opportunities", data, "deals.csv")
     assert (result.inserted, result.rejected) == (2, 1)
     assert reasons(conn, result) == {3: "the deal is won (stage 'Closed Won') but close_date is empty"}
@@ -316,7 +340,10 @@ def test_a_won_deal_without_a_close_date_is_rejected(conn):
 @pytest.mark.parametrize(
     ("cell", "reason"),
     [
-        ("9999-12-31T23:59:59-05:00", "close_date: '9999-12-31T23:59:59-05:00' is not a date between 1900 and 2100"),
+        (
+            "9999-12-31T23:59:59-05:00",
+            "close_date: '9999-12-31T23:59:59-05:00' is not a date between 1900 and 2100",
+        ),
         ("1850-01-01", "close_date: '1850-01-01' is not a date between 1900 and 2100"),
         ("٢٠٢٤-٠١-٠١", "close_date: '٢٠٢٤-٠١-٠١' is not a date (use the digits 0-9)"),
     ],

@@ -35,7 +35,9 @@ def page(fresh_engine, monkeypatch):
 def test_empty_page_explains_what_to_do(page):
     at = page()
     assert not at.exception, at.exception
-    assert "Upload a Salesforce, HubSpot or other CSV export (or an Excel workbook) to begin." in [i.value for i in at.info]
+    assert "Upload a Salesforce, HubSpot or other CSV export (or an Excel workbook) to begin." in [
+        i.value for i in at.info
+    ]
     assert "Nothing has been imported yet." in [i.value for i in at.info]
 
 
@@ -127,7 +129,9 @@ def test_an_excel_upload_is_read_on_the_page(page):
 
     book = openpyxl.Workbook()
     book.active.append(["Opportunity ID", "Opportunity Name", "Stage", "Amount", "Close Date"])
-    book.active.append(["X1", "Workbook deal", "Closed Won", 1500.0, __import__("datetime").datetime(2024, 5, 2)])
+    book.active.append(
+        ["X1", "Workbook deal", "Closed Won", 1500.0, __import__("datetime").datetime(2024, 5, 2)]
+    )
     data = io.BytesIO()
     book.save(data)
     at = page("deals.xlsx", data.getvalue())

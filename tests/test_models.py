@@ -19,7 +19,9 @@ def _org(session: Session) -> dict:
     company = m.Team(name="Company")
     east = m.Team(name="East", parent=company, nsp_adopted_on=dt.date(2026, 1, 1))
     west = m.Team(name="West", parent=company)
-    boss = m.Person(external_key="p-boss", name="Ada Boss", email="ada@example.com", team=company, role="executive")
+    boss = m.Person(
+        external_key="p-boss", name="Ada Boss", email="ada@example.com", team=company, role="executive"
+    )
     seller = m.Person(
         external_key="p-1",
         name="Bo Seller",
@@ -54,26 +56,75 @@ def _org(session: Session) -> dict:
     deal.team_id = east.id
     session.add_all(
         [
-            m.OpportunityHistory(opportunity_id=deal.id, changed_at=dt.datetime(2026, 1, 5, 9), stage="Discovery",
-                                 amount=Decimal("10000"), close_date=dt.date(2026, 2, 28)),
-            m.OpportunityHistory(opportunity_id=deal.id, changed_at=dt.datetime(2026, 3, 30, 17), stage="Closed Won",
-                                 amount=Decimal("9000"), close_date=dt.date(2026, 3, 30)),
-            m.Quota(person_id=seller.id, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 3, 31),
-                    amount=Decimal("120000")),
-            m.Subscription(external_key="s-1", account_id=acme.id, opportunity_id=deal.id, team_id=east.id,
-                           start_date=dt.date(2026, 4, 1), arr=Decimal("9000"), mrr=Decimal("750")),
-            m.SurveyResponse(respondent_key="r1", team_id=east.id, submitted_at=dt.datetime(2026, 3, 1),
-                             question_code="enps", score=9, scale=10),
-            m.NobleSalesPurpose(statement="We help small businesses be more successful.",
-                                key_phrases=["small businesses", "more successful"], launch_date=dt.date(2026, 1, 1)),
+            m.OpportunityHistory(
+                opportunity_id=deal.id,
+                changed_at=dt.datetime(2026, 1, 5, 9),
+                stage="Discovery",
+                amount=Decimal("10000"),
+                close_date=dt.date(2026, 2, 28),
+            ),
+            m.OpportunityHistory(
+                opportunity_id=deal.id,
+                changed_at=dt.datetime(2026, 3, 30, 17),
+                stage="Closed Won",
+                amount=Decimal("9000"),
+                close_date=dt.date(2026, 3, 30),
+            ),
+            m.Quota(
+                person_id=seller.id,
+                period_start=dt.date(2026, 1, 1),
+                period_end=dt.date(2026, 3, 31),
+                amount=Decimal("120000"),
+            ),
+            m.Subscription(
+                external_key="s-1",
+                account_id=acme.id,
+                opportunity_id=deal.id,
+                team_id=east.id,
+                start_date=dt.date(2026, 4, 1),
+                arr=Decimal("9000"),
+                mrr=Decimal("750"),
+            ),
+            m.SurveyResponse(
+                respondent_key="r1",
+                team_id=east.id,
+                submitted_at=dt.datetime(2026, 3, 1),
+                question_code="enps",
+                score=9,
+                scale=10,
+            ),
+            m.NobleSalesPurpose(
+                statement="We help small businesses be more successful.",
+                key_phrases=["small businesses", "more successful"],
+                launch_date=dt.date(2026, 1, 1),
+            ),
         ]
     )
-    meeting = m.Meeting(external_key="mtg-1", kind="deal_review", held_at=dt.datetime(2026, 3, 2, 10), team_id=east.id,
-                        title="Acme deal review", duration_seconds=1800)
+    meeting = m.Meeting(
+        external_key="mtg-1",
+        kind="deal_review",
+        held_at=dt.datetime(2026, 3, 2, 10),
+        team_id=east.id,
+        title="Acme deal review",
+        duration_seconds=1800,
+    )
     meeting.utterances = [
-        m.Utterance(seq=0, speaker="Ada Boss", start_seconds=0.0, end_seconds=4.5,
-                    text="What is Acme trying to achieve?", label="customer_impact", is_question=True),
-        m.Utterance(seq=1, speaker="Bo Seller", text="Can we close it this quarter?", label="revenue", is_question=True),
+        m.Utterance(
+            seq=0,
+            speaker="Ada Boss",
+            start_seconds=0.0,
+            end_seconds=4.5,
+            text="What is Acme trying to achieve?",
+            label="customer_impact",
+            is_question=True,
+        ),
+        m.Utterance(
+            seq=1,
+            speaker="Bo Seller",
+            text="Can we close it this quarter?",
+            label="revenue",
+            is_question=True,
+        ),
     ]
     session.add(meeting)
     session.flush()
@@ -110,7 +161,11 @@ def test_counts_respect_scope(conn):
     assert everything["accounts"] == 1 and load_counts(conn, Scope.teams([ids["east"]]))["accounts"] == 1
     west_only = load_counts(conn, Scope.teams([ids["west"]]))
     assert west_only["accounts"] == 0
-    assert west_only["opportunities"] == 0 and west_only["utterances"] == 0 and west_only["survey_responses"] == 0
+    assert (
+        west_only["opportunities"] == 0
+        and west_only["utterances"] == 0
+        and west_only["survey_responses"] == 0
+    )
     nobody = load_counts(conn, Scope.teams([]))
     assert nobody["people"] == 0 and nobody["meetings"] == 0
 
@@ -125,6 +180,6 @@ def test_duplicate_external_key_is_refused(conn):
 def test_foreign_keys_are_enforced(conn):
     with pytest.raises(IntegrityError), conn.begin_nested():
         conn.execute(
-            m.Utterance.__table__.insert(), [{"meeting_id": 987654, "seq": 0, "text": "orphan", "is_question": False,
-                                              "nsp_mention": False}]
+            m.Utterance.__table__.insert(),
+            [{"meeting_id": 987654, "seq": 0, "text": "orphan", "is_question": False, "nsp_mention": False}],
         )

@@ -74,7 +74,12 @@ def test_json_shape(small_org, capsys):
     assert code == 0
     report = json.loads(out)
     assert set(report) == {"period", "previous_period", "org", "teams"}
-    assert report["period"] == {"from": "2025-01-01", "to": "2025-03-31", "complete": True, "to_date": "2025-03-31"}
+    assert report["period"] == {
+        "from": "2025-01-01",
+        "to": "2025-03-31",
+        "complete": True,
+        "to_date": "2025-03-31",
+    }
     assert report["previous_period"] == {
         "from": "2024-10-01",
         "to": "2024-12-31",
@@ -96,7 +101,11 @@ def test_json_shape(small_org, capsys):
     assert beacon["morale"]["needs"].startswith("needs survey responses")
     # Nothing is scored on a handful of deals: no index, and the coverage says why.
     assert report["teams"][1]["health_index"] is None
-    assert report["teams"][1]["health_index_coverage"] == {"scored": 0, "total": len(SYMPTOM_IDS), "weight_share": 0.0}
+    assert report["teams"][1]["health_index_coverage"] == {
+        "scored": 0,
+        "total": len(SYMPTOM_IDS),
+        "weight_share": 0.0,
+    }
 
 
 def test_json_index_stands_on_its_coverage(scored_org, capsys):
@@ -129,7 +138,9 @@ def test_markdown_brief_puts_red_first_with_evidence(scored_org, capsys):
     assert out.startswith("# Purpose Pulse leadership brief")
     assert "## Purpose Health Index:" in out
     assert "from 4 of 17 symptoms" in out  # the index says what it stands on
-    red, in_teams, absent = (out.index(h) for h in ("## Red: act on", "## Red in some teams", "## Not scored"))
+    red, in_teams, absent = (
+        out.index(h) for h in ("## Red: act on", "## Red in some teams", "## Not scored")
+    )
     assert red < in_teams < absent
     red_section = out[red:in_teams]
     assert "**Discounting** 50% (n = 2" in red_section  # one of the two won deals (Beacon's 40%)
@@ -159,7 +170,11 @@ def test_default_period_is_the_last_full_quarter(small_org, capsys):
     quarter = last_full_quarter(dt.date.today())
     assert code == 0
     period = json.loads(out)["period"]
-    assert (period["from"], period["to"], period["complete"]) == (quarter.start.isoformat(), quarter.end.isoformat(), True)
+    assert (period["from"], period["to"], period["complete"]) == (
+        quarter.start.isoformat(),
+        quarter.end.isoformat(),
+        True,
+    )
 
 
 def test_database_without_schema(tmp_path, capsys):

@@ -30,7 +30,9 @@ def engine(tmp_path, monkeypatch):
 
 def test_key_phrases_from_lines_or_commas():
     assert parse_key_phrases("run with confidence, growing companies\n\n growing companies \nclinics") == [
-        "run with confidence", "growing companies", "clinics",
+        "run with confidence",
+        "growing companies",
+        "clinics",
     ]
 
 

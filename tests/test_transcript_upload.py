@@ -26,9 +26,15 @@ def teams(fresh_engine):
 
 def _upload(engine, teams, name="zoom_deal_review.vtt", team="Atlas", scope=None, data=None):
     return import_uploaded_transcript(
-        engine, data if data is not None else (FIXTURES / name).read_bytes(), name, kind="deal_review",
-        team_id=teams[team], held_at=HELD, title="Globex deal review",
-        scope=scope or Scope.teams([teams["Atlas"]]), imported_by="claire@example.com",
+        engine,
+        data if data is not None else (FIXTURES / name).read_bytes(),
+        name,
+        kind="deal_review",
+        team_id=teams[team],
+        held_at=HELD,
+        title="Globex deal review",
+        scope=scope or Scope.teams([teams["Atlas"]]),
+        imported_by="claire@example.com",
     )
 
 
@@ -43,7 +49,11 @@ def test_upload_labels_and_measures_the_meeting(fresh_engine, teams):
     with fresh_engine.connect() as conn:
         meeting = conn.execute(select(m.Meeting)).one()
         labels = conn.execute(select(m.Utterance.label, m.Utterance.evidence)).all()
-    assert meeting.team_id == teams["Atlas"] and meeting.kind == "deal_review" and meeting.title == "Globex deal review"
+    assert (
+        meeting.team_id == teams["Atlas"]
+        and meeting.kind == "deal_review"
+        and meeting.title == "Globex deal review"
+    )
     assert len(labels) == result["utterances"] >= 3
     assert {label for label, _ in labels} <= {"revenue", "customer_impact", "other"}
     assert all(evidence for label, evidence in labels if label != "other")

@@ -178,7 +178,9 @@ def test_reimporting_with_other_meeting_facts_updates_the_meeting_only(conn):
     assert not again.created and again.meeting_id == first.meeting_id
     assert again.changed == ("kind", "title")
     assert conn.execute(select(m.Utterance.__table__).order_by(m.Utterance.id)).all() == rows_before
-    stored = conn.execute(select(m.Meeting.kind, m.Meeting.title).where(m.Meeting.id == first.meeting_id)).one()
+    stored = conn.execute(
+        select(m.Meeting.kind, m.Meeting.title).where(m.Meeting.id == first.meeting_id)
+    ).one()
     assert tuple(stored) == ("leadership", "Another title")
     batch = conn.execute(select(m.ImportBatch.message).order_by(m.ImportBatch.id.desc())).scalars().first()
     assert batch == f"meeting {first.meeting_id} already imported; updated kind, title"

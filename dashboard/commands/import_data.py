@@ -28,8 +28,8 @@ def _options(parser: argparse.ArgumentParser, formats: list[str] | None) -> None
             dest="mapping",
             default=None,
             metavar="FIELD=COLUMN,...",
-            help='take these fields from these columns, e.g. --map id=Deal Ref,amount=Value; a value in '
-            'double quotes is the same for every row: --map \'stage="Closed Won"\'',
+            help="take these fields from these columns, e.g. --map id=Deal Ref,amount=Value; a value in "
+            "double quotes is the same for every row: --map 'stage=\"Closed Won\"'",
         )
         parser.add_argument(
             "--values",
@@ -48,7 +48,10 @@ def _options(parser: argparse.ArgumentParser, formats: list[str] | None) -> None
             help="use a mapping saved on the Imports page (--map and --values add to it)",
         )
         parser.add_argument(
-            "--sheet", default=None, metavar="NAME", help="the sheet of an Excel workbook (default: the first)"
+            "--sheet",
+            default=None,
+            metavar="NAME",
+            help="the sheet of an Excel workbook (default: the first)",
         )
         parser.add_argument(
             "--strict",

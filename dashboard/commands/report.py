@@ -44,7 +44,9 @@ def arguments_for(period, *, teams: tuple[str, ...] = (), output: str = "json"):
     in-process (``precompute``, the benchmarks), so they ask for exactly what a user would."""
     import argparse
 
-    return argparse.Namespace(start=period.start, end=period.end, team=list(teams), format=output, as_email=None)
+    return argparse.Namespace(
+        start=period.start, end=period.end, team=list(teams), format=output, as_email=None
+    )
 
 
 def period_from(args, today: dt.date):

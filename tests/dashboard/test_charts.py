@@ -11,7 +11,9 @@ from dashboard.theme import TALK_COLORS
 
 
 def test_talk_mix_is_shares_in_the_house_colours():
-    df = pd.DataFrame({"team": ["Atlas", "Beacon"], "customer_impact": [6, 1], "revenue": [3, 8], "other": [1, 1]})
+    df = pd.DataFrame(
+        {"team": ["Atlas", "Beacon"], "customer_impact": [6, 1], "revenue": [3, 8], "other": [1, 1]}
+    )
     fig = charts.talk_mix_bars(df, "team")
     bars = {trace.name: trace for trace in fig.data}
     assert list(bars["Customer impact"].x) == [0.6, 0.1]
@@ -28,8 +30,11 @@ def test_talk_mix_with_no_talk_shows_zero_not_nan():
 
 def test_trend_marks_the_launch_date_and_splits_series():
     df = pd.DataFrame(
-        {"month": pd.to_datetime(["2026-01-01", "2026-02-01"] * 2), "team": ["A", "A", "B", "B"],
-         "share": [0.2, 0.3, 0.5, 0.6]}
+        {
+            "month": pd.to_datetime(["2026-01-01", "2026-02-01"] * 2),
+            "team": ["A", "A", "B", "B"],
+            "share": [0.2, 0.3, 0.5, 0.6],
+        }
     )
     fig = charts.trend_lines(df, "month", "share", series="team", marker_date=dt.date(2026, 1, 15))
     assert [t.name for t in fig.data] == ["A", "B"]
@@ -40,8 +45,12 @@ def test_trend_marks_the_launch_date_and_splits_series():
 
 def test_heatmap_keeps_missing_cells_empty():
     df = pd.DataFrame(
-        {"team": ["Atlas", "Atlas", "Beacon", "Beacon"], "symptom": ["Talk", "Morale"] * 2,
-         "score": [90, None, 20, 35], "display": ["90", "needs data", "20", "35"]}
+        {
+            "team": ["Atlas", "Atlas", "Beacon", "Beacon"],
+            "symptom": ["Talk", "Morale"] * 2,
+            "score": [90, None, 20, 35],
+            "display": ["90", "needs data", "20", "35"],
+        }
     )
     fig = charts.score_heatmap(df)
     z = fig.data[0].z

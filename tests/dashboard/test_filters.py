@@ -20,7 +20,9 @@ def test_presets_on_a_known_day():
     assert preset_period("last_quarter", TODAY) == Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
     assert preset_period("this_quarter", TODAY) == Period(dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     assert preset_period("last_12_months", TODAY) == Period(dt.date(2025, 11, 1), dt.date(2026, 10, 31))
-    assert preset_period("last_12_months", dt.date(2026, 1, 5)) == Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert preset_period("last_12_months", dt.date(2026, 1, 5)) == Period(
+        dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    )
 
 
 def test_query_round_trip_reproduces_the_view():

@@ -15,9 +15,17 @@ def org(conn):
     teams = m.Team.__table__
     people = m.Person.__table__
     ids = {}
-    for name, parent in [("Company", None), ("Americas", "Company"), ("EMEA", "Company"), ("Atlas", "Americas"),
-                         ("Beacon", "Americas"), ("Falcon", "EMEA")]:
-        ids[name] = conn.execute(teams.insert().values(name=name, parent_id=ids.get(parent))).inserted_primary_key[0]
+    for name, parent in [
+        ("Company", None),
+        ("Americas", "Company"),
+        ("EMEA", "Company"),
+        ("Atlas", "Americas"),
+        ("Beacon", "Americas"),
+        ("Falcon", "EMEA"),
+    ]:
+        ids[name] = conn.execute(
+            teams.insert().values(name=name, parent_id=ids.get(parent))
+        ).inserted_primary_key[0]
     for key, email, role, team, left in [
         ("e", "exec@example.com", "executive", "Company", None),
         ("l", "leader@example.com", "leader", "Americas", None),
@@ -26,8 +34,16 @@ def org(conn):
         ("a", "admin@example.com", "admin", "Company", None),
         ("x", "gone@example.com", "manager", "Beacon", dt.date(2025, 1, 31)),
     ]:
-        conn.execute(people.insert().values(external_key=key, name=key.upper(), email=email, role=role,
-                                            team_id=ids[team], termination_date=left))
+        conn.execute(
+            people.insert().values(
+                external_key=key,
+                name=key.upper(),
+                email=email,
+                role=role,
+                team_id=ids[team],
+                termination_date=left,
+            )
+        )
     return ids
 
 
