@@ -141,7 +141,10 @@ def render_index(title: str, card: Scorecard, settings: MetricSettings) -> None:
     cols = st.columns([2, 2, 3])
     if current is None:
         cols[0].metric(f"Purpose Health Index · {title}", "—")
-        st.info("No symptom has data for this period, so there is no index. " + IMPORT_HINT)
+        st.info(
+            f"No symptom is scored for this period ({card.coverage.words().removeprefix('from ')} scored): "
+            "each one needs data or stands on too few, as the scorecard below says. " + IMPORT_HINT
+        )
         return
     delta = None if before is None else f"{current - before:+.0f} vs previous period"
     coverage = card.coverage
