@@ -15,7 +15,7 @@ from dashboard.charts import trend_lines
 from dashboard.theme import ACCENT, MUTED, SCORE_SCALE, SEQUENCE, style
 
 INDEX_COLUMN = "health_index"
-CELL_TEXT = {"needs": "needs", "suppressed": "hidden"}
+CELL_TEXT = {"needs": "needs", "suppressed": "hidden", "too_few": "too few", "incomplete": "to date"}
 
 
 def team_colors(names: Sequence[str]) -> dict[str, str]:

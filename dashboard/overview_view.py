@@ -202,8 +202,9 @@ def render_heatmap(cards: list[Scorecard]) -> None:
     fig = team_heatmap(heatmap_frame(cards), status_frame(cards), heatmap_labels(cards))
     st.plotly_chart(fig, config=PLOTLY_CONFIG, width="stretch", key="pp.overview.heatmap")
     st.caption(
-        "Scores 0–100 (red 0–50, amber 51–75, green 76–100). “needs” = the data is missing; "
-        "“hidden” = a survey group too small to show."
+        "Scores 0–100 (red 0–50, amber 51–75, green 76–100). “needs” = the data is missing; “too few” = "
+        "the sample is under the symptom's minimum; “to date” = the period has not ended; “hidden” = a "
+        "survey group too small to show."
     )
 
 

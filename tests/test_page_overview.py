@@ -151,3 +151,15 @@ def test_a_large_organisation_opens_on_its_lowest_teams_and_can_show_them_all(
     assert rows()[0] == "Beacon"  # the demo's planted worst team
     at.toggle(key="pp.overview.all_teams").set_value(True).run()
     assert sorted(rows()) == sorted(expected["teams"])
+
+
+def test_the_teams_filter_narrows_the_index_the_heatmap_and_the_team_list(demo_app_env, expected):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"period": "custom", "from": Q3.start.isoformat(), "to": Q3.end.isoformat()})
+    at.query_params["teams"] = "Beacon"
+    at.run()
+    assert not at.exception, at.exception
+    beacon = expected["teams"]["Beacon"]
+    # The index is Beacon's own, labelled as the teams chosen, not "all teams in view".
+    assert _metrics(at)["Purpose Health Index · Teams chosen"] == f"{beacon.health_index:.0f}"
+    assert at.selectbox(key="pp.overview.team").options == ["All teams in view", "Beacon"]
