@@ -11,7 +11,14 @@ import json
 import pytest
 
 from dashboard.settings import EXAMPLE_SECRETS_PATH, read_secrets
-from tests.browser import chromium_page, fresh_copy, require_browser, screenshot, streamlit_server, wait_until_idle
+from tests.browser import (
+    chromium_page,
+    fresh_copy,
+    require_browser,
+    screenshot,
+    streamlit_server,
+    wait_until_idle,
+)
 from tests.conftest import copy_database
 from tests.test_browser_login import _free_port
 
