@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.escaping import escape_markdown
 from dashboard.settings import Settings
 from data_access.access import Access
 from data_access.scope import Scope
@@ -36,7 +37,7 @@ def resolve_access(settings: Settings) -> Access:
     if not settings.auth_configured:
         return LOCAL_ACCESS
     if settings.auth_problem:
-        st.error(settings.auth_problem, icon=":material/key_off:")
+        st.error(escape_markdown(settings.auth_problem), icon=":material/key_off:")
         st.stop()
     if not st.user.is_logged_in:
         _login_screen()
@@ -57,15 +58,15 @@ def _login_screen() -> None:
 
 def _no_access_screen(access: Access) -> None:
     st.title("No access")
-    st.warning(access.denied_reason, icon=":material/block:")
-    st.caption(f"Signed in as {access.email}.")
+    st.warning(escape_markdown(access.denied_reason), icon=":material/block:")
+    st.caption(f"Signed in as {escape_markdown(access.email)}.")
     st.button("Sign out", on_click=st.logout)
 
 
 def sidebar_identity(settings: Settings, access: Access) -> None:
     with st.sidebar:
         if settings.auth_configured:
-            st.caption(f"Signed in as **{access.person_name or access.email}** ({access.role}).")
+            st.caption(f"Signed in as **{escape_markdown(access.person_name or access.email)}** ({access.role}).")
             st.button("Sign out", on_click=st.logout, key="pp.signout")
         else:
             st.info(

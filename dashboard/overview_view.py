@@ -6,14 +6,13 @@ helpers above them turn a :class:`MetricResult` into the words and formats a lea
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import app_state, cached
 from dashboard.charts_leadership import team_heatmap
 from dashboard.csv_export import dataframe_csv_bytes
+from dashboard.escaping import escape_markdown, inert_figure
 from dashboard.formatting import fmt_date, fmt_percent
 from dashboard.theme import PLOTLY_CONFIG
 from data_access.scope import Filters, Scope
@@ -34,13 +33,8 @@ BAND_COLOR = {"red": "red", "amber": "orange", "green": "green"}
 TREND_WORDS = {"improving": "improving", "worsening": "worsening", "steady": "steady"}
 ALL_TEAMS = "All teams in view"
 IMPORT_HINT = "Import it with `python -m dashboard import …` or on the Data › Imports page."
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 
 
-def escape_markdown(text: str | None) -> str:
-    """``text`` with every Markdown (and Streamlit ``:color[]`` / ``$math$``) special character
-    escaped, so imported text is shown as written and can never format or link anything."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text or "")).replace("\n", " ")
 
 
 def fmt_change(change: float | None, unit: str) -> str:
@@ -122,11 +116,11 @@ def render_index(title: str, card: Scorecard, settings: MetricSettings) -> None:
     current, before = card.health_index, previous_index(card.symptoms, settings)
     cols = st.columns([2, 2, 3])
     if current is None:
-        cols[0].metric(f"Purpose Health Index · {title}", "—")
+        cols[0].metric(f"Purpose Health Index · {escape_markdown(title)}", "—")
         st.info("No symptom has data for this period, so there is no index. " + IMPORT_HINT)
         return
     delta = None if before is None else f"{current - before:+.0f} vs previous period"
-    cols[0].metric(f"Purpose Health Index · {title}", f"{current:.0f}", delta=delta, border=True)
+    cols[0].metric(f"Purpose Health Index · {escape_markdown(title)}", f"{current:.0f}", delta=delta, border=True)
     band = card.band or "red"
     cols[1].metric("Band", band.capitalize(), border=True)
     bands = {"red": "0–50", "amber": "51–75", "green": "76–100"}
@@ -173,7 +167,7 @@ def render_heatmap(cards: list[Scorecard]) -> None:
             cards = worst_first(cards)[:HEATMAP_TEAMS]
             st.caption(f"The {HEATMAP_TEAMS} teams with the lowest Purpose Health Index, lowest first.")
     fig = team_heatmap(heatmap_frame(cards), status_frame(cards), heatmap_labels(cards))
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, width="stretch", key="pp.overview.heatmap")
+    st.plotly_chart(inert_figure(fig), config=PLOTLY_CONFIG, width="stretch", key="pp.overview.heatmap")
     st.caption(
         "Scores 0–100 (red 0–50, amber 51–75, green 76–100). “needs” = the data is missing; "
         "“hidden” = a survey group too small to show."
@@ -395,7 +389,7 @@ def render_adoption_by_team(frame: pd.DataFrame, measure: str, settings: MetricS
         st.info("No sales team is in view. Pick teams in the sidebar, or import people with their team.")
         return
     fig = before_after_bars(rows, percent=metric.unit == "share", title=f"{metric.label}: before and after")
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, width="stretch", key="pp.nsp.bars")
+    st.plotly_chart(inert_figure(fig), config=PLOTLY_CONFIG, width="stretch", key="pp.nsp.bars")
     st.dataframe(
         adoption_team_frame(frame, measure, settings),
         hide_index=True,
@@ -457,7 +451,7 @@ def render_adoption_trend(url: str, scope: Scope, filters: Filters, launch, meas
         colors=team_colors([t.name for t in teams]),
         title=f"{metric.label} per month, {period.label()}",
     )
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, width="stretch", key="pp.nsp.trend")
+    st.plotly_chart(inert_figure(fig), config=PLOTLY_CONFIG, width="stretch", key="pp.nsp.trend")
     gaps = series.loc[series["status"] == "suppressed"]
     if not gaps.empty:
         st.caption(
@@ -658,7 +652,7 @@ def render_morale_lines(trend: pd.DataFrame, column: str, title: str, y_range, n
         colors=team_colors(shown_teams),
         number_format=number_format,
     )
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, width="stretch", key=f"pp.morale.{column}")
+    st.plotly_chart(inert_figure(fig), config=PLOTLY_CONFIG, width="stretch", key=f"pp.morale.{column}")
 
 
 def hidden_summary(trend: pd.DataFrame) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import app_state, cached
+from dashboard.escaping import escape_markdown
 from dashboard.settings_editor import save_settings, settings_table
 from data_access.nsp import parse_key_phrases, save_nsp
 
@@ -23,7 +24,7 @@ with st.form("pp.nsp"):
             with engine.begin() as conn:
                 save_nsp(conn, statement, parse_key_phrases(phrases), launch)
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(str(exc)))
         else:
             st.cache_data.clear()
             st.success("Saved. Every page now uses the new statement.")
@@ -54,7 +55,7 @@ if st.button("Save thresholds and weights", type="primary"):
     try:
         changed = save_settings(engine, edited, by=access.email)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
     else:
         st.cache_data.clear()
         st.success(f"Saved {len(changed)} change(s)." if changed else "Nothing changed.")
