@@ -14,11 +14,16 @@ import html
 import re
 
 # Every ASCII punctuation character that starts or ends anything in CommonMark, GFM or Streamlit
-# (CommonMark shows a backslash-escaped one literally). Escaping ``:`` and ``.`` also defeats GFM's
-# bare-URL and e-mail autolinks (``https\:``, ``www\.``), ``&`` defeats entities. Only the
+# (CommonMark shows a backslash-escaped one literally); ``&`` escaped defeats entities. Only the
 # characters that mean nothing anywhere (, ; ? ' " % / =) are left alone, so downloaded briefs read well.
 _PUNCTUATION = re.compile(r"""([!#$&()*+\-.:<>@\[\\\]^_`{|}~])""")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\v\f]+")
+# GFM finds bare URLs and e-mail addresses in the text *after* escapes are resolved, so escaping
+# alone does not stop ``https://…``, ``www.…`` or ``a@b.c`` from becoming links. An invisible word
+# joiner inside each trigger (between ``:`` and ``//``, between ``www`` and its dot, after an ``@``
+# before a name) breaks every such pattern without changing what a reader sees.
+_AUTOLINK_PARTS = re.compile(r"(?<=\\:)(?=//)|(?<=www)(?=\\\.)|(?<=\\@)(?=\w)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def escape_markdown(text: object) -> str:
@@ -26,7 +31,8 @@ def escape_markdown(text: object) -> str:
     line breaks as spaces; ``None`` becomes an empty string."""
     if text is None:
         return ""
-    return _PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)))
+    escaped = _PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)))
+    return _AUTOLINK_PARTS.sub(WORD_JOINER, escaped)
 
 
 def escape_chart_text(text: object) -> str:

@@ -97,7 +97,7 @@ def facts() -> CoachingFacts:
 
 def test_escape_keeps_imported_text_literal():
     assert escape_markdown("**Acme** [x](http://e) $5 | :red[no] <b>") == (
-        r"\*\*Acme\*\* \[x\]\(http\://e\) \$5 \| \:red\[no\] \<b\>"
+        r"\*\*Acme\*\* \[x\]\(http\:" "\u2060" r"//e\) \$5 \| \:red\[no\] \<b\>"
     )
     assert escape_markdown("Plain name") == "Plain name"
 
