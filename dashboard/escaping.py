@@ -46,7 +46,7 @@ def escape_chart_text(text: object) -> str:
 _TRACE_TEXT = ("x", "y", "text", "hovertext", "name", "labels", "customdata", "ids")
 
 
-def _escaped_values(values):
+def _chart_values(values):
     if values is None or isinstance(values, int | float | bool):
         return values
     if isinstance(values, str):
@@ -55,7 +55,7 @@ def _escaped_values(values):
         items = list(values)
     except TypeError:
         return values
-    return [_escaped_values(v) if isinstance(v, str) or hasattr(v, "__iter__") else v for v in items]
+    return [_chart_values(v) if isinstance(v, str) or hasattr(v, "__iter__") else v for v in items]
 
 
 def inert_figure(fig):
@@ -68,7 +68,7 @@ def inert_figure(fig):
             if value is None:
                 continue
             if isinstance(value, str) or any(isinstance(v, str) or hasattr(v, "__iter__") for v in value):
-                trace[attribute] = _escaped_values(value)
+                trace[attribute] = _chart_values(value)
     layout = fig.layout
     if layout.title and layout.title.text:
         layout.title.text = escape_chart_text(layout.title.text)
@@ -81,7 +81,7 @@ def inert_figure(fig):
             if axis is None or not hasattr(axis, "ticktext"):
                 continue
             if axis.ticktext is not None:
-                axis.ticktext = _escaped_values(axis.ticktext)
+                axis.ticktext = _chart_values(axis.ticktext)
             if axis.title and axis.title.text:
                 axis.title.text = escape_chart_text(axis.title.text)
     return fig
