@@ -54,7 +54,7 @@ def resolve_access(settings: Settings) -> Access:
     if not settings.auth_configured:
         return LOCAL_ACCESS
     if settings.auth_problem:
-        st.error(escape_markdown(settings.auth_problem), icon=":material/key_off:")
+        st.error(settings.auth_problem, icon=":material/key_off:")
         st.stop()
     if not st.user.is_logged_in:
         _login_screen()
