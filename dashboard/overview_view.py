@@ -18,6 +18,7 @@ from dashboard.theme import PLOTLY_CONFIG
 from data_access.scope import Filters, Scope
 from metrics.index_parts import index_breakdown, index_trend, ordered, previous_index
 from metrics.metric import MetricResult, format_value
+from metrics.privacy import minimum_respondents
 from metrics.registry import get_metric
 from metrics.scorecard import Scorecard, heatmap_frame, status_frame
 from metrics.settings import MetricSettings
@@ -61,7 +62,7 @@ def trend_text(result: MetricResult) -> str:
 
 
 def hidden_text(settings: MetricSettings) -> str:
-    minimum = settings.integer("privacy.min_respondents")
+    minimum = minimum_respondents(settings)
     return f"hidden: fewer than {minimum} respondents, or a smaller group could be worked out by subtraction"
 
 
@@ -543,7 +544,8 @@ def render_morale_headline(morale: MetricResult, slide: MetricResult, settings: 
         "Voluntary attrition",
         fmt_percent(parts.get("voluntary_attrition"), 1),
         border=True,
-        help="Voluntary leavers / average headcount in the period.",
+        help="Voluntary leavers / average headcount in the period. "
+        + (morale.parts.get("voluntary_attrition_needs") or "").capitalize(),
     )
     cols[3].metric(
         "Leavers",
@@ -582,10 +584,12 @@ def team_morale_frame(period_rows: pd.DataFrame, people: dict[str, MetricResult]
             {
                 "team": team,
                 "respondents": int(survey["respondents"]) if shown else None,
-                "enps": float(survey["enps"]) if shown else None,
+                "enps": float(survey["enps"]) if shown and pd.notna(survey["enps"]) else None,
                 **{d: (survey[d] if shown else None) for d in DRIVER_LABELS},
                 "participation": (result.parts.get("participation") or 0) * 100 if shown else None,
-                "voluntary_attrition": (result.parts.get("voluntary_attrition") or 0) * 100,
+                "voluntary_attrition": (
+                    None if result.parts.get("voluntary_attrition") is None else result.parts["voluntary_attrition"] * 100
+                ),
                 "leavers": result.parts.get("leavers"),
                 "note": "" if shown else reason,
             }

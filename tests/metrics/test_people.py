@@ -72,7 +72,8 @@ def test_morale_enps_drivers_participation_attrition(conn):
     org.person(atlas, left=D(2025, 2, 1), voluntary=True)
     org.person(atlas, left=D(2025, 3, 1), voluntary=False)
     org.answers(atlas, "enps", [10, 9, 8, 7, 6, 0])
-    org.answers(atlas, "meaning_purpose", [4, 2])
+    org.answers(atlas, "meaning_purpose", [4, 2, 3, 3, 3])
+    org.answers(atlas, "workload", [1], prefix="w")  # one answer: that person's score is never shown
     result = value(conn, "morale")
     assert result.value == pytest.approx(0.0)  # 2 promoters, 2 detractors of 6
     parts = result.parts
@@ -116,10 +117,11 @@ def test_peer_competition_needs_survey_data(conn):
 def test_previous_period_is_the_same_length(conn):
     org = Org(conn)
     atlas = org.team("Atlas")
-    # Q1 2025 has 90 days, so the previous period is the 90 days from 3 October 2024.
+    # Q1 2025 has 90 days, so the previous period is the 90 days from 3 October 2024; survey figures
+    # cover whole months, so its survey window is October to December and 2 October's answers count.
     org.answers(atlas, "enps", [0] * 5, when=dt.datetime(2024, 10, 2), prefix="early")
     org.answers(atlas, "enps", [10] * 5, when=dt.datetime(2024, 10, 3))
     org.answers(atlas, "enps", [0] * 5, when=dt.datetime(2025, 1, 2))
     result = value(conn, "morale")
-    assert (result.value, result.previous, result.trend) == (-100.0, 100.0, "worsening")
+    assert (result.value, result.previous, result.trend) == (-100.0, 0.0, "worsening")
     assert filters().period.previous().start == Q4.start + dt.timedelta(days=2)
