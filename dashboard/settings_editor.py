@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
-from data_access.settings_store import clear_override, read_overrides, write_override
+from data_access.settings_audit import change_history, require_editor
+from data_access.settings_store import apply_changes, read_overrides
 from metrics.settings import SETTINGS, SETTINGS_BY_KEY
 
 
@@ -43,26 +44,26 @@ def settings_table(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def save_settings(engine: Engine, edited: pd.DataFrame, *, by: str) -> list[str]:
+def save_settings(engine: Engine, edited: pd.DataFrame, *, by: str, role: str | None) -> list[str]:
     """Store the values that differ from their defaults and clear the ones set back to default.
 
-    Every value is checked before anything is written; an unreadable one raises ValueError naming
-    the setting, and nothing is saved. Returns the keys whose stored value changed.
+    Only executives and admins may (:class:`data_access.settings_audit.NotAllowed` otherwise). Every
+    value is checked before anything is written; an unreadable one raises ValueError naming the
+    setting, and nothing is saved. Every change is recorded in the change history. Returns the keys
+    whose stored value changed.
     """
-    parsed = {}
+    require_editor(by, role)
+    changes: dict[str, str | None] = {}
     for row in edited.itertuples(index=False):
         spec = SETTINGS_BY_KEY[row.key]
         text = str(row.value).strip()
-        parsed[row.key] = (spec, text, spec.parse(text))
-    changed = []
+        changes[row.key] = None if spec.validate(text) == spec.default else text
     with engine.begin() as conn:
-        before = read_overrides(conn)
-        for key, (spec, text, value) in parsed.items():
-            if value == spec.default:
-                if key in before:
-                    clear_override(conn, key)
-                    changed.append(key)
-            elif before.get(key) != text:
-                write_override(conn, key, text, updated_by=by)
-                changed.append(key)
-    return changed
+        return apply_changes(conn, changes, by=by, role=role)
+
+
+def history_frame(engine: Engine) -> pd.DataFrame:
+    """The change history for the settings page, most recent first."""
+    with engine.connect() as conn:
+        rows = change_history(conn)
+    return pd.DataFrame(rows, columns=["changed_at", "changed_by", "role", "key", "old_value", "new_value"])

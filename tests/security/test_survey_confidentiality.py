@@ -150,7 +150,7 @@ def test_no_two_views_differ_by_fewer_people_than_the_minimum(conn, answers, vie
                 for item in ITEMS:
                     if not pd.isna(getattr(record, item)):
                         shown.append((item, _answers(rows, item, window, {index})))
-        for item, answered in shown:
+        for _item, answered in shown:
             assert len({who for who, _ in answered}) >= MIN_RESPONDENTS_FLOOR
         for (item_a, a), (item_b, b) in itertools.combinations(shown, 2):
             if item_a == item_b and a != b:
