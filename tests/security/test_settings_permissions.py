@@ -14,7 +14,7 @@ from data_access.nsp import save_nsp
 from data_access.settings_audit import NotAllowed, change_history
 from data_access.settings_store import apply_changes, read_overrides
 from metrics.settings import SETTINGS_BY_KEY
-from tests.test_app_access import AUTH, APP, roster_url  # noqa: F401 - roster_url is a fixture
+from tests.test_app_access import APP, AUTH, roster_url  # noqa: F401 - roster_url is a fixture
 
 
 @pytest.mark.parametrize("role", ["leader", "manager", "seller", None])
