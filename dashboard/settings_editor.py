@@ -66,4 +66,7 @@ def history_frame(engine: Engine) -> pd.DataFrame:
     """The change history for the settings page, most recent first."""
     with engine.connect() as conn:
         rows = change_history(conn)
-    return pd.DataFrame(rows, columns=["changed_at", "changed_by", "role", "key", "old_value", "new_value"])
+    frame = pd.DataFrame(rows, columns=["changed_at", "changed_by", "role", "key", "old_value", "new_value"])
+    for column in ("old_value", "new_value"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), "default")
+    return frame

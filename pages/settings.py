@@ -73,7 +73,10 @@ history = history_frame(engine)
 if history.empty:
     st.caption("No setting and no part of the NSP has been changed yet.")
 else:
-    st.caption("Every change of a setting or of the NSP: who made it, when, and the value before and after.")
+    st.caption(
+        "Every change of a setting or of the NSP: who made it, when, and the value before and after "
+        "(“default” where the built-in value applied)."
+    )
     st.dataframe(
         history,
         hide_index=True,
@@ -83,8 +86,8 @@ else:
             "changed_by": st.column_config.TextColumn("Who"),
             "role": st.column_config.TextColumn("Role", width="small"),
             "key": st.column_config.TextColumn("Setting"),
-            "old_value": st.column_config.TextColumn("Before (empty: the default)"),
-            "new_value": st.column_config.TextColumn("After (empty: the default)"),
+            "old_value": st.column_config.TextColumn("Before"),
+            "new_value": st.column_config.TextColumn("After"),
         },
         key="pp.settings.history",
     )
