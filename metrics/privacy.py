@@ -197,6 +197,18 @@ def team_respondents(conn: Connection, filters: Filters, question_codes: Iterabl
     return {int(team): int(n) for team, n in rows}
 
 
+def hidden_teams(
+    conn: Connection, filters: Filters, question_codes: Iterable[str], counts: Mapping[int, int], minimum: int
+) -> set:
+    """Teams whose figure over ``filters``' survey window must not be shown: hidden over the whole
+    window (``counts``) or in any one month of it, so a longer view never exposes a month's few."""
+    codes, parents = list(question_codes), team_parents(conn)
+    hidden = hidden_groups(counts, parents, minimum)
+    for monthly in _team_monthly(conn, filters, codes):
+        hidden |= hidden_groups(monthly, parents, minimum)
+    return hidden
+
+
 def team_parents(conn: Connection) -> dict[int, int | str]:
     rows = conn.execute(select(m.Team.id, m.Team.parent_id)).all()
     return {int(team): (int(parent) if parent is not None else ROOT) for team, parent in rows}

@@ -28,9 +28,9 @@ from metrics.common import (
 )
 from metrics.metric import HIGHER_IS_BETTER, LOWER_IS_BETTER, Metric
 from metrics.privacy import (
-    ROOT,
     Visibility,
     hidden_groups,
+    hidden_teams,
     item_key,
     item_visibility,
     item_visibility_by_team,
@@ -38,6 +38,7 @@ from metrics.privacy import (
     survey_period,
     survey_visibility,
     survey_visibility_by_team,
+    survey_windows,
 )
 from metrics.settings import MetricSettings
 
@@ -462,8 +463,7 @@ def _survey_evidence(conn, scope, filters, settings, codes: list[str]) -> pd.Dat
         .group_by(sr.team_id, m.Team.name, m.Team.parent_id)
     ).all()
     counts = {int(r[0]): int(r[3]) for r in rows}
-    parents = {int(r[0]): (r[2] if r[2] is not None else ROOT) for r in rows}
-    hidden = hidden_groups(counts, parents, minimum_respondents(settings))
+    hidden = hidden_teams(conn, filters, codes, counts, minimum_respondents(settings))
     effective = filters.team_ids_within(scope)
     shown = [r for r in rows if effective.allows(int(r[0]))]
     return pd.DataFrame(
@@ -504,7 +504,21 @@ def _perception(conn: Connection, filters: Filters, settings: MetricSettings) ->
     minimum = minimum_respondents(settings)
     counts = {str(dept): int(n) for dept, n, _, _ in rows}
     hidden = hidden_groups(counts, {}, minimum)
-    total_n = sum(counts.values())
+    whole_ok = True
+    months = survey_windows(filters.period)
+    for month in months if len(months) > 1 else []:
+        # A department (or the organisation) too small in any one month is hidden over the span too.
+        monthly = {
+            str(dept): int(n)
+            for dept, n in conn.execute(
+                select(sr.department, func.count(func.distinct(sr.respondent_key)))
+                .where(sr.team_id.is_(None), sr.question_code == "sales_perception", at_times(sr.submitted_at, month))
+                .group_by(sr.department)
+            ).all()
+        }
+        hidden |= hidden_groups(monthly, {}, minimum)
+        whole_ok = whole_ok and not (0 < sum(monthly.values()) < minimum)
+    total_n = sum(counts.values()) if whole_ok else 0
     total = sum(float(s) for _, _, s, _ in rows)
     answers = sum(int(c) for _, _, _, c in rows)
     return {

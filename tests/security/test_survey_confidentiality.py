@@ -19,6 +19,7 @@ from metrics.morale_trends import morale_by_team
 from metrics.privacy import MIN_RESPONDENTS_FLOOR, survey_period
 from metrics.registry import evaluate
 from metrics.settings import MetricSettings
+from metrics.symptoms.people import morale_evidence
 from tests.metrics.builders import Org
 
 EVERYONE = Scope.everything()
@@ -144,6 +145,12 @@ def test_no_two_views_differ_by_fewer_people_than_the_minimum(conn, answers, vie
             for item, figure in figures.items():
                 if figure is not None:
                     shown.append((item, _answers(rows, item, window, picked)))
+            evidence = morale_evidence(conn, EVERYONE, filters, MetricSettings.defaults(), 10)
+            for record in evidence.itertuples():
+                if not pd.isna(record.mean_score):
+                    index = ("Alder", "Birch", "Cedar").index(record.team)
+                    if picked is None or index in picked:
+                        shown.append(("enps", _answers(rows, "enps", window, {index})))
             trend = morale_by_team(conn, EVERYONE, filters, MetricSettings.defaults(), None)
             for record in trend.itertuples():
                 index = teams.index(record.team_id)
@@ -180,3 +187,20 @@ def test_the_morale_page_says_a_custom_period_was_widened_to_whole_months(demo_a
     assert not at.exception, at.exception
     notes = " ".join(i.value for i in at.info)
     assert "Survey figures cover whole months: 1 Jul 2026 – 30 Sep 2026." in notes
+
+
+def test_a_longer_view_never_exposes_one_months_few_answers(conn):
+    team = Org(conn).team("Atlas")
+    for month in (1, 2):
+        for i in range(6):
+            _answer(conn, team, f"p{i}", "enps", 9, when=dt.datetime(2025, month, 10, 9))
+    _answer(conn, team, "p0", "enps", 0, when=dt.datetime(2025, 3, 10, 9))  # March: one answer
+    jan_feb = Filters(Period(dt.date(2025, 1, 1), dt.date(2025, 2, 28)))
+    quarter = Filters(Period(dt.date(2025, 1, 1), dt.date(2025, 3, 31)))
+    assert evaluate(conn, "morale", EVERYONE, jan_feb).value == pytest.approx(100.0)
+    assert evaluate(conn, "morale", EVERYONE, quarter).value is None  # else quarter minus Jan-Feb = March
+    defaults = MetricSettings.defaults()
+    assert morale_evidence(conn, EVERYONE, jan_feb, defaults, 10)["mean_score"].notna().all()
+    assert morale_evidence(conn, EVERYONE, quarter, defaults, 10)["mean_score"].isna().all()
+    trend = morale_by_team(conn, EVERYONE, quarter, defaults, None)
+    assert not trend["shown"].any()
