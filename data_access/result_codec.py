@@ -168,9 +168,11 @@ def _from_json(value: Any) -> Any:  # noqa: PLR0911, PLR0912 - one branch per ta
         cls = _trusted_class(inner[0])
         instance = object.__new__(cls)
         names = {f.name for f in dataclasses.fields(cls)}
+        stored = {name for name, _ in inner[1]}
+        if stored != names:
+            # Written by another version of the application: compute it again rather than guess.
+            raise ValueError(f"{inner[0]} was stored with other fields ({', '.join(sorted(stored ^ names))})")
         for name, field_value in inner[1]:
-            if name not in names:
-                raise ValueError(f"{inner[0]} has no field {name}")
             object.__setattr__(instance, name, _from_json(field_value))
         return instance
     raise ValueError(f"unknown tag {tag!r} in a stored result")
