@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.escaping import escape_markdown
 from dashboard.settings import Settings
 from data_access.access import Access
 from data_access.scope import Scope
@@ -16,9 +17,24 @@ from data_access.scope import Scope
 LOCAL_ACCESS = Access("local executive", "executive", Scope.everything("local executive"), "Local executive")
 
 
-@st.cache_data(ttl="5m", show_spinner=False)
+# Someone removed or demoted in the roster loses access within this long even without an import
+# (an edit straight in the database); any import, the roster's included, takes effect at once.
+ACCESS_TTL_SECONDS = 60
+
+
+def _roster_version(url: str) -> str:
+    """Moves with every import batch and recorded change: read each run, it keys the cached access
+    so the access is resolved again right after a roster import."""
+    from dashboard.app_state import _engine_for
+    from data_access.result_store import data_version
+
+    with _engine_for(url).connect() as conn:
+        return data_version(conn)
+
+
+@st.cache_data(ttl=ACCESS_TTL_SECONDS, show_spinner=False)
 def _access(
-    url: str, email: str, groups: tuple[str, ...], group_roles: tuple[tuple[str, str], ...]
+    url: str, email: str, groups: tuple[str, ...], group_roles: tuple[tuple[str, str], ...], roster_version: str
 ) -> Access:
     from dashboard.app_state import _engine_for
     from data_access.access import access_for_email
@@ -44,11 +60,30 @@ def resolve_access(settings: Settings) -> Access:
         _login_screen()
         st.stop()
     email = str(st.user.get("email") or "")
-    access = _access(settings.database_url, email, _claim_list(st.user.get("groups")), settings.group_roles)
+    if not _email_verified(st.user.get("email_verified")):
+        _no_access_screen(Access(email, None, Scope.teams([], viewer=email), None, (
+            "Your identity provider says this e-mail address is not verified, so it cannot be matched to the "
+            "roster; verify it with your identity provider and sign in again."
+        )))
+        st.stop()
+    access = _access(
+        settings.database_url, email, _claim_list(st.user.get("groups")), settings.group_roles,
+        _roster_version(settings.database_url),
+    )
     if not access.allowed:
         _no_access_screen(access)
         st.stop()
     return access
+
+
+def _email_verified(claim) -> bool:
+    """False only when the provider says so (``email_verified: false``, as a boolean or as text);
+    providers that send no such claim verify addresses themselves (Entra ID, most SAML bridges)."""
+    if claim is None:
+        return True
+    if isinstance(claim, str):
+        return claim.strip().lower() not in ("false", "0", "no", "")
+    return bool(claim)
 
 
 def _login_screen() -> None:
@@ -59,15 +94,15 @@ def _login_screen() -> None:
 
 def _no_access_screen(access: Access) -> None:
     st.title("No access")
-    st.warning(access.denied_reason, icon=":material/block:")
-    st.caption(f"Signed in as {access.email}.")
+    st.warning(escape_markdown(access.denied_reason), icon=":material/block:")
+    st.caption(f"Signed in as {escape_markdown(access.email)}.")
     st.button("Sign out", on_click=st.logout)
 
 
 def sidebar_identity(settings: Settings, access: Access) -> None:
     with st.sidebar:
         if settings.auth_configured:
-            st.caption(f"Signed in as **{access.person_name or access.email}** ({access.role}).")
+            st.caption(f"Signed in as **{escape_markdown(access.person_name or access.email)}** ({access.role}).")
             st.button("Sign out", on_click=st.logout, key="pp.signout")
         else:
             st.info(

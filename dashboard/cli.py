@@ -57,7 +57,11 @@ def quiet_stdout() -> None:
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.handler(args, settings or load_settings()) or 0)
+        settings = settings or load_settings()
+        # The same start-up checks the app applies: a guessable cookie secret stops everything.
+        if settings.auth_problem:
+            raise UserError(settings.auth_problem)
+        return int(args.handler(args, settings) or 0)
     except BrokenPipeError:
         # The reader went away (``... | head -1``): what was done is done; say nothing more.
         quiet_stdout()

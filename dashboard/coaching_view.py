@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard.charts_coaching import attainment_chart, talk_split_bars
 from dashboard.csv_export import dataframe_csv_bytes
+from dashboard.escaping import escape_markdown, inert_figure
 from dashboard.formatting import fmt_count, fmt_currency, fmt_date, fmt_percent
 from dashboard.theme import PLOTLY_CONFIG
 from metrics.coaching import CoachingFacts, DiscountStats, Question, Seller
@@ -23,13 +24,6 @@ from metrics.money import column_format
 
 # The URL query parameter (and widget key: Streamlit binds the two) naming the seller.
 SELLER_PARAM = "seller"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$~:])")
-
-
-def escape_markdown(text: str) -> str:
-    """``text`` with every character Markdown or Streamlit would interpret (emphasis, links, tables,
-    ``$`` maths, ``:color[...]`` and ``:emoji:`` directives) backslash-escaped, so it shows as typed."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 # --- Picking a seller ----------------------------------------------------------------------------
@@ -379,7 +373,7 @@ def render_talk(facts: CoachingFacts) -> None:
     st.caption(
         f"Customer impact against revenue talk, in {meetings}: what they said, and the meetings as a whole."
     )
-    st.plotly_chart(talk_split_bars(talk_frame(facts)), config=PLOTLY_CONFIG, width="stretch")
+    st.plotly_chart(inert_figure(talk_split_bars(talk_frame(facts))), config=PLOTLY_CONFIG, width="stretch")
 
 
 def render_attainment(facts: CoachingFacts) -> None:
@@ -392,7 +386,7 @@ def render_attainment(facts: CoachingFacts) -> None:
             icon=":material/flag:",
         )
         return
-    st.plotly_chart(attainment_chart(frame), config=PLOTLY_CONFIG, width="stretch")
+    st.plotly_chart(inert_figure(attainment_chart(frame)), config=PLOTLY_CONFIG, width="stretch")
 
 
 # --- The brief ------------------------------------------------------------------------------------

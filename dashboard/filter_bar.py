@@ -7,7 +7,17 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import app_state, cached
-from dashboard.filters import PRESETS, QUERY_KEYS, FilterChoice, choice_from_query, resolve, team_families
+from dashboard.filters import (
+    EARLIEST,
+    LATEST,
+    PRESETS,
+    QUERY_KEYS,
+    FilterChoice,
+    choice_from_query,
+    ignored_teams_note,
+    resolve,
+    team_families,
+)
 from data_access.scope import Filters
 
 _KEY = "pp.filter."
@@ -39,7 +49,9 @@ def render_filter_bar(today: dt.date | None = None) -> Filters:
             default = FilterChoice().period(today)
             if _KEY + "range" not in st.session_state:
                 st.session_state[_KEY + "range"] = (default.start, default.end)
-            picked = st.date_input("From – to", key=_KEY + "range", format="YYYY-MM-DD")
+            picked = st.date_input(
+                "From – to", key=_KEY + "range", format="YYYY-MM-DD", min_value=EARLIEST, max_value=LATEST
+            )
             if isinstance(picked, tuple) and len(picked) == 2:
                 start, end = picked
         team_names = st.multiselect(
@@ -57,7 +69,9 @@ def render_filter_bar(today: dt.date | None = None) -> Filters:
     filters, notes = resolve(choice, families, segments, today)
     ignored = [t for t in initial.teams if t not in families]
     if ignored:
-        notes.insert(0, f"Ignored team(s) outside your view: {', '.join(ignored)}.")
+        notes.insert(0, ignored_teams_note(ignored))
+    if initial.problem:
+        notes.insert(0, initial.problem)
     with st.sidebar:
         st.caption(f"Period: {filters.period.label()}")
         for note in dict.fromkeys(notes):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from dashboard.escaping import escape_markdown
 from data_access.scope import Filters, Period, last_full_quarter, quarter_of
 
 PRESETS = {
@@ -19,6 +20,10 @@ PRESETS = {
     "custom": "Custom",
 }
 DEFAULT_PRESET = "last_quarter"
+# The dates a custom period may span: far enough for any sales history, near enough that a period
+# and the one before it (of the same length) stay real calendar dates.
+EARLIEST = dt.date(1990, 1, 1)
+LATEST = dt.date(2099, 12, 31)
 # The URL query parameters the filter bar owns; pages may add their own beside them.
 QUERY_KEYS = ("period", "from", "to", "teams", "segment")
 
@@ -44,6 +49,8 @@ class FilterChoice:
     end: dt.date | None = None
     teams: tuple[str, ...] = ()
     segment: str | None = None
+    # Why the URL's period was not used, as one sentence for the filter bar (None when it was).
+    problem: str | None = None
 
     def period(self, today: dt.date) -> Period:
         if self.preset == "custom" and self.start and self.end:
@@ -74,10 +81,19 @@ def choice_from_query(query: dict[str, str]) -> FilterChoice:
     if preset not in PRESETS:
         preset = DEFAULT_PRESET
     start, end = _date(query.get("from")), _date(query.get("to"))
+    problem = None
     if preset == "custom" and not (start and end):
-        preset = DEFAULT_PRESET
+        if query.get("from") or query.get("to"):
+            problem = "Ignored the custom period in the link: its dates are not dates (YYYY-MM-DD)."
+        preset, start, end = DEFAULT_PRESET, None, None
+    elif preset == "custom" and not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+        problem = (
+            f"Ignored the custom period {start.isoformat()} – {end.isoformat()} in the link: a period must fall "
+            f"between {EARLIEST.isoformat()} and {LATEST.isoformat()}."
+        )
+        preset, start, end = DEFAULT_PRESET, None, None
     teams = tuple(t.strip() for t in query.get("teams", "").split(",") if t.strip())
-    return FilterChoice(preset, start, end, teams, query.get("segment") or None)
+    return FilterChoice(preset, start, end, teams, query.get("segment") or None, problem)
 
 
 def team_families(rows) -> dict[str, frozenset[int]]:
@@ -99,6 +115,12 @@ def team_families(rows) -> dict[str, frozenset[int]]:
     return {row.name: frozenset(family(row.id)) for row in rows}
 
 
+def ignored_teams_note(names) -> str:
+    """The filter bar's note on teams named in the URL that are not in view; the names came from
+    the URL, so they are escaped and show as typed (never as a link or an image)."""
+    return f"Ignored team(s) outside your view: {', '.join(escape_markdown(n) for n in names)}."
+
+
 def resolve(
     choice: FilterChoice, team_ids_by_name: dict[str, frozenset[int]], segments: list[str], today: dt.date
 ) -> tuple[Filters, list[str]]:
@@ -111,9 +133,9 @@ def resolve(
     known = [t for t in choice.teams if t in team_ids_by_name]
     unknown = [t for t in choice.teams if t not in team_ids_by_name]
     if unknown:
-        notes.append(f"Ignored team(s) outside your view: {', '.join(unknown)}.")
+        notes.append(ignored_teams_note(unknown))
     segment = choice.segment if choice.segment in segments else None
     if choice.segment and segment is None:
-        notes.append(f"Ignored unknown segment {choice.segment!r}.")
+        notes.append(f"Ignored unknown segment “{escape_markdown(choice.segment)}”.")
     team_ids = frozenset().union(*(team_ids_by_name[t] for t in known)) if known else None
     return Filters(choice.period(today), team_ids, segment), notes

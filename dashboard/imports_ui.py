@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from dashboard import app_state
 from dashboard.csv_export import csv_bytes
+from dashboard.escaping import escape_markdown
 from data_access.importers import (
     SOURCES,
     ImportOptions,
@@ -127,7 +128,7 @@ def mapping_editor(
     try:
         table = read_table(data, file_name, sheet)
     except UnreadableFile as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         return None
     wide = False
     if source_name == "surveys":
@@ -349,7 +350,7 @@ def prepare_upload(source_name: str, file_name: str, data: bytes, options: Impor
     try:
         return prepare(SOURCES[source_name], data, file_name, options)
     except UnreadableFile as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         return None
 
 
@@ -386,13 +387,13 @@ def show_summary(result: ImportResult | None) -> None:
         strict=True,
     ):
         col.metric(label, f"{value:,}")
-    (st.info if result.dry_run else st.success)(result.summary_line())
+    (st.info if result.dry_run else st.success)(escape_markdown(result.summary_line()))
     for kind, names in result.created.items():
         st.caption(
-            f"Created {len(names)} {kind} the file named but the database did not know: {', '.join(names[:20])}"
+            f"Created {len(names)} {kind} the file named but the database did not know: {escape_markdown(', '.join(names[:20]))}"
         )
     for note in result.notes:
-        st.caption(note)
+        st.caption(escape_markdown(note))
 
 
 def show_history(engine: Engine) -> list[dict]:

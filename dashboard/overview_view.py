@@ -6,20 +6,20 @@ helpers above them turn a :class:`MetricResult` into the words and formats a lea
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import app_state, cached
 from dashboard.charts_leadership import team_heatmap
 from dashboard.csv_export import dataframe_csv_bytes
+from dashboard.escaping import escape_markdown, inert_figure
 from dashboard.formatting import fmt_date, fmt_percent
 from dashboard.theme import PLOTLY_CONFIG
 from data_access.scope import Filters, Scope
 from metrics.index_parts import index_breakdown, index_trend, ordered, previous_index
 from metrics.metric import MetricResult, format_value
 from metrics.money import column_format
+from metrics.privacy import minimum_respondents
 from metrics.registry import get_metric
 from metrics.scorecard import Scorecard, heatmap_frame, status_frame
 from metrics.settings import MetricSettings
@@ -37,13 +37,8 @@ BAND_COLOR = {"red": "red", "amber": "orange", "green": "green"}
 TREND_WORDS = {"improving": "improving", "worsening": "worsening", "steady": "steady"}
 ALL_TEAMS = "All teams in view"
 IMPORT_HINT = "Import it with `python -m dashboard import …` or on the Data › Imports page."
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 
 
-def escape_markdown(text: str | None) -> str:
-    """``text`` with every Markdown (and Streamlit ``:color[]`` / ``$math$``) special character
-    escaped, so imported text is shown as written and can never format or link anything."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text or "")).replace("\n", " ")
 
 
 def fmt_change(change: float | None, unit: str) -> str:
@@ -70,7 +65,7 @@ def trend_text(result: MetricResult) -> str:
 
 
 def hidden_text(settings: MetricSettings) -> str:
-    minimum = settings.integer("privacy.min_respondents")
+    minimum = minimum_respondents(settings)
     return f"hidden: fewer than {minimum} respondents, or a smaller group could be worked out by subtraction"
 
 
@@ -140,7 +135,7 @@ def render_index(title: str, card: Scorecard, settings: MetricSettings) -> None:
     current, before = card.health_index, previous_index(card.symptoms, settings)
     cols = st.columns([2, 2, 3])
     if current is None:
-        cols[0].metric(f"Purpose Health Index · {title}", "—")
+        cols[0].metric(f"Purpose Health Index · {escape_markdown(title)}", "—")
         st.info(
             f"No symptom is scored for this period ({card.coverage.words().removeprefix('from ')} scored): "
             "each one needs data or stands on too few, as the scorecard below says. " + IMPORT_HINT
@@ -148,7 +143,7 @@ def render_index(title: str, card: Scorecard, settings: MetricSettings) -> None:
         return
     delta = None if before is None else f"{current - before:+.0f} vs previous period"
     coverage = card.coverage
-    cols[0].metric(f"Purpose Health Index · {title}", f"{current:.0f}", delta=delta, border=True)
+    cols[0].metric(f"Purpose Health Index · {escape_markdown(title)}", f"{current:.0f}", delta=delta, border=True)
     cols[0].caption(coverage.words())
     band = card.band
     bands = {"red": "0–50", "amber": "51–75", "green": "76–100"}
@@ -200,7 +195,7 @@ def render_heatmap(cards: list[Scorecard]) -> None:
             cards = worst_first(cards)[:HEATMAP_TEAMS]
             st.caption(f"The {HEATMAP_TEAMS} teams with the lowest Purpose Health Index, lowest first.")
     fig = team_heatmap(heatmap_frame(cards), status_frame(cards), heatmap_labels(cards))
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, width="stretch", key="pp.overview.heatmap")
+    st.plotly_chart(inert_figure(fig), config=PLOTLY_CONFIG, width="stretch", key="pp.overview.heatmap")
     st.caption(
         "Scores 0–100 (red 0–50, amber 51–75, green 76–100). “needs” = the data is missing; “too few” = "
         "the sample is under the symptom's minimum; “to date” = the period has not ended; “hidden” = a "
@@ -439,7 +434,7 @@ def render_adoption_by_team(frame: pd.DataFrame, measure: str, settings: MetricS
         st.info("No sales team is in view. Pick teams in the sidebar, or import people with their team.")
         return
     fig = before_after_bars(rows, percent=metric.unit == "share", title=f"{metric.label}: before and after")
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, width="stretch", key="pp.nsp.bars")
+    st.plotly_chart(inert_figure(fig), config=PLOTLY_CONFIG, width="stretch", key="pp.nsp.bars")
     st.dataframe(
         adoption_team_frame(frame, measure, settings),
         hide_index=True,
@@ -501,7 +496,7 @@ def render_adoption_trend(url: str, scope: Scope, filters: Filters, launch, meas
         colors=team_colors([t.name for t in teams]),
         title=f"{metric.label} per month, {period.label()}",
     )
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, width="stretch", key="pp.nsp.trend")
+    st.plotly_chart(inert_figure(fig), config=PLOTLY_CONFIG, width="stretch", key="pp.nsp.trend")
     gaps = series.loc[series["status"] == "suppressed"]
     if not gaps.empty:
         st.caption(
@@ -593,7 +588,8 @@ def render_morale_headline(morale: MetricResult, slide: MetricResult, settings: 
         "Voluntary attrition",
         fmt_percent(parts.get("voluntary_attrition"), 1),
         border=True,
-        help="Voluntary leavers / average headcount in the period.",
+        help="Voluntary leavers / average headcount in the period. "
+        + (morale.parts.get("voluntary_attrition_needs") or "").capitalize(),
     )
     cols[3].metric(
         "Leavers",
@@ -632,10 +628,12 @@ def team_morale_frame(period_rows: pd.DataFrame, people: dict[str, MetricResult]
             {
                 "team": team,
                 "respondents": int(survey["respondents"]) if shown else None,
-                "enps": float(survey["enps"]) if shown else None,
+                "enps": float(survey["enps"]) if shown and pd.notna(survey["enps"]) else None,
                 **{d: (survey[d] if shown else None) for d in DRIVER_LABELS},
                 "participation": (result.parts.get("participation") or 0) * 100 if shown else None,
-                "voluntary_attrition": (result.parts.get("voluntary_attrition") or 0) * 100,
+                "voluntary_attrition": (
+                    None if result.parts.get("voluntary_attrition") is None else result.parts["voluntary_attrition"] * 100
+                ),
                 "leavers": result.parts.get("leavers"),
                 "note": "" if shown else reason,
             }
@@ -702,7 +700,7 @@ def render_morale_lines(trend: pd.DataFrame, column: str, title: str, y_range, n
         colors=team_colors(shown_teams),
         number_format=number_format,
     )
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, width="stretch", key=f"pp.morale.{column}")
+    st.plotly_chart(inert_figure(fig), config=PLOTLY_CONFIG, width="stretch", key=f"pp.morale.{column}")
 
 
 def hidden_summary(trend: pd.DataFrame) -> pd.DataFrame:

@@ -6,8 +6,10 @@ once and pass what is needed down.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,13 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = REPO_ROOT / "data" / "purpose_pulse.db"
 SECRETS_PATH = REPO_ROOT / ".streamlit" / "secrets.toml"
+EXAMPLE_SECRETS_PATH = REPO_ROOT / ".streamlit" / "secrets.example.toml"
+# The placeholder shipped in secrets.example.toml; anyone can read it, so a cookie signed with it
+# would sign anyone in as anyone. Kept here too in case the example file is not deployed.
+EXAMPLE_COOKIE_SECRET = "a-long-random-string-shared-by-every-replica"
+MIN_COOKIE_SECRET_LENGTH = 32
+# Below this many bits (length x Shannon entropy per character) a secret is guessable.
+MIN_COOKIE_SECRET_BITS = 80
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,44 @@ def read_secrets(path: Path = SECRETS_PATH) -> dict:
         return tomllib.load(fh)
 
 
+def _example_cookie_secrets() -> set[str]:
+    secrets = {EXAMPLE_COOKIE_SECRET}
+    try:
+        example = read_secrets(EXAMPLE_SECRETS_PATH).get("auth") or {}
+        if example.get("cookie_secret"):
+            secrets.add(str(example["cookie_secret"]))
+    except (OSError, tomllib.TOMLDecodeError, AttributeError):
+        pass
+    return secrets
+
+
+def _entropy_bits(text: str) -> float:
+    counts = Counter(text)
+    return -sum(n * math.log2(n / len(text)) for n in counts.values())
+
+
+def cookie_secret_problem(secret) -> str | None:
+    """One sentence saying why ``cookie_secret`` of the [auth] section must not be used, or None.
+
+    Streamlit signs the sign-in cookie with this secret: whoever knows or guesses it can forge a
+    cookie naming anyone, so the example's placeholder, short secrets and low-variety secrets
+    (one repeated character, a repeated pattern) stop the app and every command at start-up.
+    """
+    text = str(secret or "").strip()
+    fix = 'set it to a long random string, for example the output of python -c "import secrets; print(secrets.token_urlsafe(48))".'
+    where = "the cookie_secret in the [auth] section of .streamlit/secrets.toml"
+    if not text:
+        return f"Sign-in is configured in .streamlit/secrets.toml ([auth]) but cookie_secret is missing: {fix}"
+    if text in _example_cookie_secrets():
+        return f"{where.capitalize()} is the placeholder from secrets.example.toml, which anyone can read: {fix}"
+    if len(text) < MIN_COOKIE_SECRET_LENGTH:
+        return f"{where.capitalize()} has {len(text)} characters, fewer than {MIN_COOKIE_SECRET_LENGTH}: {fix}"
+    repeated = text in (text + text)[1:-1]
+    if repeated or len(set(text)) < 8 or _entropy_bits(text) < MIN_COOKIE_SECRET_BITS:
+        return f"{where.capitalize()} is too easy to guess (too little variety in its characters): {fix}"
+    return None
+
+
 def load_settings(environ: Mapping[str, str] | None = None, secrets: Mapping | None = None) -> Settings:
     """Resolve settings: the environment wins over secrets.toml, which wins over defaults."""
     env = os.environ if environ is None else environ
@@ -59,12 +106,9 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets: Mapping | N
     url = env.get("DATABASE_URL") or sec.get("DATABASE_URL") or default_database_url()
     seed = int(env.get("PURPOSE_PULSE_DEMO_SEED") or sec.get("demo_seed") or 7)
     auth = sec.get("auth")
-    problem = None
-    if auth is not None and not str(auth.get("cookie_secret") or "").strip():
-        problem = (
-            "Sign-in is configured in .streamlit/secrets.toml ([auth]) but cookie_secret is missing: "
-            "set it to a long random string (the same on every replica)."
-        )
+    problem = cookie_secret_problem(auth.get("cookie_secret")) if isinstance(auth, Mapping) else None
+    if auth is not None and not isinstance(auth, Mapping):
+        problem = "The [auth] entry in .streamlit/secrets.toml must be a section, not a single value."
     roles = (sec.get("purpose_pulse") or {}).get("group_roles") or {}
     return Settings(
         database_url=url,

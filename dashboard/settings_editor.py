@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access.settings_store import clear_override, read_overrides, write_override
+from data_access.settings_audit import change_history, may_edit, require_editor
+from data_access.settings_store import apply_changes, read_overrides
 from metrics.settings import all_settings, spec_for
 
 
@@ -48,32 +49,35 @@ def settings_table(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def save_settings(engine: Engine, edited: pd.DataFrame, *, by: str) -> list[str]:
+def save_settings(engine: Engine, edited: pd.DataFrame, *, by: str, role: str | None) -> list[str]:
     """Store the values that differ from their defaults and clear the ones set back to default.
 
-    Every value is checked before anything is written; an unreadable one raises ValueError naming
-    the setting, and nothing is saved. Returns the keys whose stored value changed.
+    Only executives and admins may (:class:`data_access.settings_audit.NotAllowed` otherwise). Every
+    value is checked before anything is written; an unreadable one raises ValueError naming the
+    setting, and nothing is saved. Every change is recorded in the change history. Returns the keys
+    whose stored value changed.
     """
-    parsed = {}
+    require_editor(by, role)
+    changes: dict[str, str | None] = {}
     for row in edited.itertuples(index=False):
         spec = spec_for(row.key)
         text = str(row.value).strip()
-        parsed[row.key] = (spec, text, spec.parse(text))
-    changed = []
+        changes[row.key] = None if spec.validate(text) == spec.default else text
     with engine.begin() as conn:
-        before = read_overrides(conn)
-        for key, (spec, text, value) in parsed.items():
-            if value == spec.default:
-                if key in before:
-                    clear_override(conn, key)
-                    changed.append(key)
-            elif before.get(key) != text:
-                write_override(conn, key, text, updated_by=by)
-                changed.append(key)
-    return changed
+        return apply_changes(conn, changes, by=by, role=role)
 
 
-def currency_form(engine: Engine, *, by: str | None) -> None:
+def history_frame(engine: Engine) -> pd.DataFrame:
+    """The change history for the settings page, most recent first."""
+    with engine.connect() as conn:
+        rows = change_history(conn)
+    frame = pd.DataFrame(rows, columns=["changed_at", "changed_by", "role", "key", "old_value", "new_value"])
+    for column in ("old_value", "new_value"):
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), "default")
+    return frame
+
+
+def currency_form(engine: Engine, *, by: str | None, role: str | None = None) -> None:
     """The organisation's currency (ISO 4217): every amount on every page, export and report uses it."""
     from data_access.currency import read_currency, write_currency
     from metrics.money import currency, money, set_currency
@@ -86,11 +90,12 @@ def currency_form(engine: Engine, *, by: str | None) -> None:
             help="USD, EUR, GBP, BRL, ...: the symbol every amount is shown with. Deals whose file named "
             "another currency keep it stored per deal.",
         )
-        if st.form_submit_button("Save the currency"):
+        if st.form_submit_button("Save the currency", disabled=not may_edit(role)):
             try:
+                require_editor(by, role)
                 with engine.begin() as conn:
                     saved = write_currency(conn, code, updated_by=by)
-            except ValueError as exc:
+            except (ValueError, PermissionError) as exc:
                 st.error(str(exc))
             else:
                 set_currency(saved)

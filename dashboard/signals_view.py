@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard import cached, cached_signals
 from dashboard.csv_export import dataframe_csv_bytes
+from dashboard.escaping import escape_markdown, inert_figure
 from dashboard.formatting import fmt_count, fmt_currency, fmt_date, fmt_percent
 from dashboard.theme import PLOTLY_CONFIG, TALK_LABELS
 from data_access.scope import Filters, Scope
@@ -21,7 +22,6 @@ from metrics.metric import MetricResult
 from metrics.money import column_format
 
 IMPORT_HINT = "Import it with `python -m dashboard import …` or on the Data › Imports page."
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&^=\"'])")
 # Translucent backgrounds in the palette's colours, so utterances keep revenue orange and
 # customer impact teal (Streamlit's named colours have no teal).
 LABEL_BACKGROUND = {"customer_impact": "rgba(27,127,121,0.20)", "revenue": "rgba(224,122,31,0.22)"}
@@ -38,10 +38,6 @@ TITLES = {
 # --- Text and formats ----------------------------------------------------------------------------
 
 
-def escape_markdown(text: str | None) -> str:
-    """``text`` shown as written: every Markdown, ``:color[]``, ``$math$`` and entity character is
-    backslash-escaped and line breaks become spaces, so imported text can never format or link."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text or "")).replace("\r", " ").replace("\n", " ")
 
 
 def _phrase_pattern(phrase: str) -> str:
@@ -204,7 +200,7 @@ def show_evidence(
 
 
 def chart(fig) -> None:
-    st.plotly_chart(fig, config=PLOTLY_CONFIG, width="stretch")
+    st.plotly_chart(inert_figure(fig), config=PLOTLY_CONFIG, width="stretch")
 
 
 # --- Meeting health --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import app_state, cached
+from dashboard.escaping import escape_markdown
 from dashboard.formatting import fmt_percent
 from dashboard.transcript_import import MEETING_KINDS, import_uploaded_transcript
 
@@ -67,13 +68,13 @@ def render_transcript_upload() -> None:
                 imported_by=access.email,
             )
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(str(exc)))
             return
         st.cache_data.clear()
         share = result["customer_impact_share"]
         verb = "Added" if result["created"] else "Already here, unchanged:"
         st.success(
-            f"{verb} {upload.name}: {result['utterances']:,} utterances from {len(result['speakers'])} speakers; "
+            f"{verb} {escape_markdown(upload.name)}: {result['utterances']:,} utterances from {len(result['speakers'])} speakers; "
             f"customer-impact share {fmt_percent(share) if share is not None else 'n/a (no customer or revenue talk)'}."
         )
         st.session_state["pp.meetings.pick"] = result["meeting_id"]

@@ -18,11 +18,18 @@ def add_as_argument(parser) -> None:
 
 
 def scope_for(conn: Connection, as_email: str | None, *, people_data: bool = True) -> Scope:
-    """The scope a command runs with; a person with no access (or no people data) is a UserError."""
-    if not as_email:
+    """The scope a command runs with; a person with no access (or no people data) is a UserError.
+
+    Without ``--as`` the command runs as the local executive (whoever can run commands can read the
+    database anyway); ``--as`` given must name a person in the roster, so ``--as ""`` is refused
+    rather than falling back to everything.
+    """
+    if as_email is None:
         return Scope.everything("local executive")
     from dashboard.cli import UserError
 
+    if not as_email.strip():
+        raise UserError("--as needs the email of a person in the roster; it was empty.")
     access: Access = access_for_email(conn, as_email)
     if not access.allowed:
         raise UserError(access.denied_reason)

@@ -447,3 +447,19 @@ class DataChange(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
     what: Mapped[str] = mapped_column(String(200))
+
+
+class SettingChange(Base):
+    """One change of an organisation-wide setting or of the NSP: who made it, when, and the value
+    before and after (None when the default applied). Written in the same transaction as the change."""
+
+    __tablename__ = "setting_changes"
+    __table_args__ = (Index("ix_setting_changes_changed_at", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    changed_by: Mapped[str] = mapped_column(String(320))
+    role: Mapped[str | None] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(120))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)

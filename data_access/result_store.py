@@ -7,8 +7,10 @@ and the filters, never who asked), and stamps it with :func:`data_version`: the 
 recorded changes (relabelled talk, a new NSP, changed settings). A result whose stamp differs from the
 current version is recomputed, so nothing computed before an import is ever shown after it.
 
-Results are pickled: the table is written only by this module, inside the application's own
-database. Writing a result is best effort: a read-only database still serves the computed value.
+Results are stored as JSON with tables inside as Arrow (:mod:`data_access.result_codec`), never as
+pickles: reading a row back only ever builds data, whoever wrote it. A row that does not decode is
+treated as missing and computed again. Writing a result is best effort: a read-only database still
+serves the computed value, and a value the codec cannot hold is simply not stored.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
-import pickle
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -25,6 +26,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from data_access import models as m
+from data_access.result_codec import UnreadableResult, decode, encode
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -81,7 +83,10 @@ def remember(engine: Engine, name: str, args: tuple, compute: Callable[[], T]) -
             select(m.StoredResult.payload).where(m.StoredResult.key == key, m.StoredResult.version == version)
         ).first()
     if row is not None:
-        return pickle.loads(row[0])
+        try:
+            return decode(row[0])
+        except UnreadableResult as error:
+            log.warning("Stored result %s could not be read, computing it again: %s", name, error)
     started = time.perf_counter()
     result = compute()
     _store(engine, key, name, version, time.perf_counter() - started, result)
@@ -97,13 +102,13 @@ def _store(engine: Engine, key: str, name: str, version: str, seconds: float, re
             "version": version,
             "computed_at": dt.datetime.now(dt.UTC).replace(tzinfo=None),
             "seconds": seconds,
-            "payload": pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL),
+            "payload": encode(result),
         }
         with engine.begin() as conn:
             # Results of older data are never read again: drop them with the one being replaced.
             conn.execute(delete(table).where((table.c.key == key) | (table.c.version != version)))
             conn.execute(insert(table).values(**row))
-    except Exception as error:  # another replica stored it first, a read-only database, an unpicklable value
+    except Exception as error:  # another replica stored it first, a read-only database, a value JSON cannot hold
         log.info("Result %s not stored: %s", name, error)
 
 

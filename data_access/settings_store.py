@@ -43,3 +43,25 @@ def clear_override(conn: Connection, key: str) -> None:
     """Forget the override of ``key`` so its default applies again."""
     conn.execute(delete(m.SettingOverride).where(m.SettingOverride.key == key))
     note_change(conn, f"setting {key} back to its default")
+
+
+def apply_changes(conn: Connection, changes: dict[str, str | None], *, by: str, role: str | None) -> list[str]:
+    """Set each key to its text (None: back to its default), after checking that ``role`` may change
+    organisation-wide settings, recording every change in the history. Returns the keys that changed.
+    """
+    from data_access.settings_audit import record_change, require_editor
+
+    require_editor(by, role)
+    before = read_overrides(conn)
+    changed = []
+    for key, new in changes.items():
+        old = before.get(key)
+        if old == new:
+            continue
+        if new is None:
+            clear_override(conn, key)
+        else:
+            write_override(conn, key, new, updated_by=by)
+        record_change(conn, by=by, role=role, key=key, old=old, new=new)
+        changed.append(key)
+    return changed

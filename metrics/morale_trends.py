@@ -10,12 +10,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, case, func, or_, select
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope
 from metrics.common import at_times, buckets
-from metrics.privacy import hidden_groups, team_parents
+from metrics.privacy import (
+    hidden_groups,
+    item_key,
+    item_respondents,
+    minimum_respondents,
+    survey_period,
+    survey_windows,
+    team_parents,
+)
 from metrics.settings import MetricSettings
 from metrics.symptoms.people import DRIVERS
 
@@ -44,69 +52,84 @@ def twelve_months_to(period: Period) -> Period:
 def morale_by_team(
     conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, grain: str | None = "month"
 ) -> pd.DataFrame:
-    """Per team in view and per bucket (``grain`` week / month / quarter, or None for the whole
-    period as one bucket): eNPS (-100..100), the mean of each driver (1-5) and the
-    number of respondents, or a reason when the group is hidden.
+    """Per team in view and per bucket (``grain`` month / quarter, or None for the whole period as
+    one bucket): eNPS (-100..100), the mean of each driver (1-5) and the number of respondents, or a
+    reason when the group is hidden.
 
-    Visibility follows the eNPS question, exactly as the morale symptom decides it, so a point of
-    this chart and the scorecard's morale for that team and bucket always agree. Teams with no
-    answers in a bucket have no row for it.
+    Buckets are survey windows: the period is first widened to whole calendar months
+    (:func:`metrics.privacy.survey_period`) and a weekly grain counts as monthly, so no two views
+    can differ by a few days' respondents; a bucket of several months shows an item only where
+    every month of it passes the rules on its own. Each item (eNPS, each driver) is its own group under the
+    privacy rules: a team's eNPS can show while one of its drivers, answered by too few, is hidden;
+    driver means show whether or not the survey asked the eNPS question. ``shown`` says whether any
+    item of the row is shown. Teams with no answers in a bucket have no row for it.
     """
     sr = m.SurveyResponse
-    minimum = settings.integer("privacy.min_respondents")
+    minimum = minimum_respondents(settings)
     parents = team_parents(conn)
     effective = filters.team_ids_within(scope)
     names = dict(conn.execute(select(m.Team.id, m.Team.name)).all())
-    driver_key = case((sr.driver.in_(DRIVERS), sr.driver), else_=sr.question_code)
+    items = ("enps", *DRIVERS)
+    key = item_key(DRIVERS)
+    period = survey_period(filters.period)
+    grain = "month" if grain == "week" else grain
     rows = []
-    for bucket in buckets(filters.period, grain) if grain else [filters.period]:
+    for bucket in buckets(period, grain) if grain else [period]:
         when = at_times(sr.submitted_at, bucket)
-        enps = conn.execute(
+        keyed = (
             select(
-                sr.team_id,
-                func.count(func.distinct(sr.respondent_key)),
+                sr.team_id.label("team_id"), key.label("item"), sr.respondent_key.label("who"),
+                sr.score.label("score"),
+            )
+            .where(sr.team_id.is_not(None), when, or_(sr.question_code.in_(items), sr.driver.in_(DRIVERS)))
+            .subquery()
+        )
+        stats = conn.execute(
+            select(
+                keyed.c.team_id,
+                keyed.c.item,
+                func.count(func.distinct(keyed.c.who)),
                 func.count(),
-                func.sum(case((sr.score >= 9, 1), else_=0)),
-                func.sum(case((sr.score <= 6, 1), else_=0)),
-            )
-            .where(sr.team_id.is_not(None), sr.question_code == "enps", when)
-            .group_by(sr.team_id)
+                func.sum(case((keyed.c.score >= 9, 1), else_=0)),
+                func.sum(case((keyed.c.score <= 6, 1), else_=0)),
+                func.avg(keyed.c.score),
+            ).group_by(keyed.c.team_id, keyed.c.item)
         ).all()
-        counts = {int(r[0]): int(r[1]) for r in enps}
-        hidden = hidden_groups(counts, parents, minimum)
-        visible_ids = sorted(t for t in counts if effective.allows(t) and t not in hidden)
-        drivers: dict[int, dict[str, float]] = {}
-        if visible_ids:
-            keyed = (
-                select(sr.team_id.label("team_id"), driver_key.label("driver"), sr.score.label("score"))
-                .where(
-                    sr.team_id.in_(visible_ids),
-                    when,
-                    (sr.question_code.in_(DRIVERS) | sr.driver.in_(DRIVERS)),
-                )
-                .subquery()
-            )
-            for team_id, driver, mean in conn.execute(
-                select(keyed.c.team_id, keyed.c.driver, func.avg(keyed.c.score)).group_by(
-                    keyed.c.team_id, keyed.c.driver
-                )
-            ).all():
-                drivers.setdefault(int(team_id), {})[str(driver)] = float(mean)
-        for team_id, respondents, answers, promoters, detractors in enps:
+        counts: dict[str, dict[int, int]] = {item: {} for item in items}
+        figures: dict[int, dict[str, float]] = {}
+        everyone: dict[int, int] = {}
+        for team_id, item, respondents, answers, promoters, detractors, mean in stats:
+            if item not in counts:
+                continue
             team_id = int(team_id)
+            counts[item][team_id] = int(respondents)
+            everyone[team_id] = max(everyone.get(team_id, 0), int(respondents))
+            figures.setdefault(team_id, {})[item] = (
+                100.0 * (int(promoters) - int(detractors)) / int(answers) if item == "enps" else float(mean)
+            )
+        hidden = {item: hidden_groups(counts[item], parents, minimum) for item in items}
+        months = survey_windows(bucket)
+        if len(months) > 1:
+            # A figure over several months shows only where every month of it passes on its own.
+            for month in months:
+                monthly = item_respondents(conn, Filters(month), items)
+                for item in items:
+                    hidden[item] |= hidden_groups(monthly[item], parents, minimum)
+        for team_id in sorted(everyone):
             if not effective.allows(team_id):
                 continue
-            reason = hidden_reason(team_id, counts, hidden, minimum)
-            shown = reason is None
+            visible = {item: team_id in counts[item] and team_id not in hidden[item] for item in items}
+            shown = any(visible.values())
+            main = "enps" if team_id in counts["enps"] else max(items, key=lambda i: counts[i].get(team_id, 0))
+            reason = None if shown else hidden_reason(team_id, counts[main], hidden[main], minimum)
             rows.append(
                 {
                     "team_id": team_id,
                     "team": names.get(team_id, str(team_id)),
                     "start": bucket.start,
                     "end": bucket.end,
-                    "respondents": int(respondents) if shown else None,
-                    "enps": 100.0 * (int(promoters) - int(detractors)) / int(answers) if shown else None,
-                    **{d: drivers.get(team_id, {}).get(d) if shown else None for d in DRIVERS},
+                    "respondents": max(counts[i].get(team_id, 0) for i in items if visible[i]) if shown else None,
+                    **{item: figures[team_id].get(item) if visible[item] else None for item in items},
                     "shown": shown,
                     "reason": reason,
                 }

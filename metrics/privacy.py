@@ -1,7 +1,14 @@
 """The confidentiality rules for survey figures, shared by every page, report and export.
 
 * A group (a team, or any set of teams a filter picks) with fewer than ``privacy.min_respondents``
-  respondents shows no score; comments need ``privacy.min_comments``.
+  respondents shows no score; comments need ``privacy.min_comments``. The rule applies to each
+  item on its own (eNPS and every driver or question): a group with six eNPS answers and one
+  workload answer shows its eNPS, never that one workload answer. No setting goes below the floors
+  (5 respondents, 10 for comments).
+* Survey results are computed over fixed windows — whole calendar months — never over arbitrary
+  days: a custom period is widened to the whole months it touches (:func:`survey_period`), and a
+  figure over several months is shown only when every month in it with answers passes the rules on
+  its own, so two views can only ever differ by whole months of at least the minimum.
 * Complementary suppression: when exactly one group under a parent would be hidden, its parent
   minus the visible siblings would give it away, so the next-smallest sibling is hidden too.
 * A selection of several teams is shown only when it holds each parent's hidden groups all
@@ -12,17 +19,54 @@ Individual survey rows never leave this layer; only counts and aggregates do.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, or_, select
 
 from data_access import models as m
-from data_access.scope import Filters, Scope
+from data_access.scope import Filters, Period, Scope
 from metrics.common import at_times, only_team
 from metrics.settings import MetricSettings
 
 ROOT = "organisation"
+# Floors no setting can lower: a minimum of 1, 0 or -3 in the settings still means 5 (10 for comments).
+MIN_RESPONDENTS_FLOOR = 5
+MIN_COMMENTS_FLOOR = 10
+
+
+def minimum_respondents(settings: MetricSettings) -> int:
+    """Fewest respondents a group needs, per item: the setting, never below the floor."""
+    return max(MIN_RESPONDENTS_FLOOR, settings.integer("privacy.min_respondents"))
+
+
+def minimum_comments(settings: MetricSettings) -> int:
+    return max(MIN_COMMENTS_FLOOR, minimum_respondents(settings), settings.integer("privacy.min_comments"))
+
+
+def survey_period(period: Period) -> Period:
+    """The survey window ``period`` snaps to: the whole calendar months it touches."""
+    start = period.start.replace(day=1)
+    following = (period.end.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return Period(start, following - dt.timedelta(days=1))
+
+
+def survey_windows(period: Period) -> list[Period]:
+    """The calendar months of ``period``'s survey window, in order."""
+    windows, start, last = [], survey_period(period).start, survey_period(period).end
+    while start <= last:
+        following = (start + dt.timedelta(days=32)).replace(day=1)
+        windows.append(Period(start, following - dt.timedelta(days=1)))
+        start = following
+    return windows
+
+
+def survey_filters(filters: Filters) -> Filters:
+    """``filters`` with the period snapped to its survey window (:func:`survey_period`)."""
+    snapped = survey_period(filters.period)
+    return filters if snapped == filters.period else dataclasses.replace(filters, period=snapped)
 
 
 def hidden_groups(
@@ -72,7 +116,7 @@ def selection_visible(
 
 
 def comments_visible(respondents: int, settings: MetricSettings) -> bool:
-    return respondents >= settings.integer("privacy.min_comments")
+    return respondents >= minimum_comments(settings)
 
 
 @dataclass(frozen=True)
@@ -83,19 +127,86 @@ class Visibility:
     shown: bool
 
 
+def item_key(drivers: Iterable[str]):
+    """The item a survey row answers: its driver when the file named one of ``drivers`` (a question
+    ``q17`` tagged ``workload``), else its question code."""
+    sr = m.SurveyResponse
+    return case((sr.driver.in_(list(drivers)), sr.driver), else_=sr.question_code)
+
+
+def _windows_visible(
+    selected: set, per_window: list[Mapping[Hashable, int]], parents: Mapping, minimum: int
+) -> bool:
+    """Whether every month in which the selection has answers passes the rules on its own."""
+    return all(
+        selection_visible(selected, counts, parents, minimum)
+        for counts in per_window
+        if sum(counts.get(group, 0) for group in selected) > 0
+    )
+
+
+def _monthly(conn: Connection, filters: Filters, items: list[str]) -> list[dict[str, dict[int, int]]]:
+    months = survey_windows(filters.period)
+    if len(months) == 1:
+        return [item_respondents(conn, filters, items)]
+    return [item_respondents(conn, dataclasses.replace(filters, period=month), items) for month in months]
+
+
+def item_respondents(conn: Connection, filters: Filters, items: Iterable[str]) -> dict[str, dict[int, int]]:
+    """Distinct respondents per item and sales team, over all teams (the rule must not depend on
+    the viewer), in the survey window of ``filters``."""
+    sr, items = m.SurveyResponse, list(items)
+    key = item_key(items)
+    keyed = (
+        select(sr.team_id.label("team_id"), key.label("item"), sr.respondent_key.label("who"))
+        .where(
+            sr.team_id.is_not(None),
+            or_(sr.question_code.in_(items), sr.driver.in_(items)),
+            at_times(sr.submitted_at, survey_period(filters.period)),
+        )
+        .subquery()
+    )
+    rows = conn.execute(
+        select(keyed.c.item, keyed.c.team_id, func.count(func.distinct(keyed.c.who))).group_by(
+            keyed.c.item, keyed.c.team_id
+        )
+    ).all()
+    found: dict[str, dict[int, int]] = {item: {} for item in items}
+    for item, team, n in rows:
+        if item in found:
+            found[item][int(team)] = int(n)
+    return found
+
+
 def team_respondents(conn: Connection, filters: Filters, question_codes: Iterable[str]) -> dict[int, int]:
-    """Distinct respondents per sales team (all teams: the rule must not depend on the viewer)."""
+    """Distinct respondents per sales team to any of ``question_codes`` (a driver named in the
+    survey's driver column counts as that driver), over all teams, in the survey window."""
+    codes = list(question_codes)
+    if len(codes) == 1:
+        return item_respondents(conn, filters, codes)[codes[0]]
     sr = m.SurveyResponse
     rows = conn.execute(
         select(sr.team_id, func.count(func.distinct(sr.respondent_key)))
         .where(
             sr.team_id.is_not(None),
-            sr.question_code.in_(list(question_codes)),
-            at_times(sr.submitted_at, filters.period),
+            or_(sr.question_code.in_(codes), sr.driver.in_(codes)),
+            at_times(sr.submitted_at, survey_period(filters.period)),
         )
         .group_by(sr.team_id)
     ).all()
     return {int(team): int(n) for team, n in rows}
+
+
+def hidden_teams(
+    conn: Connection, filters: Filters, question_codes: Iterable[str], counts: Mapping[int, int], minimum: int
+) -> set:
+    """Teams whose figure over ``filters``' survey window must not be shown: hidden over the whole
+    window (``counts``) or in any one month of it, so a longer view never exposes a month's few."""
+    codes, parents = list(question_codes), team_parents(conn)
+    hidden = hidden_groups(counts, parents, minimum)
+    for monthly in _team_monthly(conn, filters, codes):
+        hidden |= hidden_groups(monthly, parents, minimum)
+    return hidden
 
 
 def team_parents(conn: Connection) -> dict[int, int | str]:
@@ -112,9 +223,63 @@ def survey_visibility(
     effective = filters.team_ids_within(scope)
     selected = set(counts) if effective.all_teams else set(effective.team_ids)
     respondents = sum(counts.get(team, 0) for team in selected)
-    minimum = settings.integer("privacy.min_respondents")
-    shown = selection_visible(selected, counts, team_parents(conn), minimum)
+    parents, minimum = team_parents(conn), minimum_respondents(settings)
+    shown = selection_visible(selected, counts, parents, minimum) and _windows_visible(
+        selected, _team_monthly(conn, filters, codes), parents, minimum
+    )
     return Visibility(respondents, shown)
+
+
+def _team_monthly(conn: Connection, filters: Filters, codes: list[str]) -> list[dict[int, int]]:
+    months = survey_windows(filters.period)
+    if len(months) == 1:
+        return []  # the whole window is one month: already checked
+    return [team_respondents(conn, dataclasses.replace(filters, period=month), codes) for month in months]
+
+
+def item_visibility(
+    conn: Connection, scope: Scope, filters: Filters, items: Iterable[str], settings: MetricSettings
+) -> dict[str, Visibility]:
+    """:func:`survey_visibility` for each item on its own (eNPS, each driver, each question)."""
+    effective, items = filters.team_ids_within(scope), list(items)
+    parents, minimum = team_parents(conn), minimum_respondents(settings)
+    monthly = _monthly(conn, filters, items)
+    result = {}
+    for item, counts in item_respondents(conn, filters, items).items():
+        selected = set(counts) if effective.all_teams else set(effective.team_ids)
+        respondents = sum(counts.get(team, 0) for team in selected)
+        shown = selection_visible(selected, counts, parents, minimum) and _windows_visible(
+            selected, [month[item] for month in monthly], parents, minimum
+        )
+        result[item] = Visibility(respondents, shown)
+    return result
+
+
+def item_visibility_by_team(
+    conn: Connection,
+    scope: Scope,
+    filters: Filters,
+    items: Iterable[str],
+    settings: MetricSettings,
+    team_ids: Iterable[int],
+) -> dict[int, dict[str, Visibility]]:
+    """:func:`item_visibility` for each of ``team_ids`` picked alone."""
+    items = list(items)
+    by_item = item_respondents(conn, filters, items)
+    monthly = _monthly(conn, filters, items)
+    parents, minimum = team_parents(conn), minimum_respondents(settings)
+    result: dict[int, dict[str, Visibility]] = {}
+    for team in team_ids:
+        selected = set(only_team(filters, team).team_ids_within(scope).team_ids)
+        result[team] = {
+            item: Visibility(
+                sum(counts.get(group, 0) for group in selected),
+                selection_visible(selected, counts, parents, minimum)
+                and _windows_visible(selected, [month[item] for month in monthly], parents, minimum),
+            )
+            for item, counts in by_item.items()
+        }
+    return result
 
 
 def survey_visibility_by_team(
@@ -127,12 +292,17 @@ def survey_visibility_by_team(
 ) -> dict[int, Visibility]:
     """:func:`survey_visibility` for each of ``team_ids`` picked alone, from the same two queries for
     all of them (the rules look at every team's respondents whichever team is picked)."""
-    counts = team_respondents(conn, filters, list(question_codes))
+    codes = list(question_codes)
+    counts = team_respondents(conn, filters, codes)
+    monthly = _team_monthly(conn, filters, codes)
     parents = team_parents(conn)
-    minimum = settings.integer("privacy.min_respondents")
+    minimum = minimum_respondents(settings)
     result = {}
     for team in team_ids:
         selected = set(only_team(filters, team).team_ids_within(scope).team_ids)
         respondents = sum(counts.get(group, 0) for group in selected)
-        result[team] = Visibility(respondents, selection_visible(selected, counts, parents, minimum))
+        shown = selection_visible(selected, counts, parents, minimum) and _windows_visible(
+            selected, monthly, parents, minimum
+        )
+        result[team] = Visibility(respondents, shown)
     return result

@@ -23,6 +23,8 @@ class SettingSpec:
     default: float | tuple[float, ...]
     help: str
     kind: str = "number"
+    # The lowest value allowed (the survey minimums have floors no one may go below).
+    minimum: float | None = None
 
     def parse(self, text: str) -> float | tuple[float, ...]:
         """The override ``text`` as a value of this setting's kind; ValueError names the setting."""
@@ -32,6 +34,14 @@ class SettingSpec:
             return float(text)
         except ValueError:
             raise ValueError(f"Setting {self.key} must be {self._expected()}, not {text!r}.") from None
+
+    def validate(self, text: str) -> float | tuple[float, ...]:
+        """:meth:`parse` for a value someone is saving: also refused below :attr:`minimum`. (A value
+        stored earlier still loads; the metric layer applies the floors whatever is stored.)"""
+        value = self.parse(text)
+        if self.minimum is not None and not (isinstance(value, float) and value >= self.minimum):
+            raise ValueError(f"Setting {self.key} cannot be below {self.minimum:g}, not {text!r}.")
+        return value
 
     def _expected(self) -> str:
         return "a comma-separated list of numbers" if self.kind == "numbers" else "a number"
@@ -116,10 +126,14 @@ PARAMETERS: tuple[SettingSpec, ...] = (
         "enps_low_confidence", 10, "An eNPS from fewer respondents than this is flagged low confidence."
     ),
     SettingSpec(
-        "privacy.min_respondents", 5, "Fewest survey respondents a group needs before a score is shown."
+        "privacy.min_respondents",
+        5,
+        "Fewest survey respondents a group needs before a score is shown.",
+        minimum=5,
     ),
     SettingSpec(
-        "privacy.min_comments", 10, "Fewest survey respondents a group needs before comments are shown."
+        "privacy.min_comments", 10, "Fewest survey respondents a group needs before comments are shown.",
+        minimum=10,
     ),
     SettingSpec("evidence_limit", 200, "Most rows an evidence drill-down or export returns."),
     SettingSpec(
@@ -147,7 +161,7 @@ def _by_key() -> dict[str, SettingSpec]:
 
 @dataclass(frozen=True)
 class MetricSettings:
-    """The resolved values of :data:`SETTINGS` (defaults merged with overrides)."""
+    """The resolved values of :func:`all_settings` (defaults merged with overrides)."""
 
     values: Mapping[str, float | tuple[float, ...]] = field(default_factory=dict)
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import app_state, cached
+from dashboard.escaping import escape_markdown
 from dashboard.formatting import fmt_count, fmt_currency, fmt_date
 
 settings, scope = app_state.get_settings(), app_state.get_counts_scope()
@@ -11,7 +12,7 @@ url = settings.database_url
 st.title("Purpose Pulse")
 nsp = cached.nsp(url)
 if nsp:
-    st.markdown(f"### “{nsp['statement']}”")
+    st.markdown(f"### “{escape_markdown(nsp['statement'])}”")
     launched = f"launched {fmt_date(nsp['launch_date'])}" if nsp["launch_date"] else "no launch date set"
     st.caption(f"Our Noble Sales Purpose · {launched}")
 else:

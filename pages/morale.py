@@ -15,16 +15,25 @@ from dashboard.overview_view import (
 )
 from data_access.scope import Filters
 from metrics.morale_trends import twelve_months_to
+from metrics.privacy import minimum_respondents, survey_period
 
 url, scope, filters = app_state.get_settings().database_url, app_state.get_scope(), app_state.get_filters()
 settings = cached.metric_settings(url)
 
 st.title("Morale and people")
+window = survey_period(filters.period)
 st.caption(
     f"{filters.period.label()}. Survey results are never attributed: a group with fewer than "
-    f"{settings.integer('privacy.min_respondents')} respondents, or one that could be worked out by subtraction, "
+    f"{minimum_respondents(settings)} respondents to a question, or one that could be worked out by subtraction, "
     "is hidden and says why."
 )
+if window != filters.period:
+    st.info(
+        f"Survey figures cover whole months: {window.label()}. Your period, {filters.period.label()}, is widened "
+        "to the months it touches so that no two views can differ by a few people's answers; "
+        "attrition and the top-performer slide use your period as picked.",
+        icon=":material/date_range:",
+    )
 morale = cached.evaluate(url, scope, filters, "morale")
 slide = cached.evaluate(url, scope, filters, "top_performer_slide")
 render_morale_headline(morale, slide, settings)

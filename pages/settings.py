@@ -3,13 +3,22 @@
 import streamlit as st
 
 from dashboard import app_state, cached
-from dashboard.settings_editor import currency_form, save_settings, settings_table
+from dashboard.escaping import escape_markdown
+from dashboard.settings_editor import currency_form, history_frame, save_settings, settings_table
 from data_access.nsp import parse_key_phrases, save_nsp
+from data_access.settings_audit import NotAllowed, may_edit
 
 engine, access = app_state.get_engine(), app_state.get_access()
 url = app_state.get_settings().database_url
 
 st.title("Settings")
+editor = may_edit(access.role)
+if not editor:
+    st.info(
+        "These settings apply to the whole organisation: only executives and admins can change them. "
+        "You can read them and their history here.",
+        icon=":material/lock:",
+    )
 st.subheader("Noble Sales Purpose")
 nsp = cached.nsp(url) or {"statement": "", "key_phrases": [], "launch_date": None}
 with st.form("pp.nsp"):
@@ -24,18 +33,18 @@ with st.form("pp.nsp"):
     launch = st.date_input(
         "Launch date", nsp["launch_date"], help="Marked on every trend of the NSP adoption page."
     )
-    if st.form_submit_button("Save the NSP", type="primary"):
+    if st.form_submit_button("Save the NSP", type="primary", disabled=not editor):
         try:
             with engine.begin() as conn:
-                save_nsp(conn, statement, parse_key_phrases(phrases), launch)
-        except ValueError as exc:
-            st.error(str(exc))
+                save_nsp(conn, statement, parse_key_phrases(phrases), launch, by=access.email, role=access.role)
+        except (ValueError, NotAllowed) as exc:
+            st.error(escape_markdown(str(exc)))
         else:
             st.cache_data.clear()
             st.success("Saved. Every page now uses the new statement.")
 
 st.subheader("Currency")
-currency_form(engine, by=access.email)
+currency_form(engine, by=access.email, role=access.role)
 
 st.subheader("Scorecard thresholds and weights")
 st.caption(
@@ -49,7 +58,7 @@ edited = st.data_editor(
     key="pp.settings_table",
     hide_index=True,
     width="stretch",
-    disabled=["key", "group", "help", "default", "changed"],
+    disabled=True if not editor else ["key", "group", "help", "default", "changed"],
     column_config={
         "key": st.column_config.TextColumn("Setting", width="medium"),
         "group": st.column_config.TextColumn("Kind", width="small"),
@@ -59,11 +68,35 @@ edited = st.data_editor(
         "changed": st.column_config.CheckboxColumn("Changed", width="small"),
     },
 )
-if st.button("Save thresholds and weights", type="primary"):
+if st.button("Save thresholds and weights", type="primary", disabled=not editor):
     try:
-        changed = save_settings(engine, edited, by=access.email)
-    except ValueError as exc:
-        st.error(str(exc))
+        changed = save_settings(engine, edited, by=access.email, role=access.role)
+    except (ValueError, NotAllowed) as exc:
+        st.error(escape_markdown(str(exc)))
     else:
         st.cache_data.clear()
         st.success(f"Saved {len(changed)} change(s)." if changed else "Nothing changed.")
+
+st.subheader("Change history")
+history = history_frame(engine)
+if history.empty:
+    st.caption("No setting and no part of the NSP has been changed yet.")
+else:
+    st.caption(
+        "Every change of a setting or of the NSP: who made it, when, and the value before and after "
+        "(“default” where the built-in value applied)."
+    )
+    st.dataframe(
+        history,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "changed_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm"),
+            "changed_by": st.column_config.TextColumn("Who"),
+            "role": st.column_config.TextColumn("Role", width="small"),
+            "key": st.column_config.TextColumn("Setting"),
+            "old_value": st.column_config.TextColumn("Before"),
+            "new_value": st.column_config.TextColumn("After"),
+        },
+        key="pp.settings.history",
+    )

@@ -13,7 +13,7 @@ from data_access.db import make_engine, migrate
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-long-random-test-secret",
+    "cookie_secret": "a-long-random-test-secret-kN3qV8zPw2",
     "client_id": "purpose-pulse",
     "client_secret": "test",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",

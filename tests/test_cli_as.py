@@ -75,3 +75,13 @@ def test_status_as_manager_counts_only_their_team(demo_database_url):
     )
     assert manager["teams"] == 1 and 0 < manager["opportunities"] < everyone["opportunities"]
     assert admin == everyone
+
+
+@pytest.mark.parametrize("command", ["report", "status"])
+@pytest.mark.parametrize("email", ["", "   ", "nobody@example.com"])
+def test_as_must_name_a_person_in_the_roster(demo_database_url, command, email):
+    extra = PERIOD if command == "report" else ("--json",)
+    result = run_cli(command, *extra, "--as", email, database_url=demo_database_url)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stdout == ""

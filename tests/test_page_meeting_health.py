@@ -245,7 +245,7 @@ def test_a_manager_reads_only_their_teams_meetings(demo_app_env):
     at = AppTest.from_file(apptest.APP, default_timeout=120)
     at.secrets["auth"] = {
         "redirect_uri": "http://localhost:8501/oauth2callback",
-        "cookie_secret": "a-long-random-test-secret",
+        "cookie_secret": "a-long-random-test-secret-kN3qV8zPw2",
         "client_id": "purpose-pulse",
         "client_secret": "test",
         "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",

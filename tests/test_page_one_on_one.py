@@ -24,7 +24,7 @@ Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
 Q2 = Period(dt.date(2026, 4, 1), dt.date(2026, 6, 30))
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-long-random-test-secret",
+    "cookie_secret": "a-long-random-test-secret-kN3qV8zPw2",
     "client_id": "purpose-pulse",
     "client_secret": "test",
     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",

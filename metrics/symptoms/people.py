@@ -28,7 +28,19 @@ from metrics.common import (
     team_clause,
 )
 from metrics.metric import HIGHER_IS_BETTER, LOWER_IS_BETTER, Metric, Thresholds
-from metrics.privacy import ROOT, Visibility, hidden_groups, survey_visibility, survey_visibility_by_team
+from metrics.privacy import (
+    Visibility,
+    hidden_groups,
+    hidden_teams,
+    item_key,
+    item_visibility,
+    item_visibility_by_team,
+    minimum_respondents,
+    survey_period,
+    survey_visibility,
+    survey_visibility_by_team,
+    survey_windows,
+)
 from metrics.settings import MetricSettings
 
 DRIVERS = ("meaning_purpose", "recognition", "peer_relationships", "workload")
@@ -261,13 +273,12 @@ def _survey_clauses(scope: Scope, filters: Filters) -> list:
     return [
         sr.team_id.is_not(None),
         team_clause(sr.team_id, scope, filters),
-        at_times(sr.submitted_at, filters.period),
+        at_times(sr.submitted_at, survey_period(filters.period)),
     ]
 
 
 def _driver_key():
-    sr = m.SurveyResponse
-    return case((sr.driver.in_(DRIVERS), sr.driver), else_=sr.question_code)
+    return item_key(DRIVERS)
 
 
 def _count_where(condition):
@@ -285,7 +296,7 @@ def _total(rows, width: int) -> tuple:
 
 def _attrition_counts(conn: Connection, scope: Scope, filters: Filters) -> dict[int | None, tuple]:
     """Sales people per team: (employed on the period's first day, on its last, leavers in it,
-    voluntary leavers)."""
+    voluntary leavers, leavers whose voluntary flag is unknown)."""
     person, period = m.Person, filters.period
     leaving = on_days(person.termination_date, period)
     rows = conn.execute(
@@ -295,6 +306,7 @@ def _attrition_counts(conn: Connection, scope: Scope, filters: Filters) -> dict[
             _count_where(and_(*_employed_on(period.end))),
             _count_where(leaving),
             _count_where(and_(leaving, person.termination_voluntary.is_(True))),
+            _count_where(and_(leaving, person.termination_voluntary.is_(None))),
         )
         .where(team_clause(person.team_id, scope, filters), person.role.in_(SALES_ROLES))
         .group_by(person.team_id)
@@ -303,15 +315,24 @@ def _attrition_counts(conn: Connection, scope: Scope, filters: Filters) -> dict[
 
 
 def _attrition(counts: tuple) -> dict:
-    """Headcount, leavers and (voluntary) attrition from :func:`_attrition_counts`' four numbers."""
-    start, end, leavers, voluntary = counts
+    """Headcount, leavers and (voluntary) attrition from :func:`_attrition_counts`' five numbers.
+
+    Voluntary attrition is unknown (None, with ``voluntary_attrition_needs`` saying why) when a
+    leaver's file did not say whether they chose to leave: counting them as involuntary would show 0.
+    """
+    start, end, leavers, voluntary, unknown = counts
     average = (start + end) / 2
-    return {
+    parts = {
         "headcount": end,
         "leavers": leavers,
         "attrition": ratio(leavers, average),
-        "voluntary_attrition": ratio(voluntary, average),
+        "voluntary_attrition": None if unknown else ratio(voluntary, average),
     }
+    if unknown:
+        parts["voluntary_attrition_needs"] = (
+            f"needs whether {unknown} of the {leavers} leavers chose to leave (termination_voluntary in the people file)"
+        )
+    return parts
 
 
 def _enps_counts(conn: Connection, scope: Scope, filters: Filters) -> dict[int, tuple]:
@@ -344,23 +365,27 @@ def _driver_sums(conn: Connection, scope: Scope, filters: Filters) -> dict[int, 
     return sums
 
 
-def _driver_means(per_team: list[dict[str, tuple]]) -> dict[str, float | None]:
-    """Mean answer to each pulse driver over the teams' sums (None for a driver nobody answered)."""
+def _driver_means(per_team: list[dict[str, tuple]], visible: dict[str, Visibility]) -> dict[str, float | None]:
+    """Mean answer to each pulse driver over the teams' sums: None for a driver nobody answered and
+    for one whose own respondents are too few to show (each driver is its own group)."""
     means = {}
     for name in DRIVERS:
         total, answers = _total((sums[name] for sums in per_team if name in sums), 2)
-        means[name] = total / answers if answers else None
+        means[name] = total / answers if answers and visible[name].shown else None
     return means
 
 
 def _morale_of(
     attrition: dict, visibility: Visibility, enps: tuple, drivers: dict[str, float | None], low: int
 ) -> Measurement:
-    """The symptom from its gathered figures (the survey ones only when the privacy rules allow)."""
+    """The symptom from its gathered figures (the survey ones only when the privacy rules allow).
+    Driver means come with the symptom whether or not the survey asked the eNPS question."""
     if visibility.respondents == 0:
-        return missing("needs survey responses (eNPS question)", **attrition)
+        return missing("needs survey responses (eNPS question)", drivers=drivers, **attrition)
     if not visibility.shown:
-        return Measurement(None, attrition, suppressed=True, detail="survey group too small to show")
+        return Measurement(
+            None, {"drivers": drivers, **attrition}, suppressed=True, detail="survey group too small to show"
+        )
     answers, promoters, detractors = enps
     value = 100.0 * (promoters - detractors) / answers
     parts = {
@@ -385,6 +410,13 @@ def _one(table: dict, key: int | None, width: int) -> tuple:
     return _total(table.values(), width) if key is None else table.get(key, (0,) * width)
 
 
+def _item_visibility(conn, scope, filters, items, settings, teams) -> dict[int | None, dict[str, Visibility]]:
+    """Per key, each survey item's own visibility (every driver is its own group)."""
+    if teams is None:
+        return {None: item_visibility(conn, scope, filters, items, settings)}
+    return item_visibility_by_team(conn, scope, filters, items, settings, teams)
+
+
 def _visibility(conn, scope, filters, codes, settings, teams) -> dict[int | None, Visibility]:
     if teams is None:
         return {None: survey_visibility(conn, scope, filters, codes, settings)}
@@ -404,13 +436,14 @@ def morale(
     visibility = _visibility(conn, scope, filters, ["enps"], settings, teams)
     enps = _enps_counts(conn, scope, filters)
     drivers = _driver_sums(conn, scope, filters)
+    driver_visibility = _item_visibility(conn, scope, filters, DRIVERS, settings, teams)
     low = settings.integer("enps_low_confidence")
     return {
         key: _morale_of(
-            _attrition(_one(attrition, key, 4)),
+            _attrition(_one(attrition, key, 5)),
             visibility[key],
             _one(enps, key, 3),
-            _driver_means(list(drivers.values()) if key is None else [drivers.get(key, {})]),
+            _driver_means(list(drivers.values()) if key is None else [drivers.get(key, {})], driver_visibility[key]),
             low,
         )
         for key in keys_of(teams)
@@ -429,12 +462,14 @@ def _survey_evidence(conn, scope, filters, settings, codes: list[str]) -> pd.Dat
             func.avg(sr.score),
         )
         .join(m.Team, m.Team.id == sr.team_id)
-        .where(sr.question_code.in_(codes), at_times(sr.submitted_at, filters.period))
+        .where(
+            or_(sr.question_code.in_(codes), sr.driver.in_(codes)),
+            at_times(sr.submitted_at, survey_period(filters.period)),
+        )
         .group_by(sr.team_id, m.Team.name, m.Team.parent_id)
     ).all()
     counts = {int(r[0]): int(r[3]) for r in rows}
-    parents = {int(r[0]): (r[2] if r[2] is not None else ROOT) for r in rows}
-    hidden = hidden_groups(counts, parents, settings.integer("privacy.min_respondents"))
+    hidden = hidden_teams(conn, filters, codes, counts, minimum_respondents(settings))
     effective = filters.team_ids_within(scope)
     shown = [r for r in rows if effective.allows(int(r[0]))]
     return pd.DataFrame(
@@ -466,16 +501,30 @@ def _perception(conn: Connection, filters: Filters, settings: MetricSettings) ->
         .where(
             sr.team_id.is_(None),
             sr.question_code == "sales_perception",
-            at_times(sr.submitted_at, filters.period),
+            at_times(sr.submitted_at, survey_period(filters.period)),
         )
         .group_by(sr.department)
     ).all()
     if not rows:
         return None
-    minimum = settings.integer("privacy.min_respondents")
+    minimum = minimum_respondents(settings)
     counts = {str(dept): int(n) for dept, n, _, _ in rows}
     hidden = hidden_groups(counts, {}, minimum)
-    total_n = sum(counts.values())
+    whole_ok = True
+    months = survey_windows(filters.period)
+    for month in months if len(months) > 1 else []:
+        # A department (or the organisation) too small in any one month is hidden over the span too.
+        monthly = {
+            str(dept): int(n)
+            for dept, n in conn.execute(
+                select(sr.department, func.count(func.distinct(sr.respondent_key)))
+                .where(sr.team_id.is_(None), sr.question_code == "sales_perception", at_times(sr.submitted_at, month))
+                .group_by(sr.department)
+            ).all()
+        }
+        hidden |= hidden_groups(monthly, {}, minimum)
+        whole_ok = whole_ok and not (0 < sum(monthly.values()) < minimum)
+    total_n = sum(counts.values()) if whole_ok else 0
     total = sum(float(s) for _, _, s, _ in rows)
     answers = sum(int(c) for _, _, _, c in rows)
     return {
@@ -493,7 +542,7 @@ def _peer_sums(conn: Connection, scope: Scope, filters: Filters) -> dict[int, tu
     sr = m.SurveyResponse
     rows = conn.execute(
         select(sr.team_id, func.sum(sr.score), func.count(sr.score))
-        .where(*_survey_clauses(scope, filters), sr.question_code == PEER)
+        .where(*_survey_clauses(scope, filters), _driver_key() == PEER)
         .group_by(sr.team_id)
     ).all()
     return {int(team): (float(total), int(answers)) for team, total, answers in rows}

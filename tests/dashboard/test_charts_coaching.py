@@ -97,7 +97,7 @@ def facts() -> CoachingFacts:
 
 def test_escape_keeps_imported_text_literal():
     assert escape_markdown("**Acme** [x](http://e) $5 | :red[no] <b>") == (
-        r"\*\*Acme\*\* \[x\](http\://e) \$5 \| \:red\[no\] \<b\>"
+        r"\*\*Acme\*\* \[x\]\(http\:" "\u2060" r"//e\) \$5 \| \:red\[no\] \<b\>"
     )
     assert escape_markdown("Plain name") == "Plain name"
 
@@ -187,7 +187,7 @@ def test_brief_holds_the_questions_and_every_fact(facts):
     )
     assert "2 of 4 open deals (\\$150K of \\$200K) have no customer outcome, 1 of them late-stage." in brief
     assert "| Globex – Planning | Globex | Negotiation (late stage) | \\$120K | 30 Nov 2026 |" in brief
-    assert "| =HYPERLINK(evil) | — | Discovery | \\$30K | — |" in brief
+    assert "| =HYPERLINK\\(evil\\) | — | Discovery | \\$30K | — |" in brief
     assert "| Initech – Suite | 3 | 1 Jul 2026 | 1 Oct 2026 | Proposal |" in brief
     assert "| Median discount | 22% | 8% |" in brief
     assert "| Deal reviews | 3 | 25% | 25% |" in brief

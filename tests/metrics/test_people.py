@@ -97,7 +97,8 @@ def test_morale_enps_drivers_participation_attrition(conn):
     org.person(atlas, left=D(2025, 2, 1), voluntary=True)
     org.person(atlas, left=D(2025, 3, 1), voluntary=False)
     org.answers(atlas, "enps", [10, 9, 8, 7, 6, 0])
-    org.answers(atlas, "meaning_purpose", [4, 2])
+    org.answers(atlas, "meaning_purpose", [4, 2, 3, 3, 3])
+    org.answers(atlas, "workload", [1], prefix="w")  # one answer: that person's score is never shown
     result = value(conn, "morale")
     assert result.value == pytest.approx(0.0)  # 2 promoters, 2 detractors of 6
     parts = result.parts
