@@ -245,9 +245,10 @@ def is_question(text: str) -> bool:
 
 class TalkClassifier:
     """A fitted model: per-feature weights for each label, GloVe word weights, a bias, the calibration
-    temperature and the abstention threshold, and the version that made them.
+    temperature and the abstention thresholds, and the version that made them.
 
-    Built from the document :mod:`metrics.talk.training` writes (``from_file``). The version is stored
+    ``weights`` is ``{feature: (w_revenue, w_customer_impact, w_other)}``; the shipped model is read
+    from the document :mod:`metrics.talk.training` writes (``from_file``). The version is stored
     with every label in ``utterances.classifier_version``; a new model means a new version, and
     ``reclassify`` relabels whatever an older version labelled.
     """
@@ -266,34 +267,58 @@ class TalkClassifier:
         "_meta",
     )
 
-    def __init__(self, document: dict) -> None:
-        if tuple(document["labels"]) != LABELS:
-            raise ValueError(
-                f"the model was fitted for labels {document['labels']}, expected {list(LABELS)}."
-            )
-        self.weights = {f: (w[0], w[1], w[2]) for f, w in document["weights"].items()}
-        self.glove = {f: (w[0], w[1], w[2]) for f, w in document.get("glove", {}).items()}
-        b = document["bias"]
-        self.bias = (float(b[0]), float(b[1]), float(b[2]))
-        self.version = document["version"]
-        self.method = document.get("method", "")
-        self.temperature = float(document.get("temperature", 1.0))
-        below = document.get("abstain_below", (0.0, 0.0))
-        if isinstance(below, int | float):
-            below = (below, below)
+    def __init__(
+        self,
+        weights: dict,
+        bias,
+        version: str,
+        method: str = "",
+        *,
+        glove: dict | None = None,
+        temperature: float = 1.0,
+        abstain_below=(0.0, 0.0),
+        empty_confidence: float = 1.0,
+    ) -> None:
+        self.weights = {f: (float(w[0]), float(w[1]), float(w[2])) for f, w in weights.items()}
+        self.glove = {f: (float(w[0]), float(w[1]), float(w[2])) for f, w in (glove or {}).items()}
+        self.bias = (float(bias[0]), float(bias[1]), float(bias[2]))
+        self.version = version
+        self.method = method
+        self.temperature = float(temperature)
+        if isinstance(abstain_below, int | float):
+            abstain_below = (abstain_below, abstain_below)
         # The least probability a revenue and a customer-impact label need; below it, other.
-        self.abstain_below = (float(below[0]), float(below[1]), 0.0)
-        self.empty_confidence = float(document.get("empty_confidence", 1.0))
+        self.abstain_below = (float(abstain_below[0]), float(abstain_below[1]), 0.0)
+        self.empty_confidence = float(empty_confidence)
         self.lexicon = Lexicon()
-        # word -> (w_rev, w_ci, w_other, stem, is content, GloVe triple or None): what one word brings,
-        # worked out at its first sighting.
+        # word -> what one word brings (weights summed over its token features, stem, content word?,
+        # GloVe triple, shown as evidence?, lexicon phrase endings, owner side, ambiguous?), worked
+        # out at its first sighting.
         self._tokens: dict[str, tuple] = {}
         zero = (0.0, 0.0, 0.0)
         self._meta = {f: self.weights.get(f, zero) for f in _META_FEATURES}
 
     @classmethod
+    def from_document(cls, document: dict) -> TalkClassifier:
+        """The classifier a ``model.json`` document describes (see :mod:`metrics.talk.training`)."""
+        if tuple(document["labels"]) != LABELS:
+            raise ValueError(
+                f"the model was fitted for labels {document['labels']}, expected {list(LABELS)}."
+            )
+        return cls(
+            document["weights"],
+            document["bias"],
+            document["version"],
+            document.get("method", ""),
+            glove=document.get("glove"),
+            temperature=document.get("temperature", 1.0),
+            abstain_below=document.get("abstain_below", (0.0, 0.0)),
+            empty_confidence=document.get("empty_confidence", 1.0),
+        )
+
+    @classmethod
     def from_file(cls, path: Path = MODEL_PATH) -> TalkClassifier:
-        return cls(json.loads(path.read_text(encoding="utf-8")))
+        return cls.from_document(json.loads(path.read_text(encoding="utf-8")))
 
     def _token(self, token: str) -> tuple:
         get = self.weights.get

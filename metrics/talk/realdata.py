@@ -148,3 +148,44 @@ def split(rows: Iterable[RealUtterance]) -> tuple[list[RealUtterance], list[Real
     for r in rows:
         (held if r.source in HELD_OUT else train).append(r)
     return train, held
+
+
+def held_out_figures(model=None) -> dict:
+    """The shipped classifier on the held-out meetings: per-source reports, the reliability table and
+    the expected calibration error (what docs/talk-classifier.md reports)."""
+    from metrics.talk.classifier import default_classifier
+    from metrics.talk.evaluation import real_report, reliability
+
+    model = model or default_classifier()
+    _, held = split(load())
+    results = [model.classify(r.text) for r in held]
+    reports = real_report(held, [r.label for r in results])
+    bins, ece = reliability(
+        [r.confidence for r in results], [r.label == h.label for r, h in zip(results, held, strict=True)]
+    )
+    return {"reports": reports, "bins": bins, "ece": ece, "rows": held, "results": results}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m metrics.talk.realdata``: the shipped model's held-out figures on real talk."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0].strip("`"))
+    parser.parse_args(argv)
+    try:
+        figures = held_out_figures()
+    except (RealDataMissing, CorpusError) as exc:
+        parser.exit(2, f"{exc}\n")
+    held = figures["rows"]
+    print(f"held-out real talk: {len(held)} utterances from {len({r.source for r in held})} meetings")
+    for name, report in figures["reports"].items():
+        print(f"  {name:<15} {report.summary()}")
+    print("reliability (confidence band: n, mean confidence, share right)")
+    for b in figures["bins"]:
+        print(f"  {b.low:.2f}-{b.high:.2f}: {b.n:>5} {b.mean_confidence:.3f} {b.accuracy:.3f}")
+    print(f"expected calibration error {figures['ece']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
