@@ -262,6 +262,7 @@ class TalkClassifier:
         "temperature",
         "abstain_below",
         "empty_confidence",
+        "min_words",
         "lexicon",
         "_tokens",
         "_meta",
@@ -278,6 +279,7 @@ class TalkClassifier:
         temperature: float = 1.0,
         abstain_below=(0.0, 0.0),
         empty_confidence: float = 1.0,
+        min_words: int = 2,
     ) -> None:
         self.weights = {f: (float(w[0]), float(w[1]), float(w[2])) for f, w in weights.items()}
         self.glove = {f: (float(w[0]), float(w[1]), float(w[2])) for f, w in (glove or {}).items()}
@@ -290,6 +292,7 @@ class TalkClassifier:
         # The least probability a revenue and a customer-impact label need; below it, other.
         self.abstain_below = (float(abstain_below[0]), float(abstain_below[1]), 0.0)
         self.empty_confidence = float(empty_confidence)
+        self.min_words = int(min_words)
         self.lexicon = Lexicon()
         # word -> what one word brings (weights summed over its token features, stem, content word?,
         # GloVe triple, shown as evidence?, lexicon phrase endings, owner side, ambiguous?), worked
@@ -314,6 +317,7 @@ class TalkClassifier:
             temperature=document.get("temperature", 1.0),
             abstain_below=document.get("abstain_below", (0.0, 0.0)),
             empty_confidence=document.get("empty_confidence", 1.0),
+            min_words=document.get("min_words", 2),
         )
 
     @classmethod
@@ -453,7 +457,7 @@ class TalkClassifier:
     def classify(self, text: str, nsp: NspMatcher | None = None) -> TalkLabel:
         """Label one utterance.
 
-        ``other`` when the utterance has no content words, or when revenue or customer impact wins with
+        ``other`` when the utterance has no content words or is a single word, or when revenue or customer impact wins with
         a probability below the model's threshold; the confidence is the calibrated probability of the
         label given. The evidence lists the words that pushed the label ahead of the runner-up,
         strongest first; a revenue or customer-impact label always has some (else it is ``other``).
@@ -461,7 +465,8 @@ class TalkClassifier:
         question = is_question(text)
         mention = nsp.matches(text) if nsp is not None else False
         scores, n_content, parts = self._score(text)
-        if n_content == 0:
+        if n_content == 0 or len(parts[0]) < self.min_words:
+            # No content word, or a single word: nothing to decide on.
             return TalkLabel("other", self.empty_confidence, (), question, mention)
         p = _softmax(scores, self.temperature)
         best = 0 if p[0] >= p[1] else 1

@@ -1134,3 +1134,9 @@ def sparse_features(text: str, lexicon: Lexicon) -> tuple[dict[str, float], list
     for f in meta_features(text, n, n_content):
         values[f] = values.get(f, 0.0) + 1.0
     return values, surfaces, n_content
+
+
+def substance(text: str, min_words: int = 2) -> int:
+    """Content words of ``text``, or 0 below ``min_words`` words: what the classifier decides on at all."""
+    surfaces = words(text)
+    return sum(1 for t in surfaces if is_content(t)) if len(surfaces) >= min_words else 0

@@ -44,7 +44,15 @@ from metrics.talk.evaluation import (
     read_labelled,
     real_report,
 )
-from metrics.talk.features import FEATURE_SCHEME, Lexicon, extract, is_number, sparse_features, words
+from metrics.talk.features import (
+    FEATURE_SCHEME,
+    Lexicon,
+    extract,
+    is_number,
+    sparse_features,
+    substance,
+    words,
+)
 
 # Written sentences count this much each against a real utterance's 1: they teach sales vocabulary
 # real meetings in the corpus rarely use (quota, pipeline, commit) without setting the prior.
@@ -54,6 +62,7 @@ GLOVE_WORDS = 40_000
 # Drop weights this small from the shipped model: they never change a decision and slow loading.
 PRUNE_BELOW = 2e-3
 FOLDS = 5
+MIN_WORDS = 2
 SEED = 13
 
 
@@ -346,7 +355,6 @@ def cross_validated(method, data: Data):
 
 
 def run_method(method, data: Data, held_out, written_test, seeds) -> Result:
-    lexicon = Lexicon()
     oof = cross_validated(method, data)
     everything = sorted(oof)
     is_written = [data.groups[i] == "written" for i in everything]
@@ -354,7 +362,7 @@ def run_method(method, data: Data, held_out, written_test, seeds) -> Result:
     real_rows = [i for i in everything if data.groups[i] != "written"]
     temperature = fit_temperature([oof[i] for i in real_rows], [data.labels[i] for i in real_rows])
     all_probs = [softmax(oof[i], temperature) for i in everything]
-    all_contents = [sparse_features(data.texts[i], lexicon)[2] for i in everything]
+    all_contents = [substance(data.texts[i]) for i in everything]
     threshold = choose_thresholds(all_probs, all_contents, [data.labels[i] for i in everything], is_written)
     rows = real_rows
     gold = [data.labels[i] for i in rows]
@@ -369,7 +377,7 @@ def run_method(method, data: Data, held_out, written_test, seeds) -> Result:
         texts = list(texts)
         out = []
         for s, t in zip(fitted.log_proba(texts), texts, strict=True):
-            out.append(LABELS[decide(softmax(s, temperature), sparse_features(t, lexicon)[2], threshold)[0]])
+            out.append(LABELS[decide(softmax(s, temperature), substance(t), threshold)[0]])
         return out
 
     held = real_report(held_out, predict([r.text for r in held_out]) if held_out else [])
@@ -387,6 +395,8 @@ def model_document(result: Result, data: Data, empty_confidence: float) -> dict:
             "temperature": result.temperature,
             "abstain_below": list(result.abstain_below),
             "empty_confidence": empty_confidence,
+            # Fewer words than this (or no content word at all) is other without asking the model.
+            "min_words": MIN_WORDS,
         }
     )
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:10]
@@ -402,14 +412,11 @@ def model_document(result: Result, data: Data, empty_confidence: float) -> dict:
 
 
 def _empty_confidence(data: Data) -> float:
-    """How often an utterance without content words is labelled other in the training data."""
-    lexicon = Lexicon()
-    empty = [
-        label
-        for text, label in zip(data.texts, data.labels, strict=True)
-        if sparse_features(text, lexicon)[2] == 0
-    ]
-    return round(sum(1 for label in empty if label == "other") / len(empty), 3) if empty else 1.0
+    """How often an utterance without content words is labelled other in the training data, by
+    Laplace's rule of succession (so a perfect record still reads below 1), rounded down."""
+    empty = [label for text, label in zip(data.texts, data.labels, strict=True) if substance(text) == 0]
+    rate = (sum(1 for label in empty if label == "other") + 1) / (len(empty) + 2)
+    return math.floor(rate * 1000) / 1000
 
 
 def main(argv: list[str] | None = None) -> int:
