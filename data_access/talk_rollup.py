@@ -17,7 +17,6 @@ from data_access import models as m
 
 __all__ = [
     "MEETING_TALK_COLUMNS",
-    "lead_speakers",
     "opening_facts",
     "raw_meeting_talk",
     "rebuild_meeting_talk",
@@ -50,40 +49,23 @@ def _count_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def lead_speakers(utterances, meeting_ids: Iterable[int] | None = None):
-    """Each meeting's lead: the speaker with the most utterances, the earlier first word breaking a tie.
-
-    A subquery ``(meeting_id, speaker)``. Meetings store no organiser, so the lead is read from the
-    talk; a transcript without speaker names has a NULL lead, and then everyone's talk counts as the
-    lead's.
-    """
-    u = utterances
-    per = select(
-        u.c.meeting_id,
-        u.c.speaker,
-        func.count().label("n"),
-        func.min(u.c.seq).label("first_seq"),
-    ).group_by(u.c.meeting_id, u.c.speaker)
-    if meeting_ids is not None:
-        per = per.where(u.c.meeting_id.in_(sorted({int(i) for i in meeting_ids})))
-    per = per.subquery("speakers")
-    ranked = select(
-        per.c.meeting_id,
-        per.c.speaker,
-        func.row_number()
-        .over(partition_by=per.c.meeting_id, order_by=(per.c.n.desc(), per.c.first_seq))
-        .label("rank"),
-    ).subquery("ranked_speakers")
-    return select(ranked.c.meeting_id, ranked.c.speaker).where(ranked.c.rank == 1).subquery("leads")
+# Orders speakers by utterances, then by who spoke first: n * LEAD_SCALE - first seq (seq < LEAD_SCALE).
+LEAD_SCALE = 1_000_000_000
 
 
 def _ranked_talk(meeting_ids: Iterable[int] | None):
     """Utterances with their 1-based position in the meeting, seconds since the meeting's first timed
-    utterance, and whether the meeting's lead said them."""
+    utterance, and whether the meeting's lead said them.
+
+    The lead is the speaker with the most utterances, the earlier first utterance breaking a tie
+    (meetings store no organiser); without speaker names everyone's talk counts as the lead's. Only
+    window functions over the utterances, no join, so one pass serves any number of meetings.
+    """
     u = m.Utterance.__table__
-    lead = lead_speakers(u, meeting_ids)
-    ranked = select(
+    by_speaker = (u.c.meeting_id, u.c.speaker)
+    scored = select(
         u.c.meeting_id,
+        u.c.speaker,
         u.c.label,
         u.c.is_question,
         u.c.nsp_mention,
@@ -92,10 +74,31 @@ def _ranked_talk(meeting_ids: Iterable[int] | None):
         (u.c.start_seconds - func.min(u.c.start_seconds).over(partition_by=u.c.meeting_id)).label(
             "since_start"
         ),
-        case((or_(lead.c.speaker.is_(None), u.c.speaker == lead.c.speaker), 1), else_=0).label("by_lead"),
-    ).join(lead, lead.c.meeting_id == u.c.meeting_id)
+        (
+            func.count().over(partition_by=by_speaker) * LEAD_SCALE
+            - func.min(u.c.seq).over(partition_by=by_speaker)
+        ).label("speaker_score"),
+    )
     if meeting_ids is not None:
-        ranked = ranked.where(u.c.meeting_id.in_(sorted({int(i) for i in meeting_ids})))
+        scored = scored.where(u.c.meeting_id.in_(sorted({int(i) for i in meeting_ids})))
+    scored = scored.subquery("scored")
+    lead_score = func.max(scored.c.speaker_score).over(partition_by=scored.c.meeting_id)
+    unnamed_score = func.max(case((scored.c.speaker.is_(None), scored.c.speaker_score), else_=-1)).over(
+        partition_by=scored.c.meeting_id
+    )
+    ranked = select(
+        scored.c.meeting_id,
+        scored.c.label,
+        scored.c.is_question,
+        scored.c.nsp_mention,
+        scored.c.start_seconds,
+        scored.c.position,
+        scored.c.since_start,
+        case(
+            (or_(scored.c.speaker_score == lead_score, unnamed_score == lead_score), 1),
+            else_=0,
+        ).label("by_lead"),
+    )
     return ranked.subquery("ranked")
 
 

@@ -20,7 +20,8 @@ depends_on = None
 
 # The rollup as data_access.talk_rollup computes it, written out here so this migration keeps meaning
 # what it meant when it was written. The lead is the speaker with the most utterances (the earlier
-# first utterance breaks a tie); without speaker names everyone's talk counts as the lead's.
+# first utterance breaks a tie: count * 10^9 - first seq); without speaker names everyone's talk
+# counts as the lead's. Window functions only, so one pass over the utterances.
 FILL = """
 INSERT INTO meeting_talk (
     meeting_id, team_id, held_at, kind, utterances, labelled, customer_impact, revenue, other,
@@ -45,24 +46,20 @@ SELECT
     COALESCE(SUM(CASE WHEN ranked.label IN ('customer_impact', 'revenue') THEN 1 ELSE 0 END), 0)
 FROM meetings
 LEFT OUTER JOIN (
-    SELECT utterances.meeting_id, utterances.label, utterances.is_question, utterances.nsp_mention,
-           utterances.start_seconds,
-           ROW_NUMBER() OVER (PARTITION BY utterances.meeting_id ORDER BY utterances.seq) AS position,
-           utterances.start_seconds
-               - MIN(utterances.start_seconds) OVER (PARTITION BY utterances.meeting_id) AS since_start,
-           CASE WHEN leads.speaker IS NULL OR utterances.speaker = leads.speaker THEN 1 ELSE 0 END
-               AS by_lead
-    FROM utterances
-    JOIN (
-        SELECT meeting_id, speaker FROM (
-            SELECT meeting_id, speaker,
-                   ROW_NUMBER() OVER (PARTITION BY meeting_id ORDER BY COUNT(*) DESC, MIN(seq))
-                       AS speaker_rank
-            FROM utterances
-            GROUP BY meeting_id, speaker
-        ) AS ranked_speakers
-        WHERE speaker_rank = 1
-    ) AS leads ON leads.meeting_id = utterances.meeting_id
+    SELECT meeting_id, label, is_question, nsp_mention, start_seconds, position, since_start,
+           CASE WHEN speaker_score = MAX(speaker_score) OVER (PARTITION BY meeting_id)
+                  OR MAX(CASE WHEN speaker IS NULL THEN speaker_score ELSE -1 END)
+                         OVER (PARTITION BY meeting_id)
+                     = MAX(speaker_score) OVER (PARTITION BY meeting_id)
+                THEN 1 ELSE 0 END AS by_lead
+    FROM (
+        SELECT meeting_id, speaker, label, is_question, nsp_mention, start_seconds,
+               ROW_NUMBER() OVER (PARTITION BY meeting_id ORDER BY seq) AS position,
+               start_seconds - MIN(start_seconds) OVER (PARTITION BY meeting_id) AS since_start,
+               COUNT(*) OVER (PARTITION BY meeting_id, speaker) * 1000000000
+                   - MIN(seq) OVER (PARTITION BY meeting_id, speaker) AS speaker_score
+        FROM utterances
+    ) AS scored
 ) AS ranked ON ranked.meeting_id = meetings.id
 GROUP BY meetings.id, meetings.team_id, meetings.held_at, meetings.kind
 """
