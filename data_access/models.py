@@ -415,9 +415,16 @@ class MeetingTalk(Base):
     # (symptom 4, which reads only labelled talk).
     nsp_mentions: Mapped[int] = mapped_column(Integer, default=0)
     labelled_nsp_mentions: Mapped[int] = mapped_column(Integer, default=0)
-    # 1-based rank by ``seq`` of the first customer-impact utterance; None without one. A meeting
-    # opens with a customer when this rank falls in its opening (symptom 3).
+    # Where the meeting's lead (the speaker with the most utterances) first talks about a customer:
+    # the 1-based rank by ``seq`` of that customer-impact utterance and its seconds since the
+    # meeting's first timed utterance (None without one, or without timings). A meeting opens with a
+    # customer when this falls in its opening, the first minutes or utterances (symptom 3).
     first_customer_position: Mapped[int | None] = mapped_column(Integer)
+    first_customer_seconds: Mapped[float | None] = mapped_column(Float)
+    # 1 when the meeting's utterances carry start times, so its opening is measured in minutes.
+    timed: Mapped[int] = mapped_column(Integer, default=0)
+    # Revenue plus customer-impact utterances: how much purpose-relevant talk a share is computed on.
+    purpose_relevant: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class StoredResult(Base):

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, Select, and_, case, delete, func, insert, select
+from sqlalchemy import Connection, Select, and_, case, delete, func, insert, or_, select
 
 from data_access import models as m
 
-__all__ = ["MEETING_TALK_COLUMNS", "raw_meeting_talk", "rebuild_meeting_talk", "refresh_meetings"]
+__all__ = [
+    "MEETING_TALK_COLUMNS",
+    "opening_facts",
+    "raw_meeting_talk",
+    "rebuild_meeting_talk",
+    "refresh_meetings",
+]
 
 MEETING_TALK_COLUMNS = (
     "meeting_id",
@@ -31,6 +37,9 @@ MEETING_TALK_COLUMNS = (
     "nsp_mentions",
     "labelled_nsp_mentions",
     "first_customer_position",
+    "first_customer_seconds",
+    "timed",
+    "purpose_relevant",
 )
 # Meetings per refresh statement: keeps the IN lists well under every database's parameter limit.
 MEETING_CHUNK = 500
@@ -40,28 +49,91 @@ def _count_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def raw_meeting_talk(meeting_ids: Iterable[int] | None = None) -> Select:
-    """The rollup's rows computed from the raw meetings and utterances (all, or ``meeting_ids``).
+# Orders speakers by utterances, then by who spoke first: n * LEAD_SCALE - first seq (seq < LEAD_SCALE).
+LEAD_SCALE = 1_000_000_000
 
-    A SELECT whose columns are :data:`MEETING_TALK_COLUMNS`, in order. Each utterance's rank within
-    its meeting (by ``seq``) comes from the same window the opening symptom used before the rollup.
+
+def _ranked_talk(meeting_ids: Iterable[int] | None):
+    """Utterances with their 1-based position in the meeting, seconds since the meeting's first timed
+    utterance, and whether the meeting's lead said them.
+
+    The lead is the speaker with the most utterances, the earlier first utterance breaking a tie
+    (meetings store no organiser); without speaker names everyone's talk counts as the lead's. Only
+    window functions over the utterances, no join, so one pass serves any number of meetings.
     """
-    mt, u = m.Meeting.__table__, m.Utterance.__table__
-    ranked = select(
+    u = m.Utterance.__table__
+    by_speaker = (u.c.meeting_id, u.c.speaker)
+    scored = select(
         u.c.meeting_id,
+        u.c.speaker,
         u.c.label,
         u.c.is_question,
         u.c.nsp_mention,
+        u.c.start_seconds,
         func.row_number().over(partition_by=u.c.meeting_id, order_by=u.c.seq).label("position"),
+        (u.c.start_seconds - func.min(u.c.start_seconds).over(partition_by=u.c.meeting_id)).label(
+            "since_start"
+        ),
+        (
+            func.count().over(partition_by=by_speaker) * LEAD_SCALE
+            - func.min(u.c.seq).over(partition_by=by_speaker)
+        ).label("speaker_score"),
     )
+    if meeting_ids is not None:
+        scored = scored.where(u.c.meeting_id.in_(sorted({int(i) for i in meeting_ids})))
+    scored = scored.subquery("scored")
+    lead_score = func.max(scored.c.speaker_score).over(partition_by=scored.c.meeting_id)
+    unnamed_score = func.max(case((scored.c.speaker.is_(None), scored.c.speaker_score), else_=-1)).over(
+        partition_by=scored.c.meeting_id
+    )
+    ranked = select(
+        scored.c.meeting_id,
+        scored.c.label,
+        scored.c.is_question,
+        scored.c.nsp_mention,
+        scored.c.start_seconds,
+        scored.c.position,
+        scored.c.since_start,
+        case(
+            (or_(scored.c.speaker_score == lead_score, unnamed_score == lead_score), 1),
+            else_=0,
+        ).label("by_lead"),
+    )
+    return ranked.subquery("ranked")
+
+
+def _opening_columns(talk) -> list:
+    lead_customer = and_(talk.c.label == "customer_impact", talk.c.by_lead == 1)
+    return [
+        func.min(case((lead_customer, talk.c.position), else_=None)).label("first_customer_position"),
+        func.min(case((lead_customer, talk.c.since_start), else_=None)).label("first_customer_seconds"),
+        func.coalesce(func.max(case((talk.c.start_seconds.is_not(None), 1), else_=0)), 0).label("timed"),
+    ]
+
+
+def opening_facts(meeting_ids: Iterable[int] | None = None) -> Select:
+    """Per meeting: where the lead's first customer-impact utterance is (1-based position, seconds
+    since the meeting's first timed utterance, None without one or without timings) and whether the
+    meeting has timings at all. What the opening rule (:func:`metrics.talk.measures.in_opening`) is
+    applied to, here and in the rollup."""
+    talk = _ranked_talk(meeting_ids)
+    return select(talk.c.meeting_id, *_opening_columns(talk)).group_by(talk.c.meeting_id)
+
+
+def raw_meeting_talk(meeting_ids: Iterable[int] | None = None) -> Select:
+    """The rollup's rows computed from the raw meetings and utterances (all, or ``meeting_ids``).
+
+    A SELECT whose columns are :data:`MEETING_TALK_COLUMNS`, in order. The opening columns are those
+    of :func:`opening_facts`: the lead's first customer-impact utterance and whether there are timings.
+    """
+    mt = m.Meeting.__table__
     only = []
     if meeting_ids is not None:
-        ids = sorted({int(i) for i in meeting_ids})
-        ranked = ranked.where(u.c.meeting_id.in_(ids))
-        only.append(mt.c.id.in_(ids))
-    talk = ranked.subquery("ranked")
+        only.append(mt.c.id.in_(sorted({int(i) for i in meeting_ids})))
+    talk = _ranked_talk(meeting_ids)
     labelled = talk.c.label.is_not(None)
     customer = talk.c.label == "customer_impact"
+    purpose = or_(customer, talk.c.label == "revenue")
     return (
         select(
             mt.c.id.label("meeting_id"),
@@ -76,7 +148,8 @@ def raw_meeting_talk(meeting_ids: Iterable[int] | None = None) -> Select:
             _count_if(and_(customer, talk.c.is_question.is_(True))).label("customer_questions"),
             _count_if(talk.c.nsp_mention.is_(True)).label("nsp_mentions"),
             _count_if(and_(labelled, talk.c.nsp_mention.is_(True))).label("labelled_nsp_mentions"),
-            func.min(case((customer, talk.c.position), else_=None)).label("first_customer_position"),
+            *_opening_columns(talk),
+            _count_if(purpose).label("purpose_relevant"),
         )
         .select_from(mt)
         .outerjoin(talk, talk.c.meeting_id == mt.c.id)

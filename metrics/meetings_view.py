@@ -145,9 +145,9 @@ def meeting_list(
     }[sort]
     opens = in_opening(
         TALK.first_customer_position,
-        TALK.utterances,
-        settings.integer("opening_utterances"),
-        settings.number("opening_share"),
+        TALK.first_customer_seconds,
+        settings.integer("opening_max_utterances"),
+        settings.number("opening_minutes"),
     )
     rows = conn.execute(
         select(

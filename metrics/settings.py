@@ -91,8 +91,12 @@ PARAMETERS: tuple[SettingSpec, ...] = (
         7,
         "Days at the start of a quarter watched for deals held back by sellers over quota.",
     ),
-    SettingSpec("opening_utterances", 5, "A meeting's opening is at least this many utterances ..."),
-    SettingSpec("opening_share", 0.10, "... or this share of the meeting's utterances, whichever is more."),
+    SettingSpec("opening_minutes", 3, "A meeting's opening is its first minutes (what its lead says then) ..."),
+    SettingSpec(
+        "opening_max_utterances",
+        10,
+        "... or its first utterances, whichever ends first (the count alone without timings).",
+    ),
     SettingSpec("discounted_from", 0.01, "A won deal counts as discounted from this discount (0.01 = 1%)."),
     SettingSpec(
         "discount_bands",

@@ -96,6 +96,22 @@ def test_a_purpose_label_without_supporting_words_falls_back_to_other():
     assert model.classify("we should talk").label == "other"
 
 
+def test_a_close_call_is_other():
+    # Revenue wins, but with less probability than the model's threshold for it: other, and the
+    # confidence given is the probability of other.
+    model = TalkClassifier(
+        {"price": (1.0, 0.0, 0.0), "sliding": (0.0, 0.0, 0.8)},
+        [0.0, 0.0, 0.0],
+        "close",
+        abstain_below=(0.6, 0.6),
+    )
+    probabilities = model.probabilities("price sliding")
+    assert probabilities[0] == max(probabilities) < 0.6
+    result = model.classify("price sliding")
+    assert result.label == "other" and result.confidence == round(probabilities[2], 3)
+    assert model.classify("price price price").label == "revenue"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -235,28 +251,30 @@ def teams(conn):
 
 def test_meeting_measures_in_sql(conn, teams):
     east, west = teams
-    # A: 12 utterances; the opening is the first 5 (10% would be 2), all "other".
-    labels_a = ["other"] * 5 + [
-        "customer_impact",
-        "revenue",
-        "revenue",
-        "revenue",
-        "customer_impact",
-        "other",
-        "revenue",
-    ]
+    # A: 12 utterances by one speaker, no timings: the opening is the first 10, all other or revenue;
+    # the first customer talk is the 11th.
+    labels_a = ["other"] * 6 + ["revenue"] * 4 + ["customer_impact"] * 2
     a = _meeting(
         conn,
         "A",
         east,
         [
-            {"label": label, "q": seq in (6, 7, 8), "nsp": seq == 10, "speaker": "Ann"}
+            {"label": label, "q": seq in (7, 8, 11), "nsp": seq == 10, "speaker": "Ann"}
             for seq, label in enumerate(labels_a, start=1)
         ],
     )
-    # B: 60 utterances; the opening is the first 6 (10% beats 5), and utterance 6 is customer impact.
+    # B: 60 utterances, 10 seconds apart; Bo (the lead, most utterances) talks about the customer
+    # at the 6th, 50 seconds in.
     labels_b = ["other"] * 5 + ["customer_impact"] + ["other"] * 53 + [None]
-    b = _meeting(conn, "B", east, [{"label": label} for label in labels_b])
+    b = _meeting(
+        conn,
+        "B",
+        east,
+        [
+            {"label": label, "speaker": "Cy" if seq % 4 == 0 else "Bo", "start": 10.0 * seq}
+            for seq, label in enumerate(labels_b, start=1)
+        ],
+    )
     c = _meeting(conn, "C", east, [])
     hidden = _meeting(conn, "D", west, [{"label": "revenue"}])
 
@@ -264,19 +282,60 @@ def test_meeting_measures_in_sql(conn, teams):
     assert set(measures) == {a, b, c}
     ma, mb, mc = measures[a], measures[b], measures[c]
     assert (ma.utterances, ma.revenue, ma.customer_impact, ma.other) == (12, 4, 2, 6)
+    assert ma.purpose_relevant == 6
     assert ma.customer_impact_share == pytest.approx(2 / 6)
     assert ma.revenue_share == pytest.approx(4 / 6)
     assert ma.purpose_talk_share == pytest.approx(6 / 12)
     assert (ma.questions_revenue, ma.questions_customer_impact, ma.questions_other) == (2, 1, 0)
-    assert ma.opens_with_customer is False
+    assert ma.opens_with_customer is False and ma.opening_timed is False
     assert ma.nsp_mentions == 1
-    assert (mb.utterances, mb.customer_impact, mb.other) == (60, 1, 58)
-    assert mb.customer_impact_share == 1.0 and mb.opens_with_customer is True
+    assert (mb.utterances, mb.customer_impact, mb.other, mb.purpose_relevant) == (60, 1, 58, 1)
+    assert mb.customer_impact_share == 1.0 and mb.opens_with_customer is True and mb.opening_timed
     assert (mc.utterances, mc.customer_impact_share, mc.opens_with_customer) == (0, None, False)
     assert [mm.meeting_id for mm in meeting_measures(conn, Scope.everything(), meeting_ids=[hidden])] == [
         hidden
     ]
     assert meeting_measures(conn, Scope.teams([east]), meeting_ids=[hidden]) == []
+
+
+@pytest.mark.parametrize(
+    ("utterances", "opens"),
+    [
+        # The lead's customer talk at the 3rd utterance but 200 s in: past the first 3 minutes.
+        ([("Lee", 0.0, "other"), ("Lee", 100.0, "other"), ("Lee", 200.0, "customer_impact")], False),
+        # The same at 170 s: inside.
+        ([("Lee", 0.0, "other"), ("Lee", 100.0, "other"), ("Lee", 170.0, "customer_impact")], True),
+        # Someone else talks about the customer at once; the lead (who speaks most) never does.
+        ([("Lee", 0.0, "other"), ("Max", 5.0, "customer_impact"), ("Lee", 9.0, "revenue")], False),
+        # A tie for most utterances goes to whoever spoke first.
+        (
+            [
+                ("Max", 0.0, "customer_impact"),
+                ("Lee", 5.0, "other"),
+                ("Lee", 9.0, "other"),
+                ("Max", 12.0, "other"),
+            ],
+            True,
+        ),
+        # No speaker names: everyone's talk counts.
+        ([(None, None, "other"), (None, None, "customer_impact")], True),
+        # No timings: the first 10 utterances.
+        ([("Lee", None, "other")] * 10 + [("Lee", None, "customer_impact")], False),
+        ([("Lee", None, "other")] * 9 + [("Lee", None, "customer_impact")], True),
+    ],
+)
+def test_the_opening_is_the_leads_first_minutes(conn, teams, utterances, opens):
+    meeting = _meeting(
+        conn,
+        "opening",
+        teams[0],
+        [{"speaker": who, "start": start, "label": label} for who, start, label in utterances],
+    )
+    (measured,) = meeting_measures(conn, Scope.everything(), meeting_ids=[meeting])
+    assert measured.opens_with_customer is opens
+    assert measured.opening_timed is (utterances[0][1] is not None)
+    longer = meeting_measures(conn, Scope.everything(), meeting_ids=[meeting], opening_minutes=4)[0]
+    assert longer.opens_with_customer is (opens or utterances[2][1] == 200.0)
 
 
 def test_talk_time_per_speaker(conn, teams):

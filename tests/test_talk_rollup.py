@@ -81,11 +81,14 @@ def test_rollup_equals_the_raw_aggregate_through_imports_reimports_and_relabelli
     zoom = _import(conn, "zoom_deal_review.vtt", east)
     assert rollup(conn) == raw(conn)
     # Hand-checked from the file: 4 utterances, the 2nd a customer-impact question, the 3rd a revenue
-    # question, the 4th names the NSP.
+    # question, the 4th names the NSP. Dana and Sam say two each; Dana spoke first, so Dana leads, and
+    # the customer talk is Sam's: the lead never talks about the customer.
     first = counts(conn, zoom.meeting_id)
     assert pick(first, "team_id", "kind", "held_at") == (east, "deal_review", "2025-03-14 09:30:00")
     assert pick(first, "utterances", "labelled", "customer_questions") == (4, 4, 1)
-    assert pick(first, "nsp_mentions", "labelled_nsp_mentions", "first_customer_position") == (1, 1, 2)
+    assert pick(first, "nsp_mentions", "labelled_nsp_mentions", "timed") == (1, 1, 1)
+    assert pick(first, "first_customer_position", "first_customer_seconds") == (None, None)
+    assert first["purpose_relevant"] == first[CI] + first[REV] >= 2
     assert first["revenue"] >= 1 and sum(first[label] for label in (CI, REV, OTHER)) == 4
 
     pipeline = _import(conn, "teams_pipeline.vtt", east, "pipeline_review", day=17)
@@ -134,6 +137,7 @@ def test_a_rebuild_gives_the_same_rollup_as_incremental_refreshes(conn):
         "held_at": "2025-02-03 10:00:00",
         "kind": "leadership",
         "first_customer_position": None,
+        "first_customer_seconds": None,
     }
 
 
@@ -206,12 +210,13 @@ def _check_the_migration_fills_it(engine: Engine) -> None:
     with engine.connect() as conn:
         assert rollup(conn) == raw(conn)
         # (utterances, labelled, customer_impact, revenue, other, customer_questions, nsp_mentions,
-        #  labelled_nsp_mentions, first_customer_position), counted by hand.
+        #  labelled_nsp_mentions, first_customer_position, first_customer_seconds, timed,
+        #  purpose_relevant), counted by hand; no speaker names, so everyone's talk is the lead's.
         assert {k: v[3:] for k, v in rollup(conn).items()} == {
-            1: (4, 4, 2, 1, 1, 1, 0, 0, 2),
-            2: (2, 0, 0, 0, 0, 0, 1, 0, None),
-            3: (0, 0, 0, 0, 0, 0, 0, 0, None),
-            4: (3, 3, 0, 3, 0, 0, 3, 3, None),
+            1: (4, 4, 2, 1, 1, 1, 0, 0, 2, None, 0, 3),
+            2: (2, 0, 0, 0, 0, 0, 1, 0, None, None, 0, 0),
+            3: (0, 0, 0, 0, 0, 0, 0, 0, None, None, 0, 0),
+            4: (3, 3, 0, 3, 0, 0, 3, 3, None, None, 0, 3),
         }
 
 

@@ -25,8 +25,8 @@ from data_access.demo.vocabulary import CUSTOMER_GOALS
 from data_access.scope import quarter_of
 
 CLASSIFIER_VERSION = "demo-planted"
-# Utterances that count as a meeting's opening (symptom 3 reads the first 5 or the first 10%).
-OPENING = 6
+# Utterances that count as a meeting's opening (symptom 3 reads the first 10, or 3 minutes).
+OPENING = 10
 KIND_TILT = {
     "deal_review": 1.0,
     "pipeline_review": 0.9,

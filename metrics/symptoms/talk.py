@@ -234,14 +234,14 @@ def deal_review_evidence(
 
 
 def _per_meeting_opening(scope: Scope, filters: Filters, settings: MetricSettings):
-    """The period's meetings with labelled transcripts, ``opens`` 1 when the first customer-impact
-    utterance falls in the opening (the first N utterances or the first share of them, whichever is
-    more), else 0."""
+    """The period's meetings with labelled transcripts, ``opens`` 1 when the lead's first
+    customer-impact utterance falls in the opening (the first minutes or the first utterances,
+    whichever ends first), else 0."""
     opening = in_opening(
         ROLLUP.first_customer_position,
-        ROLLUP.utterances,
-        settings.integer("opening_utterances"),
-        settings.number("opening_share"),
+        ROLLUP.first_customer_seconds,
+        settings.integer("opening_max_utterances"),
+        settings.number("opening_minutes"),
     )
     return select(ROLLUP.meeting_id, ROLLUP.team_id, case((opening, 1), else_=0).label("opens")).where(
         *_meeting_clauses(scope, filters), ROLLUP.labelled > 0
@@ -251,7 +251,8 @@ def _per_meeting_opening(scope: Scope, filters: Filters, settings: MetricSetting
 def meetings_opening_with_customer(
     conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
 ) -> dict[int | None, Measurement]:
-    """Share of meetings whose opening holds customer-impact talk, in one grouped query."""
+    """Share of meetings whose lead talks about a customer in the opening (first 3 minutes or first
+    10 utterances, whichever ends first), in one grouped query."""
     by_team = teams is not None
     counts = _keyed(_opening_counts(conn, scope, filters, settings, by_team), by_team)
     measured = {key: _opening_share(*row) for key, row in counts.items()}
@@ -418,8 +419,8 @@ METRICS = (
         id="meetings_opening_with_customer",
         number=3,
         label="Meetings opening with a customer",
-        description="Share of meetings whose opening (first 5 utterances or first 10% of them, whichever is "
-        "more) contains customer-impact talk.",
+        description="Share of meetings whose lead talks about a customer in the opening: the first 3 "
+        "minutes or the first 10 utterances, whichever ends first (the count alone without timings).",
         unit="share",
         kind="ratio",
         direction=HIGHER_IS_BETTER,
@@ -434,7 +435,8 @@ METRICS = (
         min_sample=5,
         measure=meetings_opening_with_customer,
         evidence=opening_evidence,
-        formula="meetings with a customer_impact utterance among the first max(5, 10% of n) / meetings",
+        formula="meetings whose lead says a customer_impact utterance within the first 3 min and the first "
+        "10 utterances / meetings",
         worst=0.0,
         best=1.0,
     ),

@@ -3,17 +3,21 @@
 Labels (see docs/labelling-guide.md):
 
 - ``revenue``: our numbers: quota, forecast, pipeline, bookings, closing, price, discount, deal size,
-  commission, timing of our revenue;
+  commission, our results and the timing of our revenue;
 - ``customer_impact``: the customer's goals, problems and outcomes, their people and their customers,
   what changes for them, whether we can really help them;
-- ``other``: logistics, greetings, process.
+- ``other``: everything else: logistics, greetings, process, technical talk, fillers and fragments.
 
-The model is a linear one over stemmed words, word pairs and lexicon categories
-(:mod:`metrics.talk.features`): per-feature weights plus a bias per label, fitted by
-:mod:`metrics.talk.training` (naive Bayes ships today; logistic regression runs the same way) and
-shipped as ``metrics/talk/model.json``. Classifying is a few dictionary look-ups per word in plain Python, so the
-``classify`` command starts fast and labels tens of thousands of utterances a second.
-docs/talk-classifier.md compares it with the alternatives that were measured.
+The model is a multinomial logistic regression (fitted by :mod:`metrics.talk.training` on hand-labelled
+real talk plus written sentences) over Snowball stems, stem pairs, character n-grams, lexicon
+categories and GloVe word vectors (:mod:`metrics.talk.features`). It ships as weights in
+``metrics/talk/model.json``: one triple per feature and one per GloVe word, so classifying is a few
+dictionary look-ups per word in plain Python, remembered per distinct word.
+
+It abstains rather than guesses: an utterance without content words ("Yes ,", "this one .") is
+``other``, and so is a revenue or customer-impact decision whose probability is below the fitted
+threshold. The confidence is the temperature-calibrated probability of the label given (see the
+reliability table in docs/talk-classifier.md).
 """
 
 from __future__ import annotations
@@ -25,15 +29,34 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from metrics.talk.features import Lexicon, extract, stem
+from metrics.talk.features import (
+    LENGTH_BUCKETS,
+    LONG_BUCKET,
+    Lexicon,
+    is_content,
+    is_number,
+    meta_features,
+    token_features,
+    words,
+)
 from metrics.talk.nsp import NspMatcher
 
 MODEL_PATH = Path(__file__).resolve().parent / "model.json"
 LABELS = ("revenue", "customer_impact", "other")
 # A feature whose weight favours the chosen label over the runner-up by less than this is not shown as
 # evidence: it did not decide anything.
-EVIDENCE_MARGIN = 0.15
+EVIDENCE_MARGIN = 0.05
 MAX_EVIDENCE = 3
+# Distinct words whose weights are remembered; bounded so an endless stream of new words cannot grow it.
+_TOKEN_MEMORY = 200_000
+_META_FEATURES = (
+    *(name for _, name in LENGTH_BUCKETS),
+    LONG_BUCKET,
+    "@content:1",
+    "@content:2",
+    "@content:3+",
+    "@question",
+)
 
 # Words that carry no meaning on their own: never shown alone as evidence, even when the model leans on them.
 _FUNCTION_WORDS = frozenset(
@@ -221,102 +244,273 @@ def is_question(text: str) -> bool:
 
 
 class TalkClassifier:
-    """A fitted model: per-feature weights for each label plus a bias, and the version that made them.
+    """A fitted model: per-feature weights for each label, GloVe word weights, a bias, the calibration
+    temperature and the abstention thresholds, and the version that made them.
 
-    Parameters
-    ----------
-    weights
-        ``{feature: (w_revenue, w_customer_impact, w_other)}``.
-    bias
-        One intercept per label.
-    version
-        Stored with every label in ``utterances.classifier_version``; a new model means a new version,
-        and ``reclassify`` relabels whatever an older version labelled.
+    ``weights`` is ``{feature: (w_revenue, w_customer_impact, w_other)}``; the shipped model is read
+    from the document :mod:`metrics.talk.training` writes (``from_file``). The version is stored
+    with every label in ``utterances.classifier_version``; a new model means a new version, and
+    ``reclassify`` relabels whatever an older version labelled.
     """
 
-    __slots__ = ("weights", "bias", "version", "method", "lexicon", "hidden")
+    __slots__ = (
+        "weights",
+        "glove",
+        "bias",
+        "version",
+        "method",
+        "temperature",
+        "abstain_below",
+        "empty_confidence",
+        "min_words",
+        "lexicon",
+        "_tokens",
+        "_meta",
+    )
 
     def __init__(
-        self, weights: dict[str, tuple[float, float, float]], bias, version: str, method: str = ""
+        self,
+        weights: dict,
+        bias,
+        version: str,
+        method: str = "",
+        *,
+        glove: dict | None = None,
+        temperature: float = 1.0,
+        abstain_below=(0.0, 0.0),
+        empty_confidence: float = 1.0,
+        min_words: int = 2,
     ) -> None:
-        self.weights = weights
+        self.weights = {f: (float(w[0]), float(w[1]), float(w[2])) for f, w in weights.items()}
+        self.glove = {f: (float(w[0]), float(w[1]), float(w[2])) for f, w in (glove or {}).items()}
         self.bias = (float(bias[0]), float(bias[1]), float(bias[2]))
         self.version = version
         self.method = method
+        self.temperature = float(temperature)
+        if isinstance(abstain_below, int | float):
+            abstain_below = (abstain_below, abstain_below)
+        # The least probability a revenue and a customer-impact label need; below it, other.
+        self.abstain_below = (float(abstain_below[0]), float(abstain_below[1]), 0.0)
+        self.empty_confidence = float(empty_confidence)
+        self.min_words = int(min_words)
         self.lexicon = Lexicon()
-        # Word features made only of function words ("the", "<s>|what") count in the score but are
-        # never evidence; deciding that once here keeps it off the per-utterance path.
-        function_stems = {stem(w) for w in _FUNCTION_WORDS} | {"<s>", "</s>"}
-        self.hidden = frozenset(
-            f for f in weights if not f.startswith("@") and all(p in function_stems for p in f.split("|"))
+        # word -> what one word brings (weights summed over its token features, stem, content word?,
+        # GloVe triple, shown as evidence?, lexicon phrase endings, owner side, ambiguous?), worked
+        # out at its first sighting.
+        self._tokens: dict[str, tuple] = {}
+        zero = (0.0, 0.0, 0.0)
+        self._meta = {f: self.weights.get(f, zero) for f in _META_FEATURES}
+
+    @classmethod
+    def from_document(cls, document: dict) -> TalkClassifier:
+        """The classifier a ``model.json`` document describes (see :mod:`metrics.talk.training`)."""
+        if tuple(document["labels"]) != LABELS:
+            raise ValueError(
+                f"the model was fitted for labels {document['labels']}, expected {list(LABELS)}."
+            )
+        return cls(
+            document["weights"],
+            document["bias"],
+            document["version"],
+            document.get("method", ""),
+            glove=document.get("glove"),
+            temperature=document.get("temperature", 1.0),
+            abstain_below=document.get("abstain_below", (0.0, 0.0)),
+            empty_confidence=document.get("empty_confidence", 1.0),
+            min_words=document.get("min_words", 2),
         )
 
     @classmethod
     def from_file(cls, path: Path = MODEL_PATH) -> TalkClassifier:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(data["labels"]) != LABELS:
-            raise ValueError(f"{path} was fitted for labels {data['labels']}, expected {list(LABELS)}.")
-        weights = {f: (w[0], w[1], w[2]) for f, w in data["weights"].items()}
-        return cls(weights, data["bias"], data["version"], data.get("method", ""))
+        return cls.from_document(json.loads(path.read_text(encoding="utf-8")))
 
-    def scores(self, text: str) -> tuple[list[float], list[tuple[str, tuple[float, float, float]]]]:
-        """Raw per-label scores, and the weighted features that produced them and may be shown as
-        evidence (those with at least one word that is not a function word)."""
-        s0, s1, s2 = self.bias
-        used = []
+    def _token(self, token: str) -> tuple:
         get = self.weights.get
-        hidden = self.hidden
-        for feature, surface in extract(text, self.lexicon):
-            w = get(feature)
+        w0 = w1 = w2 = 0.0
+        for f in token_features(token, self.lexicon):
+            w = get(f)
             if w is not None:
-                s0 += w[0]
-                s1 += w[1]
-                s2 += w[2]
-                if feature in hidden:
-                    continue
-                if feature[0] == "@" and all(word in _FUNCTION_WORDS for word in surface.split()):
-                    continue
-                used.append((surface, w))
-        return [s0, s1, s2], used
+                w0 += w[0]
+                w1 += w[1]
+                w2 += w[2]
+        number = is_number(token)
+        lexicon = self.lexicon
+        s = "#num" if number else lexicon.stem(token)
+        entry = (
+            w0,
+            w1,
+            w2,
+            s,
+            is_content(token),
+            None if number else self.glove.get(token),
+            # May the word be shown as evidence on its own (not a function word or a number)?
+            token.isalpha() and token not in _FUNCTION_WORDS,
+            lexicon.endings.get(s),
+            lexicon.side.get(s),
+            s in lexicon.ambiguous,
+        )
+        if len(self._tokens) >= _TOKEN_MEMORY:
+            self._tokens.clear()
+        self._tokens[token] = entry
+        return entry
+
+    def _score(self, text: str):
+        """Scores (before temperature), content-word count, and what evidence is read from: the
+        words, their cached entries, the sequence features that had weights, the word scale and the
+        GloVe averaging factor. The sum is the one :func:`metrics.talk.features.sparse_features`
+        defines, computed without building it (tests hold the two equal)."""
+        surfaces = words(text)
+        n = len(surfaces)
+        s0, s1, s2 = self.bias
+        hits: list[tuple[str, tuple, bool]] = []
+        entries: list[tuple] = []
+        n_content = 0
+        scale = inv = 0.0
+        if n:
+            scale = 1.0 / math.sqrt(n)
+            cache = self._tokens
+            t0 = t1 = t2 = 0.0
+            g0 = g1 = g2 = 0.0
+            found = 0
+            get = self.weights.get
+            prev_s = "<s>"
+            prev_w = ""
+            prev_show = False
+            side = ""
+            for i, t in enumerate(surfaces):
+                e = cache.get(t)
+                if e is None:
+                    e = self._token(t)
+                entries.append(e)
+                t0 += e[0]
+                t1 += e[1]
+                t2 += e[2]
+                if e[4]:
+                    n_content += 1
+                g = e[5]
+                if g is not None:
+                    g0 += g[0]
+                    g1 += g[1]
+                    g2 += g[2]
+                    found += 1
+                st = e[3]
+                w = get(prev_s + "|" + st)
+                if w is not None:
+                    t0 += w[0]
+                    t1 += w[1]
+                    t2 += w[2]
+                    hits.append(((prev_w + " " + t) if prev_w else t, w, prev_show or e[6]))
+                heads = e[7]
+                if heads is not None:
+                    for head, category in heads:
+                        k = len(head)
+                        if i >= k and tuple(x[3] for x in entries[i - k : i]) == head:
+                            w = get(category)
+                            if w is not None:
+                                t0 += w[0]
+                                t1 += w[1]
+                                t2 += w[2]
+                                hits.append((" ".join(surfaces[i - k : i + 1]), w, True))
+                owner = e[8]
+                if owner is not None:
+                    side = owner
+                elif side and e[9]:
+                    w = get(side)
+                    if w is not None:
+                        t0 += w[0]
+                        t1 += w[1]
+                        t2 += w[2]
+                        hits.append((t, w, e[6]))
+                prev_s, prev_w, prev_show = st, t, e[6]
+            w = get(prev_s + "|</s>")
+            if w is not None:
+                t0 += w[0]
+                t1 += w[1]
+                t2 += w[2]
+                hits.append((prev_w, w, prev_show))
+            s0 += t0 * scale
+            s1 += t1 * scale
+            s2 += t2 * scale
+            if found:
+                inv = 1.0 / found
+                s0 += g0 * inv
+                s1 += g1 * inv
+                s2 += g2 * inv
+        meta = self._meta
+        for f in meta_features(text, n, n_content):
+            w = meta[f]
+            s0 += w[0]
+            s1 += w[1]
+            s2 += w[2]
+        return [s0, s1, s2], n_content, (surfaces, entries, hits, scale, inv)
+
+    def scores(self, text: str) -> tuple[list[float], int]:
+        """Raw per-label scores (before temperature) and the number of content words."""
+        scores, n_content, _ = self._score(text)
+        return scores, n_content
+
+    def probabilities(self, text: str) -> list[float]:
+        """Calibrated probability of each label (revenue, customer_impact, other), before abstention."""
+        scores, _, _ = self._score(text)
+        return _softmax(scores, self.temperature)
 
     def classify(self, text: str, nsp: NspMatcher | None = None) -> TalkLabel:
         """Label one utterance.
 
-        The confidence is the model's probability of the chosen label. The evidence lists the words
-        that pushed the chosen label ahead of the runner-up, strongest first. A ``revenue`` or
-        ``customer_impact`` label always has evidence: when no word supports it, the utterance is
-        labelled ``other``.
+        ``other`` when the utterance has no content words or is a single word, or when revenue or customer impact wins with
+        a probability below the model's threshold; the confidence is the calibrated probability of the
+        label given. The evidence lists the words that pushed the label ahead of the runner-up,
+        strongest first; a revenue or customer-impact label always has some (else it is ``other``).
         """
-        scores, used = self.scores(text)
-        best = 0 if scores[0] >= scores[1] else 1
-        if scores[2] > scores[best]:
+        question = is_question(text)
+        mention = nsp.matches(text) if nsp is not None else False
+        scores, n_content, parts = self._score(text)
+        if n_content == 0 or len(parts[0]) < self.min_words:
+            # No content word, or a single word: nothing to decide on.
+            return TalkLabel("other", self.empty_confidence, (), question, mention)
+        p = _softmax(scores, self.temperature)
+        best = 0 if p[0] >= p[1] else 1
+        if p[2] >= p[best] or p[best] < self.abstain_below[best]:
             best = 2
         runner = max((i for i in range(3) if i != best), key=scores.__getitem__)
-        top = scores[best]
-        total = math.exp(scores[0] - top) + math.exp(scores[1] - top) + math.exp(scores[2] - top)
-        evidence = _evidence(used, best, runner)
+        evidence = _evidence(parts, best, runner)
         if best != 2 and not evidence:
-            best, runner = 2, best
-            top = scores[2]
-            total = math.exp(scores[0] - top) + math.exp(scores[1] - top) + 1.0
-            evidence = _evidence(used, best, runner)
-        return TalkLabel(
-            LABELS[best],
-            round(1.0 / total, 3),
-            evidence,
-            is_question(text),
-            nsp.matches(text) if nsp is not None else False,
-        )
+            best = 2
+            runner = 0 if scores[0] >= scores[1] else 1
+            evidence = _evidence(parts, best, runner)
+        return TalkLabel(LABELS[best], round(p[best], 3), evidence, question, mention)
 
 
-def _evidence(used, best: int, runner: int) -> tuple[str, ...]:
+def _softmax(scores, temperature: float) -> list[float]:
+    top = max(scores)
+    e0 = math.exp((scores[0] - top) / temperature)
+    e1 = math.exp((scores[1] - top) / temperature)
+    e2 = math.exp((scores[2] - top) / temperature)
+    total = e0 + e1 + e2
+    return [e0 / total, e1 / total, e2 / total]
+
+
+def _evidence(parts, best: int, runner: int) -> tuple[str, ...]:
+    """The words whose weights pushed label ``best`` ahead of ``runner`` most, strongest first."""
+    surfaces, entries, hits, scale, inv = parts
     strongest: dict[str, float] = {}
-    for surface, w in used:
-        margin = w[best] - w[runner]
-        if margin <= EVIDENCE_MARGIN:
+    for t, e in zip(surfaces, entries, strict=True):
+        if not e[6]:
             continue
-        if margin > strongest.get(surface, 0.0):
+        margin = (e[best] - e[runner]) * scale
+        g = e[5]
+        if g is not None:
+            margin += (g[best] - g[runner]) * inv
+        if margin > EVIDENCE_MARGIN and margin > strongest.get(t, 0.0):
+            strongest[t] = margin
+    for surface, w, show in hits:
+        if not show:
+            continue
+        margin = (w[best] - w[runner]) * scale
+        if margin > EVIDENCE_MARGIN and margin > strongest.get(surface, 0.0):
             strongest[surface] = margin
+    if not strongest:
+        return ()
     chosen: list[str] = []
     for surface in sorted(strongest, key=strongest.__getitem__, reverse=True):
         # A word already shown inside a stronger phrase (or the other way round) adds nothing.

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 
-FEATURE_SCHEME = "stem-bigram-lexicon-2"
+import snowballstemmer
+
+FEATURE_SCHEME = "snowball-bigram-lexicon-3"
 
 _TOKEN = re.compile(r"[a-z0-9$%]+(?:['’][a-z]+)?(?:\.\d+)?")
 _NUMBER = re.compile(r"^\$?\d[\d.,]*(?:k|m|mm|bn|%)?$")
@@ -656,25 +658,22 @@ AMBIGUOUS_TERMS = [
 ]
 
 
+_SNOWBALL = snowballstemmer.stemmer("english")
+
+
 def stem(word: str) -> str:
-    """A crude suffix-stripping stem: enough to make "deals", "closing" and "closed" meet."""
-    if word in _KEEP or len(word) <= 3:
+    """The Snowball (Porter 2) English stem, so "deals", "closing" and "closed" meet.
+
+    Pronouns and the few words whose form carries meaning here are kept as they are, and a possessive
+    "'s" is dropped first ("customer's" and "customers" meet, "their" stays "their").
+    """
+    if word in _KEEP or len(word) <= 2:
         return word
     if word.endswith("'s") or word.endswith("’s"):
         word = word[:-2]
     elif word.endswith("s'"):
         word = word[:-1]
-    if len(word) > 5 and word.endswith("ing"):
-        word = word[:-3]
-    elif len(word) > 4 and word.endswith("ed"):
-        word = word[:-2]
-    elif len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
-    if len(word) > 4 and word.endswith("e"):
-        word = word[:-1]
-    return word
+    return _SNOWBALL.stemWord(word)
 
 
 def tokens(text: str) -> list[str]:
@@ -792,3 +791,352 @@ def extract(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
     if "?" in text:
         append(("@question", ""))
     return feats
+
+
+# --- Features of the linear model (scheme "snowball-bigram-lexicon-3") -------------------------------
+#
+# Everything that depends on one word only (its stem, its lexicon category, its character n-grams) is a
+# "token feature": the classifier adds up their weights once per distinct word and remembers the sum,
+# so character n-grams cost nothing after a word's first sighting. What depends on the order of the
+# words (pairs, lexicon phrases, whose side an ambiguous word is on) is a "sequence feature". Both are
+# scaled by 1/sqrt(number of words), so a long paragraph does not shout louder than a sentence.
+# Short-utterance and question features are not scaled.
+
+CHAR_NGRAMS = (3, 4, 5)
+
+# Words with no content of their own: function words, fillers and backchannels. An utterance made
+# only of these ("Yes ,", "this one .", "Well ,", "Mm-hmm") is ``other`` whatever the model says.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "so",
+        "then",
+        "than",
+        "that",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "it",
+        "its",
+        "it's",
+        "i",
+        "i'm",
+        "i've",
+        "i'll",
+        "i'd",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "we're",
+        "we've",
+        "we'll",
+        "we'd",
+        "us",
+        "our",
+        "ours",
+        "you",
+        "you're",
+        "you've",
+        "you'll",
+        "you'd",
+        "your",
+        "yours",
+        "he",
+        "he's",
+        "him",
+        "his",
+        "she",
+        "she's",
+        "her",
+        "hers",
+        "they",
+        "they're",
+        "they've",
+        "they'll",
+        "they'd",
+        "them",
+        "their",
+        "theirs",
+        "one",
+        "ones",
+        "be",
+        "is",
+        "am",
+        "are",
+        "was",
+        "were",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "doing",
+        "done",
+        "have",
+        "has",
+        "had",
+        "having",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "about",
+        "from",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "up",
+        "down",
+        "out",
+        "off",
+        "as",
+        "just",
+        "also",
+        "very",
+        "too",
+        "really",
+        "quite",
+        "not",
+        "no",
+        "nor",
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "ok",
+        "okay",
+        "right",
+        "well",
+        "oh",
+        "ah",
+        "uh",
+        "um",
+        "umm",
+        "hmm",
+        "mm",
+        "mhm",
+        "huh",
+        "uh-huh",
+        "mm-hmm",
+        "mm-mm",
+        "hm",
+        "er",
+        "erm",
+        "eh",
+        "like",
+        "kind",
+        "sort",
+        "thing",
+        "things",
+        "stuff",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "some",
+        "each",
+        "every",
+        "both",
+        "either",
+        "neither",
+        "other",
+        "another",
+        "such",
+        "own",
+        "same",
+        "few",
+        "more",
+        "most",
+        "much",
+        "many",
+        "lot",
+        "lots",
+        "bit",
+        "get",
+        "got",
+        "go",
+        "going",
+        "gonna",
+        "wanna",
+        "gotta",
+        "say",
+        "said",
+        "know",
+        "think",
+        "mean",
+        "see",
+        "let",
+        "let's",
+        "now",
+        "still",
+        "even",
+        "again",
+        "already",
+        "yet",
+        "maybe",
+        "perhaps",
+        "sure",
+        "cool",
+        "great",
+        "good",
+        "fine",
+        "alright",
+        "thanks",
+        "thank",
+        "please",
+        "sorry",
+        "actually",
+        "basically",
+        "anyway",
+        "anyways",
+        "cause",
+        "'cause",
+        "because",
+        "though",
+        "although",
+        "while",
+        "whether",
+    ]
+)
+LENGTH_BUCKETS = ((1, "@len:1"), (3, "@len:2-3"), (7, "@len:4-7"), (15, "@len:8-15"), (31, "@len:16-31"))
+LONG_BUCKET = "@len:32+"
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens of ``text`` (numbers and amounts kept as written)."""
+    return _TOKEN.findall(text.lower())
+
+
+def is_number(token: str) -> bool:
+    return _NUMBER.match(token) is not None
+
+
+def is_content(token: str) -> bool:
+    """A word that can carry meaning: not a function word or filler, at least three letters, or a number."""
+    if _NUMBER.match(token):
+        return True
+    return len(token) >= 3 and token not in STOPWORDS and not token.startswith("'")
+
+
+def token_features(token: str, lexicon: Lexicon) -> list[str]:
+    """The features one word brings whatever its neighbours: stem, lexicon category, character n-grams."""
+    if _NUMBER.match(token):
+        return ["#num"]
+    s = lexicon.stem(token)
+    feats = [s]
+    cat = lexicon.single.get(s)
+    if cat is not None:
+        feats.append(cat)
+    padded = f" {token} "
+    size = len(padded)
+    for n in CHAR_NGRAMS:
+        for i in range(size - n + 1):
+            feats.append("~" + padded[i : i + n])
+    return feats
+
+
+def sequence_features(surfaces: list[str], stems: list[str], lexicon: Lexicon) -> list[tuple[str, str]]:
+    """Features that depend on word order, with the words that produced them: neighbouring stem pairs
+    (with sentence start and end), lexicon phrases, and whose side an ambiguous word is on."""
+    feats: list[tuple[str, str]] = []
+    append = feats.append
+    endings = lexicon.endings
+    ambiguous = lexicon.ambiguous
+    side_of = lexicon.side
+    side = ""
+    prev_s = "<s>"
+    prev_w = ""
+    for i, s in enumerate(stems):
+        w = surfaces[i]
+        append((prev_s + "|" + s, (prev_w + " " + w).strip()))
+        heads = endings.get(s)
+        if heads is not None:
+            for head, pair_cat in heads:
+                n = len(head)
+                if i >= n and tuple(stems[i - n : i]) == head:
+                    append((pair_cat, " ".join(surfaces[i - n : i + 1])))
+        owner = side_of.get(s)
+        if owner is not None:
+            side = owner
+        elif side and s in ambiguous:
+            append((side, w))
+        prev_s, prev_w = s, w
+    if stems:
+        append((prev_s + "|</s>", prev_w))
+    return feats
+
+
+def meta_features(text: str, n_words: int, n_content: int) -> list[str]:
+    """Unscaled features of the utterance as a whole: its length, how many content words, a question mark."""
+    feats = [LONG_BUCKET]
+    for upper, name in LENGTH_BUCKETS:
+        if n_words <= upper:
+            feats[0] = name
+            break
+    feats.append("@content:1" if n_content == 1 else "@content:2" if n_content == 2 else "@content:3+")
+    if "?" in text:
+        feats.append("@question")
+    return feats
+
+
+def stems_of(surfaces: list[str], lexicon: Lexicon) -> list[str]:
+    stem_of = lexicon.stem
+    return ["#num" if _NUMBER.match(t) else stem_of(t) for t in surfaces]
+
+
+def sparse_features(text: str, lexicon: Lexicon) -> tuple[dict[str, float], list[str], int]:
+    """What training fits on: ``({feature: value}, words, number of content words)``.
+
+    The classifier computes the same sum without building this dictionary (it remembers each word's
+    token-feature total), so a feature means the same thing in both.
+    """
+    surfaces = words(text)
+    n = len(surfaces)
+    n_content = sum(1 for t in surfaces if is_content(t))
+    values: dict[str, float] = {}
+    if n:
+        scale = 1.0 / n**0.5
+        for t in surfaces:
+            for f in token_features(t, lexicon):
+                values[f] = values.get(f, 0.0) + scale
+        for f, _ in sequence_features(surfaces, stems_of(surfaces, lexicon), lexicon):
+            values[f] = values.get(f, 0.0) + scale
+    for f in meta_features(text, n, n_content):
+        values[f] = values.get(f, 0.0) + 1.0
+    return values, surfaces, n_content
+
+
+def substance(text: str, min_words: int = 2) -> int:
+    """Content words of ``text``, or 0 below ``min_words`` words: what the classifier decides on at all."""
+    surfaces = words(text)
+    return sum(1 for t in surfaces if is_content(t)) if len(surfaces) >= min_words else 0

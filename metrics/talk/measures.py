@@ -7,8 +7,12 @@ Per meeting (symptoms 1–4 of PRODUCT.md):
 - ``revenue_share`` = revenue / (customer_impact + revenue), its complement (None likewise).
 - ``purpose_talk_share`` = (customer_impact + revenue) / all utterances.
 - questions by label: how many revenue, customer-impact and other utterances are questions.
-- ``opens_with_customer``: the opening (the first 5 utterances or the first 10% of the meeting,
-  whichever is more) holds at least one customer-impact utterance.
+- ``opens_with_customer``: the meeting's lead talks about a customer in the opening: the first
+  3 minutes or the first 10 utterances, whichever ends first (both are settings). The lead is the
+  speaker with the most utterances (meetings store no organiser). A transcript without timings is
+  judged on the utterance count alone, and ``opening_timed`` says so.
+- ``purpose_relevant``: revenue plus customer-impact utterances, what the shares are computed on
+  (a share of a handful of utterances says little).
 - ``nsp_mentions``: utterances that reference the NSP statement or a key phrase.
 
 Talk time per speaker (:func:`talk_time_by_speaker`) sums end − start where both are known.
@@ -26,9 +30,10 @@ from sqlalchemy import Connection, and_, case, func, literal, or_, select
 
 from data_access import models as m
 from data_access.scope import Period, Scope
+from data_access.talk_rollup import opening_facts
 
-OPENING_MIN_UTTERANCES = 5
-OPENING_SHARE_PERCENT = 10
+OPENING_MINUTES = 3
+OPENING_MAX_UTTERANCES = 10
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,13 @@ class MeetingMeasures:
     questions_other: int
     opens_with_customer: bool
     nsp_mentions: int
+    # False when the transcript has no timings, so the opening was the first utterances only.
+    opening_timed: bool = False
+
+    @property
+    def purpose_relevant(self) -> int:
+        """Revenue plus customer-impact utterances: the base of the customer and revenue shares."""
+        return self.revenue + self.customer_impact
 
     @property
     def customer_impact_share(self) -> float | None:
@@ -75,16 +87,21 @@ def _count_if(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def in_opening(position, size, opening_utterances: int, opening_share: float):
-    """SQL condition: the utterance ranked ``position`` (1-based, by ``seq``) of a meeting of ``size``
-    utterances is in its opening, the first ``opening_utterances`` or the first ``opening_share`` of
-    them, whichever is more.
+def in_opening(position, seconds, max_utterances: int, minutes: float):
+    """SQL condition: a meeting's first customer-impact utterance by its lead, at 1-based ``position``
+    and ``seconds`` after the meeting's first timed utterance, is in the opening: the first
+    ``minutes`` or the first ``max_utterances`` utterances, whichever ends first. Without timings
+    (``seconds`` NULL) the utterance count alone decides.
 
-    Both halves only get easier for an earlier position, so a meeting's opening holds customer-impact
-    talk exactly when its first customer-impact utterance is in it: the rule the scorecard (symptom 3),
-    the meeting list and :func:`meeting_measures` share.
+    Both halves only get easier for an earlier utterance, so a meeting opens with a customer exactly
+    when the lead's first customer-impact utterance is in it: the rule the scorecard (symptom 3), the
+    meeting list and :func:`meeting_measures` share.
     """
-    return or_(position <= int(opening_utterances), (position - 1) < size * literal(float(opening_share)))
+    return and_(
+        position.is_not(None),
+        position <= int(max_utterances),
+        or_(seconds.is_(None), seconds < literal(float(minutes) * 60.0)),
+    )
 
 
 def meeting_measures(
@@ -94,13 +111,14 @@ def meeting_measures(
     meeting_ids: Iterable[int] | None = None,
     period: Period | None = None,
     kind: str | None = None,
-    opening_utterances: int = OPENING_MIN_UTTERANCES,
-    opening_share: float = OPENING_SHARE_PERCENT / 100,
+    opening_minutes: float = OPENING_MINUTES,
+    opening_max_utterances: int = OPENING_MAX_UTTERANCES,
 ) -> list[MeetingMeasures]:
     """The measures of every meeting in ``scope`` (optionally some meetings, a period, a kind), by date.
 
-    The opening is the first ``opening_utterances`` utterances or the first ``opening_share`` of
-    them, whichever is more; pass the leader's settings so a meeting list agrees with the scorecard.
+    The opening is the first ``opening_minutes`` or the first ``opening_max_utterances`` utterances,
+    whichever ends first, judged on what the meeting's lead says; pass the leader's settings so a
+    meeting list agrees with the scorecard.
     """
     u = m.Utterance
     mt = m.Meeting
@@ -113,21 +131,11 @@ def meeting_measures(
     if kind is not None:
         conditions.append(mt.kind == kind)
     meetings_in_view = select(mt.id).where(and_(*conditions))
-    # Each utterance's position and its meeting's size, so the opening can be told apart in SQL.
     ranked = (
-        select(
-            u.meeting_id,
-            u.label,
-            u.is_question,
-            u.nsp_mention,
-            func.row_number().over(partition_by=u.meeting_id, order_by=u.seq).label("position"),
-            func.count().over(partition_by=u.meeting_id).label("total"),
-        )
+        select(u.meeting_id, u.label, u.is_question, u.nsp_mention)
         .where(u.meeting_id.in_(meetings_in_view))
         .subquery()
     )
-    # The same rule as the meetings_opening_with_customer symptom.
-    opening = in_opening(ranked.c.position, ranked.c.total, opening_utterances, opening_share)
     label = ranked.c.label
     question = ranked.c.is_question.is_(True)
     per_meeting = (
@@ -140,15 +148,33 @@ def meeting_measures(
             _count_if(and_(question, label == "revenue")).label("q_revenue"),
             _count_if(and_(question, label == "customer_impact")).label("q_customer_impact"),
             _count_if(and_(question, label == "other")).label("q_other"),
-            _count_if(and_(label == "customer_impact", opening)).label("opening_ci"),
             _count_if(ranked.c.nsp_mention.is_(True)).label("nsp"),
         )
         .group_by(ranked.c.meeting_id)
         .subquery()
     )
+    ids = None if meeting_ids is None else sorted({int(i) for i in meeting_ids})
+    facts = opening_facts(ids).subquery()
+    # The same rule as the meetings_opening_with_customer symptom.
+    opening = in_opening(
+        facts.c.first_customer_position,
+        facts.c.first_customer_seconds,
+        opening_max_utterances,
+        opening_minutes,
+    )
     rows = conn.execute(
-        select(mt.id, mt.title, mt.kind, mt.team_id, mt.held_at, per_meeting)
+        select(
+            mt.id,
+            mt.title,
+            mt.kind,
+            mt.team_id,
+            mt.held_at,
+            per_meeting,
+            case((opening, 1), else_=0).label("opens"),
+            facts.c.timed,
+        )
         .join(per_meeting, per_meeting.c.meeting_id == mt.id, isouter=True)
+        .join(facts, facts.c.meeting_id == mt.id, isouter=True)
         .where(and_(*conditions))
         .order_by(mt.held_at, mt.id)
     ).all()
@@ -166,8 +192,9 @@ def meeting_measures(
             questions_revenue=int(r.q_revenue or 0),
             questions_customer_impact=int(r.q_customer_impact or 0),
             questions_other=int(r.q_other or 0),
-            opens_with_customer=bool(r.opening_ci or 0),
+            opens_with_customer=bool(r.opens),
             nsp_mentions=int(r.nsp or 0),
+            opening_timed=bool(r.timed or 0),
         )
         for r in rows
     ]

@@ -114,14 +114,14 @@ def pd_isna(value) -> bool:
 
 
 def test_the_list_opens_with_a_customer_by_the_same_settings_as_the_scorecard(conn):
-    """A customer first raised at the 7th of 10 utterances: outside the default opening (5 or 10%),
-    inside it once a leader widens the opening to 8; the list and the symptom move together."""
+    """A customer first raised at the 12th of 14 utterances: outside the default opening (the first
+    10, no timings), inside it once a leader widens it to 12; the list and the symptom move together."""
     from metrics.settings import MetricSettings
 
     org = Org(conn)
     atlas = org.team("Atlas")
-    org.meeting(atlas, "deal_review", dt.datetime(2025, 2, 3, 10), (REV,) * 6 + (CI,) + (REV,) * 3)
-    for overrides, opens in (({}, False), ({"opening_utterances": "8"}, True)):
+    org.meeting(atlas, "deal_review", dt.datetime(2025, 2, 3, 10), (REV,) * 11 + (CI,) + (REV,) * 2)
+    for overrides, opens in (({}, False), ({"opening_max_utterances": "12"}, True)):
         settings = MetricSettings.defaults().with_overrides(overrides)
         listed = meeting_list(conn, Scope.everything(), filters(), settings=settings)
         symptom = evaluate(conn, "meetings_opening_with_customer", Scope.everything(), filters(), settings)

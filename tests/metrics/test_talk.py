@@ -67,12 +67,12 @@ def test_deal_reviews_need_deal_reviews(conn):
     assert value(conn, "deal_reviews_with_customer_questions").needs == "needs deal review transcripts"
 
 
-def test_meetings_opening_with_customer_uses_5_or_10_percent(conn):
+def test_meetings_opening_with_customer_reads_the_first_10_utterances_without_timings(conn):
     org = Org(conn)
     atlas = org.team("Atlas")
-    org.meeting(atlas, labels=(OTHER,) * 4 + (CI,) + (REV,) * 7)  # 5th of 12: in the opening
-    org.meeting(atlas, labels=(OTHER,) * 5 + (CI,) + (REV,) * 6)  # 6th of 12: outside it
-    org.meeting(atlas, labels=(OTHER,) * 5 + (CI,) + (REV,) * 54)  # 6th of 60: first 10%
+    org.meeting(atlas, labels=(OTHER,) * 9 + (CI,) + (REV,) * 2)  # 10th of 12: in the opening
+    org.meeting(atlas, labels=(OTHER,) * 10 + (CI,) + (REV,))  # 11th of 12: outside it
+    org.meeting(atlas, labels=(OTHER,) + (CI,) + (REV,) * 198)  # 2nd of 200: a share no longer counts
     result = value(conn, "meetings_opening_with_customer")
     assert result.value == pytest.approx(2 / 3)
     assert result.parts == {"meetings": 3, "opening_with_customer": 2}

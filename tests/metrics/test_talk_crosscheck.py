@@ -11,11 +11,12 @@ from metrics.talk.classifier import LABELS, TalkClassifier
 from metrics.talk.crosscheck import cross_check, demo_utterances, main, team_figures
 from metrics.talk.evaluation import SEEDS_PATH, TRAIN_PATH, read_labelled
 
-# Measured on the whole demo (seed 7): macro-F1 0.979 with the shipped model. The floor leaves room
-# for a 4,000-utterance sample's noise and for small corpus changes, and still fails long before the
-# classifier falls back to where it started (0.835).
-MACRO_F1_FLOOR = 0.94
-PER_LABEL_F1_FLOOR = 0.9
+# Measured on the whole demo (seed 7): macro-F1 0.899 with the shipped model, which learns mostly
+# from real talk and abstains when unsure (the previous, demo-tuned model read 0.979 here but labelled
+# a fifth of a real research meeting as purpose talk). The floor leaves room for a 4,000-utterance
+# sample's noise and still fails long before the first model's 0.835.
+MACRO_F1_FLOOR = 0.87
+PER_LABEL_F1_FLOOR = 0.82
 SAMPLE = 4000
 
 
@@ -40,18 +41,24 @@ def test_cross_author_macro_f1_has_a_floor(sample):
 
 def test_customer_talk_share_a_user_sees_stays_close_to_the_planted_one(sample):
     # The dashboard's central signal: customer_impact / (customer_impact + revenue), per team. The
-    # earlier model read Atlas's 0.64 as about 0.49; a few points of drift is all a user may see.
+    # first model read Atlas's 0.64 as about 0.49. This one reads about four fifths of every team's
+    # planted share (it abstains on customer talk it is unsure of: Atlas 0.64 -> 0.56), never more than
+    # a little above it, and the teams keep their order: Atlas highest, Beacon lowest.
+    shares = {}
     for figures in team_figures(sample):
         if figures.planted_customer_share is None:
             continue
-        assert figures.classified_customer_share == pytest.approx(figures.planted_customer_share, abs=0.06), (
-            figures
-        )
+        shares[figures.team] = (figures.planted_customer_share, figures.classified_customer_share)
+        ratio = figures.classified_customer_share / figures.planted_customer_share
+        assert 0.7 <= ratio <= 1.1, figures
         # Symptom 2: the earlier model saw Beacon's 6% of deal reviews asking a customer question as 35%.
         if figures.planted_reviews_asking is not None:
             assert figures.classified_reviews_asking == pytest.approx(
-                figures.planted_reviews_asking, abs=0.08
+                figures.planted_reviews_asking, abs=0.1
             ), figures
+    for at in (0, 1):
+        ranked = sorted(shares, key=lambda team: shares[team][at])
+        assert ranked[0] == "Beacon" and ranked[-1] == "Atlas", shares
 
 
 def test_confusion_matrix_and_examples_are_counted_by_hand():
