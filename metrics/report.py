@@ -13,6 +13,7 @@ from metrics.metric import MetricResult, format_value
 from metrics.registry import REGISTRY, comparison_of
 from metrics.scorecard import Scorecard, index_words, sales_teams, scorecard, team_scorecards
 from metrics.settings import MetricSettings
+from metrics.text import escape_markdown
 
 SYMPTOM_KEYS = (
     "id",
@@ -140,7 +141,7 @@ def _symptom_line(result: MetricResult, teams: list[Scorecard], with_status: boo
     line = f"- **{result.label}** {shown} ({sample}{previous}{TREND_WORDS[result.trend]})"
     if result.detail:
         line += f": {result.detail}"
-    red_teams = [card.name for card in teams if card.symptom(result.id).status == "red"]
+    red_teams = [escape_markdown(card.name) for card in teams if card.symptom(result.id).status == "red"]
     if red_teams:
         line += f". Red in {', '.join(red_teams)}"
     return line + "."
@@ -169,7 +170,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             )
             cov = card.coverage
             lines.append(
-                f"| {card.name} | {idx} | {cov.scored} of {cov.total} ({cov.weight_share:.0%} of the weight) "
+                f"| {escape_markdown(card.name)} | {idx} | {cov.scored} of {cov.total} ({cov.weight_share:.0%} of the weight) "
                 f"| {', '.join(reds) or 'none'} |"
             )
         lines.append("")

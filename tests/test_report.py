@@ -195,3 +195,22 @@ def test_demo_brief(demo_database_url, capsys):
     code, out, _ = run(capsys, settings, "--from", "2026-07-01", "--to", "2026-09-30", "--team", "Harbor")
     harbor = {s["id"]: s for s in json.loads(out)["teams"][0]["symptoms"]}
     assert harbor["morale"]["status"] == "suppressed" and harbor["morale"]["value"] is None
+
+
+def test_markdown_brief_shows_a_hostile_team_name_as_text(fresh_engine, capsys):
+    """A team name from an import is written into the brief as literal text: no link, no image."""
+    with fresh_engine.begin() as conn:
+        org = Org(conn)
+        hostile = org.team("[Session expired](https://evil.example/login) ![p](https://evil.example/p.png)")
+        for _ in range(12):
+            org.deal(hostile, 1000, D(2025, 2, 3), won=False, loss="price")
+    code, out, _ = run(capsys, Settings(database_url=str(fresh_engine.url)), *Q1, "--format", "markdown")
+    assert code == 0
+    import re
+
+    assert "](https://" not in out and "![" not in out
+    row = next(line for line in out.splitlines() if "Session expired" in line and line.startswith("| "))
+    # Every Markdown character of the name is escaped: rendered, it reads exactly as it was typed.
+    assert re.sub(r"\\(.)", r"\1", row.split(" | ")[0][2:]).replace("\u2060", "") == (
+        "[Session expired](https://evil.example/login) ![p](https://evil.example/p.png)"
+    )
