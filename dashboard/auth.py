@@ -34,7 +34,11 @@ def _roster_version(url: str) -> str:
 
 @st.cache_data(ttl=ACCESS_TTL_SECONDS, show_spinner=False)
 def _access(
-    url: str, email: str, groups: tuple[str, ...], group_roles: tuple[tuple[str, str], ...], roster_version: str
+    url: str,
+    email: str,
+    groups: tuple[str, ...],
+    group_roles: tuple[tuple[str, str], ...],
+    roster_version: str,
 ) -> Access:
     from dashboard.app_state import _engine_for
     from data_access.access import access_for_email
@@ -61,13 +65,24 @@ def resolve_access(settings: Settings) -> Access:
         st.stop()
     email = str(st.user.get("email") or "")
     if not _email_verified(st.user.get("email_verified")):
-        _no_access_screen(Access(email, None, Scope.teams([], viewer=email), None, (
-            "Your identity provider says this e-mail address is not verified, so it cannot be matched to the "
-            "roster; verify it with your identity provider and sign in again."
-        )))
+        _no_access_screen(
+            Access(
+                email,
+                None,
+                Scope.teams([], viewer=email),
+                None,
+                (
+                    "Your identity provider says this e-mail address is not verified, so it cannot be matched to the "
+                    "roster; verify it with your identity provider and sign in again."
+                ),
+            )
+        )
         st.stop()
     access = _access(
-        settings.database_url, email, _claim_list(st.user.get("groups")), settings.group_roles,
+        settings.database_url,
+        email,
+        _claim_list(st.user.get("groups")),
+        settings.group_roles,
         _roster_version(settings.database_url),
     )
     if not access.allowed:
@@ -102,7 +117,9 @@ def _no_access_screen(access: Access) -> None:
 def sidebar_identity(settings: Settings, access: Access) -> None:
     with st.sidebar:
         if settings.auth_configured:
-            st.caption(f"Signed in as **{escape_markdown(access.person_name or access.email)}** ({access.role}).")
+            st.caption(
+                f"Signed in as **{escape_markdown(access.person_name or access.email)}** ({access.role})."
+            )
             st.button("Sign out", on_click=st.logout, key="pp.signout")
         else:
             st.info(

@@ -39,8 +39,6 @@ ALL_TEAMS = "All teams in view"
 IMPORT_HINT = "Import it with `python -m dashboard import …` or on the Data › Imports page."
 
 
-
-
 def fmt_change(change: float | None, unit: str) -> str:
     """A change of a value in its unit: +4.0 pts (shares), +6 (eNPS points), -0.10, +0.2."""
     if change is None or pd.isna(change):
@@ -143,7 +141,9 @@ def render_index(title: str, card: Scorecard, settings: MetricSettings) -> None:
         return
     delta = None if before is None else f"{current - before:+.0f} vs previous period"
     coverage = card.coverage
-    cols[0].metric(f"Purpose Health Index · {escape_markdown(title)}", f"{current:.0f}", delta=delta, border=True)
+    cols[0].metric(
+        f"Purpose Health Index · {escape_markdown(title)}", f"{current:.0f}", delta=delta, border=True
+    )
     cols[0].caption(coverage.words())
     band = card.band
     bands = {"red": "0–50", "amber": "51–75", "green": "76–100"}
@@ -632,7 +632,9 @@ def team_morale_frame(period_rows: pd.DataFrame, people: dict[str, MetricResult]
                 **{d: (survey[d] if shown else None) for d in DRIVER_LABELS},
                 "participation": (result.parts.get("participation") or 0) * 100 if shown else None,
                 "voluntary_attrition": (
-                    None if result.parts.get("voluntary_attrition") is None else result.parts["voluntary_attrition"] * 100
+                    None
+                    if result.parts.get("voluntary_attrition") is None
+                    else result.parts["voluntary_attrition"] * 100
                 ),
                 "leavers": result.parts.get("leavers"),
                 "note": "" if shown else reason,

@@ -88,11 +88,17 @@ def cookie_secret_problem(secret) -> str | None:
     fix = 'set it to a long random string, for example the output of python -c "import secrets; print(secrets.token_urlsafe(48))".'
     where = "the cookie_secret in the [auth] section of .streamlit/secrets.toml"
     if not text:
-        return f"Sign-in is configured in .streamlit/secrets.toml ([auth]) but cookie_secret is missing: {fix}"
+        return (
+            f"Sign-in is configured in .streamlit/secrets.toml ([auth]) but cookie_secret is missing: {fix}"
+        )
     if text in _example_cookie_secrets():
-        return f"{where.capitalize()} is the placeholder from secrets.example.toml, which anyone can read: {fix}"
+        return (
+            f"{where.capitalize()} is the placeholder from secrets.example.toml, which anyone can read: {fix}"
+        )
     if len(text) < MIN_COOKIE_SECRET_LENGTH:
-        return f"{where.capitalize()} has {len(text)} characters, fewer than {MIN_COOKIE_SECRET_LENGTH}: {fix}"
+        return (
+            f"{where.capitalize()} has {len(text)} characters, fewer than {MIN_COOKIE_SECRET_LENGTH}: {fix}"
+        )
     repeated = text in (text + text)[1:-1]
     if repeated or len(set(text)) < 8 or _entropy_bits(text) < MIN_COOKIE_SECRET_BITS:
         return f"{where.capitalize()} is too easy to guess (too little variety in its characters): {fix}"

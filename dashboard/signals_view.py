@@ -38,8 +38,6 @@ TITLES = {
 # --- Text and formats ----------------------------------------------------------------------------
 
 
-
-
 def _phrase_pattern(phrase: str) -> str:
     body = re.escape(phrase)
     start = r"(?<!\w)" if phrase[:1].isalnum() or phrase[:1] == "_" else ""
@@ -224,6 +222,10 @@ def meeting_table(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
             ),
             "revenue_share": st.column_config.NumberColumn("Revenue share", format="%.0f%%"),
             "opens_with_customer": st.column_config.CheckboxColumn("Opens with customer"),
+            "opening_judged_on": st.column_config.TextColumn(
+                "Opening judged on",
+                help="The first 3 minutes or 10 utterances (Settings); a transcript without timings by the count alone.",
+            ),
             "nsp_mentions": st.column_config.NumberColumn("NSP mentions", format="%d"),
             "customer_questions": st.column_config.NumberColumn("Customer questions", format="%d"),
             "utterances": st.column_config.NumberColumn("Utterances", format="%d"),

@@ -38,6 +38,7 @@ LIST_COLUMNS = [
     "customer_share",
     "revenue_share",
     "opens_with_customer",
+    "opening_judged_on",
     "nsp_mentions",
     "customer_questions",
 ]
@@ -160,6 +161,7 @@ def meeting_list(
             ci,
             rev,
             case((opens, 1), else_=0).label("opens"),
+            TALK.timed,
             TALK.nsp_mentions,
             TALK.customer_questions,
         )
@@ -187,6 +189,8 @@ def _listed(row) -> dict:
         "customer_share": row.customer_impact / relevant if relevant else None,
         "revenue_share": row.revenue / relevant if relevant else None,
         "opens_with_customer": bool(row.opens),
+        # A transcript without timings is judged on the utterance count alone, and says so.
+        "opening_judged_on": "first minutes" if row.timed else "utterance count (no timings)",
         "nsp_mentions": int(row.nsp_mentions),
         "customer_questions": int(row.customer_questions),
     }

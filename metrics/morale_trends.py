@@ -78,7 +78,9 @@ def morale_by_team(
         when = at_times(sr.submitted_at, bucket)
         keyed = (
             select(
-                sr.team_id.label("team_id"), key.label("item"), sr.respondent_key.label("who"),
+                sr.team_id.label("team_id"),
+                key.label("item"),
+                sr.respondent_key.label("who"),
                 sr.score.label("score"),
             )
             .where(sr.team_id.is_not(None), when, or_(sr.question_code.in_(items), sr.driver.in_(DRIVERS)))
@@ -120,7 +122,9 @@ def morale_by_team(
                 continue
             visible = {item: team_id in counts[item] and team_id not in hidden[item] for item in items}
             shown = any(visible.values())
-            main = "enps" if team_id in counts["enps"] else max(items, key=lambda i: counts[i].get(team_id, 0))
+            main = (
+                "enps" if team_id in counts["enps"] else max(items, key=lambda i: counts[i].get(team_id, 0))
+            )
             reason = None if shown else hidden_reason(team_id, counts[main], hidden[main], minimum)
             rows.append(
                 {
@@ -128,7 +132,9 @@ def morale_by_team(
                     "team": names.get(team_id, str(team_id)),
                     "start": bucket.start,
                     "end": bucket.end,
-                    "respondents": max(counts[i].get(team_id, 0) for i in items if visible[i]) if shown else None,
+                    "respondents": max(counts[i].get(team_id, 0) for i in items if visible[i])
+                    if shown
+                    else None,
                     **{item: figures[team_id].get(item) if visible[item] else None for item in items},
                     "shown": shown,
                     "reason": reason,

@@ -91,7 +91,9 @@ PARAMETERS: tuple[SettingSpec, ...] = (
         7,
         "Days at the start of a quarter watched for deals held back by sellers over quota.",
     ),
-    SettingSpec("opening_minutes", 3, "A meeting's opening is its first minutes (what its lead says then) ..."),
+    SettingSpec(
+        "opening_minutes", 3, "A meeting's opening is its first minutes (what its lead says then) ..."
+    ),
     SettingSpec(
         "opening_max_utterances",
         10,
@@ -136,7 +138,9 @@ PARAMETERS: tuple[SettingSpec, ...] = (
         minimum=5,
     ),
     SettingSpec(
-        "privacy.min_comments", 10, "Fewest survey respondents a group needs before comments are shown.",
+        "privacy.min_comments",
+        10,
+        "Fewest survey respondents a group needs before comments are shown.",
         minimum=10,
     ),
     SettingSpec("evidence_limit", 200, "Most rows an evidence drill-down or export returns."),

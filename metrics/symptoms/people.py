@@ -365,7 +365,9 @@ def _driver_sums(conn: Connection, scope: Scope, filters: Filters) -> dict[int, 
     return sums
 
 
-def _driver_means(per_team: list[dict[str, tuple]], visible: dict[str, Visibility]) -> dict[str, float | None]:
+def _driver_means(
+    per_team: list[dict[str, tuple]], visible: dict[str, Visibility]
+) -> dict[str, float | None]:
     """Mean answer to each pulse driver over the teams' sums: None for a driver nobody answered and
     for one whose own respondents are too few to show (each driver is its own group)."""
     means = {}
@@ -443,7 +445,9 @@ def morale(
             _attrition(_one(attrition, key, 5)),
             visibility[key],
             _one(enps, key, 3),
-            _driver_means(list(drivers.values()) if key is None else [drivers.get(key, {})], driver_visibility[key]),
+            _driver_means(
+                list(drivers.values()) if key is None else [drivers.get(key, {})], driver_visibility[key]
+            ),
             low,
         )
         for key in keys_of(teams)
@@ -518,7 +522,11 @@ def _perception(conn: Connection, filters: Filters, settings: MetricSettings) ->
             str(dept): int(n)
             for dept, n in conn.execute(
                 select(sr.department, func.count(func.distinct(sr.respondent_key)))
-                .where(sr.team_id.is_(None), sr.question_code == "sales_perception", at_times(sr.submitted_at, month))
+                .where(
+                    sr.team_id.is_(None),
+                    sr.question_code == "sales_perception",
+                    at_times(sr.submitted_at, month),
+                )
                 .group_by(sr.department)
             ).all()
         }

@@ -126,4 +126,6 @@ def test_the_list_opens_with_a_customer_by_the_same_settings_as_the_scorecard(co
         listed = meeting_list(conn, Scope.everything(), filters(), settings=settings)
         symptom = evaluate(conn, "meetings_opening_with_customer", Scope.everything(), filters(), settings)
         assert listed["opens_with_customer"].tolist() == [opens]
+        # The builder's utterances carry no timings: the list says the opening was judged by count.
+        assert listed["opening_judged_on"].tolist() == ["utterance count (no timings)"]
         assert symptom.value == (1.0 if opens else 0.0)
