@@ -265,6 +265,32 @@ def test_an_excel_copy_imports_like_the_csv_it_was_saved_from(conn):
     assert stored.mrr == Decimal("4990.50") and stored.arr == Decimal("59886.00")
 
 
+def _as_xls(rows, sheet="Subscriptions") -> bytes:
+    """The same rows as an old-style Excel 97-2003 workbook (.xls), dates as Excel dates."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    ws = book.add_sheet(sheet)
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                ws.write(r, c, dt.datetime.combine(value, dt.time()), date_style)
+            elif value is not None:
+                ws.write(r, c, value)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def test_an_old_excel_workbook_imports_like_the_csv(conn):
+    mapping = parse_map_option(SUB_MAP)
+    first = load(conn, "subscriptions", _as_csv(SUBSCRIPTIONS), "subs.csv", mapping=mapping)
+    assert (first.inserted, first.rejected) == (2, 0)
+    again = load(conn, "subscriptions", _as_xls(SUBSCRIPTIONS), "subs.xls", mapping=mapping)
+    assert (again.inserted, again.updated, again.unchanged, again.rejected) == (0, 0, 2, 0)
+
+
 def test_a_named_sheet_of_a_workbook_is_read(conn):
     data = _as_xlsx(SUBSCRIPTIONS, first_sheet="Read me")
     with pytest.raises(UnreadableFile, match="missing the required"):
