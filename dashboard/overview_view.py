@@ -644,6 +644,8 @@ def team_morale_frame(period_rows: pd.DataFrame, people: dict[str, MetricResult]
 
 
 def render_team_morale(frame: pd.DataFrame) -> None:
+    """Each team's survey figures; hidden groups get a table of their own that says why, with only
+    the figures that are not survey answers (leavers), so no cell is ever a bare "None"."""
     if frame.empty:
         st.info("No sales team is in view. Pick teams in the sidebar, or import people with their team.")
         return
@@ -658,26 +660,28 @@ def render_team_morale(frame: pd.DataFrame) -> None:
         "participation": st.column_config.NumberColumn("Participation", format="%.0f%%"),
         "voluntary_attrition": st.column_config.NumberColumn("Voluntary attrition", format="%.1f%%"),
         "leavers": st.column_config.NumberColumn("Leavers", format="%d"),
-        "note": st.column_config.TextColumn("Hidden because", width=260),
+        "note": st.column_config.TextColumn("Hidden because", width="large"),
     }
-    order = [
-        "team",
-        "note",
-        "respondents",
-        "enps",
-        *DRIVER_LABELS,
-        "participation",
-        "voluntary_attrition",
-        "leavers",
-    ]
+    hidden = frame["note"].fillna("").astype(str) != ""
+    order = ["team", "respondents", "enps", *DRIVER_LABELS, "participation", "voluntary_attrition", "leavers"]
     st.dataframe(
-        frame,
+        frame.loc[~hidden],
         hide_index=True,
         width="stretch",
         column_config=config,
         column_order=order,
         key="pp.morale.teams",
     )
+    if hidden.any():
+        st.markdown("**Hidden survey groups**")
+        st.dataframe(
+            frame.loc[hidden],
+            hide_index=True,
+            width="stretch",
+            column_config=config,
+            column_order=["team", "note", "leavers"],
+            key="pp.morale.hidden",
+        )
 
 
 def render_morale_lines(trend: pd.DataFrame, column: str, title: str, y_range, number_format: str) -> None:

@@ -79,7 +79,9 @@ def test_binary_upload_is_refused_on_the_page(page):
     at = page("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     assert not at.exception, at.exception
     # The message is escaped Markdown (the file name came from outside); a reader sees it without backslashes.
-    assert [e.value.replace("\\", "") for e in at.error] == ["photo.csv is a binary file, not a CSV text file."]
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        "photo.csv is a binary file, not a CSV text file."
+    ]
 
 
 WON = (

@@ -47,13 +47,17 @@ def test_only_changed_values_are_stored_and_defaults_clear_them(engine):
     table = settings_table(engine)
     edited = table.copy()
     edited.loc[edited["key"] == "threshold.customer_talk_share.green", "value"] = "0.55"
-    assert save_settings(engine, edited, by="eve@example.com", role="executive") == ["threshold.customer_talk_share.green"]
+    assert save_settings(engine, edited, by="eve@example.com", role="executive") == [
+        "threshold.customer_talk_share.green"
+    ]
     with engine.connect() as conn:
         assert read_overrides(conn) == {"threshold.customer_talk_share.green": "0.55"}
     assert save_settings(engine, settings_table(engine), by="eve@example.com", role="executive") == []
     with engine.connect() as conn:
         assert read_overrides(conn) == {"threshold.customer_talk_share.green": "0.55"}
-    assert save_settings(engine, table, by="eve@example.com", role="executive") == ["threshold.customer_talk_share.green"]
+    assert save_settings(engine, table, by="eve@example.com", role="executive") == [
+        "threshold.customer_talk_share.green"
+    ]
     with engine.connect() as conn:
         assert read_overrides(conn) == {}
 

@@ -153,10 +153,16 @@ def test_a_planted_pickle_is_never_run(engine, tmp_path):
     args = (Scope.everything(), Q3)
     with engine.begin() as conn:
         version = data_version(conn)
-        conn.execute(insert(m.StoredResult).values(
-            key=key_of("scorecard", args), name="scorecard", version=version, computed_at=dt.datetime(2026, 11, 1),
-            seconds=0.1, payload=pickle.dumps(_Exploit(planted)),
-        ))
+        conn.execute(
+            insert(m.StoredResult).values(
+                key=key_of("scorecard", args),
+                name="scorecard",
+                version=version,
+                computed_at=dt.datetime(2026, 11, 1),
+                seconds=0.1,
+                payload=pickle.dumps(_Exploit(planted)),
+            )
+        )
     assert remember(engine, "scorecard", args, lambda: "computed") == "computed"
     assert not planted.exists()
     # The planted row was replaced by the computed one, stored as JSON.
@@ -170,10 +176,20 @@ def test_tables_and_the_applications_dataclasses_come_back_as_computed(engine):
 
     from metrics.privacy import Visibility
 
-    frame = pd.DataFrame({
-        "team": ["Atlas", "Beacon"], "won": [3, None], "at": pd.to_datetime(["2026-07-01", "2026-08-01"]),
-    })
-    value = {1: Visibility(6, True), "frame": frame, "period": Q3, "teams": frozenset({1, 2}), "nan": float("nan")}
+    frame = pd.DataFrame(
+        {
+            "team": ["Atlas", "Beacon"],
+            "won": [3, None],
+            "at": pd.to_datetime(["2026-07-01", "2026-08-01"]),
+        }
+    )
+    value = {
+        1: Visibility(6, True),
+        "frame": frame,
+        "period": Q3,
+        "teams": frozenset({1, 2}),
+        "nan": float("nan"),
+    }
     remember(engine, "mixed", (), lambda: value)
     again = remember(engine, "mixed", (), lambda: pytest.fail("computed twice"))
     pd.testing.assert_frame_equal(again.pop("frame"), frame)
@@ -186,8 +202,14 @@ def test_a_row_naming_a_class_outside_the_application_is_refused(engine):
     from data_access.result_store import key_of
 
     with engine.begin() as conn:
-        conn.execute(insert(m.StoredResult).values(
-            key=key_of("evil", ()), name="evil", version=data_version(conn), computed_at=dt.datetime(2026, 11, 1),
-            seconds=0.1, payload=b'{"__pp":"dataclass","v":["subprocess:Popen",[["args","id"]]]}',
-        ))
+        conn.execute(
+            insert(m.StoredResult).values(
+                key=key_of("evil", ()),
+                name="evil",
+                version=data_version(conn),
+                computed_at=dt.datetime(2026, 11, 1),
+                seconds=0.1,
+                payload=b'{"__pp":"dataclass","v":["subprocess:Popen",[["args","id"]]]}',
+            )
+        )
     assert remember(engine, "evil", (), lambda: "recomputed") == "recomputed"

@@ -49,7 +49,13 @@ def app_with_example_secret(demo_database_url, tmp_path_factory):
 def _forged_cookie(secret: str, origin: str, email: str) -> str:
     from streamlit.web.server.starlette.starlette_app_utils import create_signed_value
 
-    payload = {"email": email, "name": "Forged", "origin": origin, "is_logged_in": True, "provider": "default"}
+    payload = {
+        "email": email,
+        "name": "Forged",
+        "origin": origin,
+        "is_logged_in": True,
+        "provider": "default",
+    }
     return create_signed_value(secret, "_streamlit_user", json.dumps(payload)).decode("latin-1")
 
 

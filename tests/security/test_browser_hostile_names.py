@@ -45,7 +45,10 @@ def hostile_app(provider, demo_database_url, tmp_path_factory):  # noqa: F811
     database = copy_database(demo_database_url, tmp_path_factory.mktemp("hostile-db") / "demo.db")
     with sqlite3.connect(database.split("///", 1)[1]) as db:
         for (team_id,) in db.execute("SELECT id FROM teams").fetchall():
-            db.execute("UPDATE teams SET name = ? WHERE id = ?", (f"T{team_id} " + hostile(f"team{team_id}"), team_id))
+            db.execute(
+                "UPDATE teams SET name = ? WHERE id = ?",
+                (f"T{team_id} " + hostile(f"team{team_id}"), team_id),
+            )
         db.execute("UPDATE people SET name = ? || id", (hostile("person"),))
         db.execute("UPDATE meetings SET title = ? || id", (hostile("meeting"),))
         db.execute("UPDATE nsp SET statement = ?", (hostile("nsp"),))

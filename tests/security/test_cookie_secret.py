@@ -14,7 +14,9 @@ EXAMPLE = read_secrets(EXAMPLE_SECRETS_PATH)["auth"]["cookie_secret"]
 
 
 def _auth(cookie_secret: str) -> dict:
-    return {"auth": {"cookie_secret": cookie_secret, "client_id": "purpose-pulse", "redirect_uri": "http://x/cb"}}
+    return {
+        "auth": {"cookie_secret": cookie_secret, "client_id": "purpose-pulse", "redirect_uri": "http://x/cb"}
+    }
 
 
 @pytest.mark.parametrize(
@@ -35,7 +37,9 @@ def test_weak_cookie_secrets_are_refused_in_one_sentence(cookie_secret, why):
     assert problem.count(". ") == 0 and "\n" not in problem
 
 
-@pytest.mark.parametrize("make", [lambda: secrets.token_urlsafe(48), lambda: secrets.token_hex(16)], ids=["urlsafe", "hex"])
+@pytest.mark.parametrize(
+    "make", [lambda: secrets.token_urlsafe(48), lambda: secrets.token_hex(16)], ids=["urlsafe", "hex"]
+)
 def test_random_cookie_secrets_are_accepted(make):
     for _ in range(50):
         assert load_settings(environ={}, secrets=_auth(make())).auth_problem is None
@@ -47,7 +51,9 @@ def test_local_mode_needs_no_secret():
 
 @pytest.mark.parametrize("command", [["status", "--json"], ["report"], ["init"], ["rejects", "1"]])
 def test_every_command_refuses_to_run_with_the_example_secret(command, tmp_path, capsys):
-    settings = load_settings(environ={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}, secrets=_auth(EXAMPLE))
+    settings = load_settings(
+        environ={"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}, secrets=_auth(EXAMPLE)
+    )
     assert cli.main(command, settings=settings) == 2
     err = capsys.readouterr().err
     assert "placeholder" in err and err.count("\n") == 1

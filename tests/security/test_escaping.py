@@ -34,7 +34,9 @@ def test_escaped_text_reads_as_typed_on_one_line(text):
     for char in "[]()<>!*_`$:#|~{}&@":
         assert char not in re.sub(r"\\.", "", escaped.replace(WORD_JOINER, ""))
     shown = re.sub(r"\\(.)", r"\1", escaped.replace(WORD_JOINER, ""))
-    assert shown == re.sub(r"[\r\n\u2028\u2029\v\f]+", " ", text.replace(WORD_JOINER, "")) or WORD_JOINER in text
+    assert (
+        shown == re.sub(r"[\r\n\u2028\u2029\v\f]+", " ", text.replace(WORD_JOINER, "")) or WORD_JOINER in text
+    )
 
 
 def test_addresses_do_not_autolink():
@@ -44,4 +46,7 @@ def test_addresses_do_not_autolink():
 
 
 def test_chart_text_shows_tags_as_text():
-    assert escape_chart_text('<a href="https://evil.example">x</a>') == '&lt;a href="https://evil.example"&gt;x&lt;/a&gt;'
+    assert (
+        escape_chart_text('<a href="https://evil.example">x</a>')
+        == '&lt;a href="https://evil.example"&gt;x&lt;/a&gt;'
+    )

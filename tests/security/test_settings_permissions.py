@@ -32,24 +32,36 @@ def test_every_change_is_recorded_with_who_old_and_new(conn):
     apply_changes(conn, {"weight.morale": "2"}, by="eve@example.com", role="executive")
     apply_changes(conn, {"weight.morale": "3"}, by="sam@example.com", role="admin")
     apply_changes(conn, {"weight.morale": None}, by="eve@example.com", role="executive")
-    save_nsp(conn, "We help clinics.", ["clinics"], dt.date(2026, 4, 1), by="eve@example.com", role="executive")
+    save_nsp(
+        conn, "We help clinics.", ["clinics"], dt.date(2026, 4, 1), by="eve@example.com", role="executive"
+    )
     history = change_history(conn)
-    assert sorted(((h["changed_by"], h["key"], h["old_value"], h["new_value"]) for h in history), key=str) == sorted([
-        ("eve@example.com", "nsp.statement", None, "We help clinics."),
-        ("eve@example.com", "nsp.key_phrases", None, "clinics"),
-        ("eve@example.com", "nsp.launch_date", None, "2026-04-01"),
-        ("eve@example.com", "weight.morale", None, "2"),
-        ("sam@example.com", "weight.morale", "2", "3"),
-        ("eve@example.com", "weight.morale", "3", None),
-    ], key=str)
+    assert sorted(
+        ((h["changed_by"], h["key"], h["old_value"], h["new_value"]) for h in history), key=str
+    ) == sorted(
+        [
+            ("eve@example.com", "nsp.statement", None, "We help clinics."),
+            ("eve@example.com", "nsp.key_phrases", None, "clinics"),
+            ("eve@example.com", "nsp.launch_date", None, "2026-04-01"),
+            ("eve@example.com", "weight.morale", None, "2"),
+            ("sam@example.com", "weight.morale", "2", "3"),
+            ("eve@example.com", "weight.morale", "3", None),
+        ],
+        key=str,
+    )
     assert [h["role"] for h in history].count("admin") == 1
     assert all(isinstance(h["changed_at"], dt.datetime) for h in history)
 
 
-@pytest.mark.parametrize(("key", "text"), [
-    ("privacy.min_respondents", "1"), ("privacy.min_respondents", "0"), ("privacy.min_respondents", "-3"),
-    ("privacy.min_comments", "9"),
-])
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        ("privacy.min_respondents", "1"),
+        ("privacy.min_respondents", "0"),
+        ("privacy.min_respondents", "-3"),
+        ("privacy.min_comments", "9"),
+    ],
+)
 def test_the_survey_minimums_cannot_go_below_their_floors(key, text):
     with pytest.raises(ValueError, match="cannot be below"):
         spec_for(key).validate(text)
@@ -79,9 +91,15 @@ def test_a_leader_reads_the_settings_but_cannot_save_them(roster_url):  # noqa: 
     engine = make_engine(roster_url)
     with engine.begin() as conn:
         company = conn.execute(select(m.Team.id).where(m.Team.name == "Company")).scalar_one()
-        conn.execute(m.Person.__table__.insert().values(
-            external_key="l", name="Lea Leader", email="lea@example.com", role="leader", team_id=company,
-        ))
+        conn.execute(
+            m.Person.__table__.insert().values(
+                external_key="l",
+                name="Lea Leader",
+                email="lea@example.com",
+                role="leader",
+                team_id=company,
+            )
+        )
     engine.dispose()
     at = _settings_page("lea@example.com")
     assert not at.exception, at.exception

@@ -27,10 +27,17 @@ MARCH = dt.datetime(2025, 3, 10, 9)
 
 
 def _answer(conn, team, who, item, score, when=MARCH, driver=None):
-    conn.execute(insert(m.SurveyResponse).values(
-        respondent_key=who, team_id=team, submitted_at=when, question_code=item, driver=driver, score=score,
-        scale=10 if item == "enps" else 5,
-    ))
+    conn.execute(
+        insert(m.SurveyResponse).values(
+            respondent_key=who,
+            team_id=team,
+            submitted_at=when,
+            question_code=item,
+            driver=driver,
+            score=score,
+            scale=10 if item == "enps" else 5,
+        )
+    )
 
 
 def _march(start_day=1, end_day=31, teams=None) -> Filters:
@@ -45,7 +52,11 @@ def test_one_persons_driver_answer_is_never_shown_beside_a_visible_enps(conn):
     result = evaluate(conn, "morale", EVERYONE, _march())
     assert result.value == pytest.approx(100.0)
     assert result.parts["drivers"]["workload"] is None
-    row = morale_by_team(conn, EVERYONE, _march(), MetricSettings.defaults(), None).set_index("team").loc["Atlas"]
+    row = (
+        morale_by_team(conn, EVERYONE, _march(), MetricSettings.defaults(), None)
+        .set_index("team")
+        .loc["Atlas"]
+    )
     assert row["enps"] == pytest.approx(100.0) and pd.isna(row["workload"])
 
 
@@ -54,7 +65,9 @@ def test_no_setting_lowers_the_floor(conn, lowered):
     team = Org(conn).team("Atlas")
     for i in range(MIN_RESPONDENTS_FLOOR - 1):
         _answer(conn, team, f"p{i}", "enps", 10)
-    loose = MetricSettings.defaults().with_overrides({"privacy.min_respondents": lowered, "privacy.min_comments": lowered})
+    loose = MetricSettings.defaults().with_overrides(
+        {"privacy.min_respondents": lowered, "privacy.min_comments": lowered}
+    )
     result = evaluate(conn, "morale", EVERYONE, _march(), loose)
     assert result.value is None and result.status == "suppressed"
     frame = morale_by_team(conn, EVERYONE, _march(), loose, None)
@@ -97,7 +110,9 @@ def test_voluntary_attrition_is_unknown_without_the_flag(conn):
         org.person(team)
     org.person(team, left=dt.date(2025, 3, 5))  # nobody said whether they chose to leave
     parts = evaluate(conn, "morale", EVERYONE, _march()).parts
-    assert parts["voluntary_attrition"] is None and "termination_voluntary" in parts["voluntary_attrition_needs"]
+    assert (
+        parts["voluntary_attrition"] is None and "termination_voluntary" in parts["voluntary_attrition_needs"]
+    )
     assert parts["attrition"] == pytest.approx(1 / 8.5)
 
 
@@ -171,7 +186,9 @@ def _answers(rows, item, window: Period, picked) -> frozenset:
     return frozenset(
         ((team, who), month)
         for (team, answered, who, month), (when, _) in rows.items()
-        if answered == item and window.start <= when.date() <= window.end and (picked is None or team in picked)
+        if answered == item
+        and window.start <= when.date() <= window.end
+        and (picked is None or team in picked)
     )
 
 

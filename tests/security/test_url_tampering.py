@@ -13,7 +13,8 @@ PAGES = sorted({spec.path for specs in pages_by_section("executive").values() fo
 
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize(
-    ("start", "end"), [("0001-01-01", "9999-12-31"), ("1989-12-31", "2026-09-30"), ("2026-07-01", "2100-01-01")]
+    ("start", "end"),
+    [("0001-01-01", "9999-12-31"), ("1989-12-31", "2026-09-30"), ("2026-07-01", "2100-01-01")],
 )
 def test_a_period_out_of_range_is_refused_in_one_sentence(demo_app_env, page, start, end):
     at = AppTest.from_file(APP, default_timeout=180)
