@@ -20,10 +20,11 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
 from data_access import models as m
 from data_access.result_codec import UnreadableResult, decode, encode
@@ -73,24 +74,70 @@ def remember(engine: Engine, name: str, args: tuple, compute: Callable[[], T]) -
     """The stored result of ``name(*args)`` for the current data, or ``compute()`` stored for the
     next caller. ``args`` must hold everything the result depends on besides the data.
 
-    The version is read before computing: if an import lands meanwhile, the result carries the older
-    stamp and is simply never read again.
+    One computation per key at a time, across processes and replicas (:func:`_computing`): whoever
+    asks while it runs waits and reads what it stored. The version is read before computing: if an
+    import lands meanwhile, the result carries the older stamp and is simply never read again.
     """
     key = key_of(name, args)
     with engine.connect() as conn:
         version = data_version(conn)
+    found = _read(engine, key, version, name)
+    if found is not _MISSING:
+        return found
+    with _computing(engine, key):
+        # Another process may have computed it while this one waited for the lock.
+        found = _read(engine, key, version, name)
+        if found is not _MISSING:
+            return found
+        started = time.perf_counter()
+        result = compute()
+        _store(engine, key, name, version, time.perf_counter() - started, result)
+    return result
+
+
+_MISSING = object()
+
+
+def _read(engine: Engine, key: str, version: str, name: str) -> Any:
+    with engine.connect() as conn:
         row = conn.execute(
             select(m.StoredResult.payload).where(m.StoredResult.key == key, m.StoredResult.version == version)
         ).first()
-    if row is not None:
-        try:
-            return decode(row[0])
-        except UnreadableResult as error:
-            log.warning("Stored result %s could not be read, computing it again: %s", name, error)
-    started = time.perf_counter()
-    result = compute()
-    _store(engine, key, name, version, time.perf_counter() - started, result)
-    return result
+    if row is None:
+        return _MISSING
+    try:
+        return decode(row[0])
+    except UnreadableResult as error:
+        log.warning("Stored result %s could not be read, computing it again: %s", name, error)
+        return _MISSING
+
+
+@contextmanager
+def _computing(engine: Engine, key: str) -> Iterator[None]:
+    """Held while one process computes ``key``.
+
+    PostgreSQL: a session advisory lock on the key, shared by every replica of the database. SQLite
+    (one machine): an exclusive lock on a file beside the database, one of 64 by key, so a write
+    lock on the database itself never blocks imports while a result computes. An in-memory database
+    has one process and needs none.
+    """
+    if engine.dialect.name == "postgresql":
+        lock = int(key[:15], 16)  # 60 bits: a positive bigint
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:lock)"), {"lock": lock})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:lock)"), {"lock": lock})
+        return
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    from filelock import FileLock
+
+    with FileLock(f"{database}.results-{int(key[:2], 16) % 64:02d}.lock"):
+        yield
 
 
 def _store(engine: Engine, key: str, name: str, version: str, seconds: float, result: Any) -> None:
@@ -108,7 +155,9 @@ def _store(engine: Engine, key: str, name: str, version: str, seconds: float, re
             # Results of older data are never read again: drop them with the one being replaced.
             conn.execute(delete(table).where((table.c.key == key) | (table.c.version != version)))
             conn.execute(insert(table).values(**row))
-    except Exception as error:  # another replica stored it first, a read-only database, a value JSON cannot hold
+    except (
+        Exception
+    ) as error:  # another replica stored it first, a read-only database, a value JSON cannot hold
         log.info("Result %s not stored: %s", name, error)
 
 

@@ -5,6 +5,7 @@ other teams never read each other's results."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from sqlalchemy import insert, select
@@ -213,3 +214,47 @@ def test_a_row_naming_a_class_outside_the_application_is_refused(engine):
             )
         )
     assert remember(engine, "evil", (), lambda: "recomputed") == "recomputed"
+
+
+def test_replicas_asking_at_once_compute_a_result_once(engine):
+    """Four replicas (threads with engines of their own) ask for the same result at the same moment:
+    one computes it, the others wait for it and read what it stored."""
+    import threading
+
+    url = engine.url.render_as_string(hide_password=False)
+    runs: list[int] = []
+    started = threading.Event()
+
+    def compute():
+        runs.append(1)
+        started.set()
+        # Hold the computation until every replica has asked, so that they really overlap.
+        time.sleep(0.5)
+        return {"index": 64.0}
+
+    def replica(results: list):
+        own = make_engine(url) if engine.dialect.name == "sqlite" else _same_schema_engine(engine)
+        try:
+            results.append(remember(own, "scorecard", (Scope.everything(), Q3), compute))
+        finally:
+            own.dispose()
+
+    results: list = []
+    threads = [threading.Thread(target=replica, args=(results,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert started.is_set()
+    assert results == [{"index": 64.0}] * 4
+    assert len(runs) == 1
+
+
+def _same_schema_engine(engine):
+    """A second PostgreSQL engine on the test's schema: another replica of the same database."""
+    from sqlalchemy import create_engine
+
+    schema = engine.info["schema"]
+    return create_engine(
+        engine.url.render_as_string(hide_password=False), connect_args={"options": f"-csearch_path={schema}"}
+    )
