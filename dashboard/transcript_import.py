@@ -207,14 +207,18 @@ def import_uploaded_transcript(
             imported_by=imported_by,
         )
         measures = meeting_measures(conn, scope, meeting_ids=[stored.meeting_id])
-    share = measures[0].customer_impact_share if measures else None
+    return _summary(stored, transcript, measures[0] if measures else None)
+
+
+def _summary(stored, transcript, measured) -> dict:
+    """What one stored transcript came to: the page's result and the command's JSON line."""
     return {
         "meeting_id": stored.meeting_id,
         "created": stored.created,
         "updated": [_CHANGE_WORDS[c] for c in stored.changed],
         "utterances": stored.utterances,
         "speakers": transcript.speakers,
-        "customer_impact_share": share,
+        "customer_impact_share": measured.customer_impact_share if measured else None,
     }
 
 
@@ -278,12 +282,7 @@ def run_transcript_import(args, settings: Settings) -> int:
                 json.dumps(
                     {
                         "file": str(job.path),
-                        "meeting_id": stored.meeting_id,
-                        "created": stored.created,
-                        "updated": [_CHANGE_WORDS[c] for c in stored.changed],
-                        "utterances": stored.utterances,
-                        "speakers": transcript.speakers,
-                        "customer_impact_share": share,
+                        **_summary(stored, transcript, mm),
                         "revenue": mm.revenue if mm else None,
                         "customer_impact": mm.customer_impact if mm else None,
                         "other": mm.other if mm else None,
