@@ -72,9 +72,11 @@ class Windows:
 
 def since_launch(filters: Filters, launch: dt.date) -> Filters:
     """``filters`` over the days from the launch to yesterday: what "since launch" compares with as
-    many days before it (a launch in the future leaves nothing after it yet)."""
+    many days before it. Before the launch has a day behind it, ``filters`` as they are."""
     yesterday = filters.today - dt.timedelta(days=1)
-    return replace(filters, period=Period(launch, max(launch, yesterday)))
+    if launch > yesterday:
+        return filters  # nothing has happened since yet: the page compares the chosen period, or says why not
+    return replace(filters, period=Period(launch, yesterday))
 
 
 def windows(adopted_on: dt.date, period: Period) -> Windows:

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, func, or_, select
 
 from data_access import models as m
-from data_access.scope import Filters, Period, Scope, previous_like
+from data_access.scope import Filters, Period, Scope, previous_like, quarter_of
 from metrics.common import (
     Measurement,
     as_float,
@@ -130,13 +130,22 @@ class _Ranking:
     too_few: str | None = None
 
 
+def _last_period(period: Period) -> Period:
+    """Whose top performers are followed: the previous quarter for a quarter, also while it runs (a
+    quarter to date is still ranked against the whole quarter before it), else the period before."""
+    quarter = quarter_of(period.start)
+    if period.start == quarter.start and period.end <= quarter.end:
+        return previous_like(quarter)
+    return previous_like(period)
+
+
 def _ranking(conn: Connection, filters: Filters, settings: MetricSettings) -> _Ranking:
     """The ranking of the whole sales force for ``filters.period`` against the period before it.
 
     Only sellers who won something last period can be its top performers, and a top quartile needs
     enough of them (``top_quartile_min_sellers``) to mean anything."""
     share = settings.number("top_quartile")
-    before = _won_by_seller(conn, previous_like(filters.period))
+    before = _won_by_seller(conn, _last_period(filters.period))
     now = _won_by_seller(conn, filters.period)
     winners = {pid: amount for pid, amount in _everyone(before).items() if amount > 0}
     least = settings.integer("top_quartile_min_sellers")
@@ -622,6 +631,9 @@ METRICS = (
         worst=1.0,
         best=0.0,
         grain="quarter",
+        # A quarter still running ranks sellers on a few weeks against a whole quarter: early on
+        # almost everyone would have "slid". Shown to date, scored once the quarter is over.
+        whole_period=True,
     ),
     Metric(
         id="morale",

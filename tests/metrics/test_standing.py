@@ -289,3 +289,22 @@ def test_the_pipeline_page_and_the_one_on_one_brief_list_the_same_pushed_deals(c
     symptom = evaluate(conn, "comp_plan_gaming", EVERYONE, filters(), any_sample())
     assert symptom.parts["pushes"] == 2 + 0 + 1
     assert symptom.parts["pull_ins"] == 2
+
+
+def test_the_top_performer_slide_waits_for_the_quarter_to_end(conn):
+    org = Org(conn)
+    atlas = org.team("Atlas")
+    sellers = [org.person(atlas) for _ in range(8)]
+    for rank, seller in enumerate(sellers):
+        org.deal(atlas, 1000 * (rank + 1), D(2024, 11, 10), owner=seller)
+    # Two weeks into the quarter nobody has won anything yet: to date, every top performer "slid".
+    early = evaluate(conn, "top_performer_slide", EVERYONE, Filters(Q1, as_of=D(2025, 1, 15)), any_sample())
+    assert (early.value, early.state, early.score) == (1.0, "incomplete", None)
+
+
+def test_since_launch_keeps_the_chosen_period_until_the_launch_has_a_day_behind_it():
+    from metrics.adoption import since_launch
+
+    chosen = Filters(Q1, as_of=D(2025, 3, 1))
+    assert since_launch(chosen, D(2025, 4, 1)) == chosen
+    assert since_launch(chosen, D(2025, 1, 10)).period == Period(D(2025, 1, 10), D(2025, 2, 28))
