@@ -156,9 +156,11 @@ def mapping_editor(
     )
     fmt = source.format_named(fmt_name)
     st.caption(
-        f"{len(table.rows):,} rows · {len(table.headers)} columns · {table.encoding}"
-        + (f" · delimiter {table.delimiter!r}" if table.delimiter else "")
-        + (" · " + " ".join(table.notes) if table.notes else "")
+        escape_markdown(
+            f"{len(table.rows):,} rows · {len(table.headers)} columns · {table.encoding}"
+            + (f" · delimiter {table.delimiter!r}" if table.delimiter else "")
+            + (" · " + " ".join(table.notes) if table.notes else "")
+        )
     )
     with st.expander("The file's first rows", expanded=False):
         st.dataframe(
@@ -339,11 +341,10 @@ def save_mapping_form(engine: Engine, source_name: str, choice: Choice, date_for
             with engine.begin() as conn:
                 save_mapping(conn, saved, by=importer_name())
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(escape_markdown(str(exc)))
             return
-        st.success(
-            f"Saved the mapping '{saved.name}'. Use it with: import {source_name} FILE --mapping \"{saved.name}\""
-        )
+        st.success(f"Saved the mapping '{escape_markdown(saved.name)}'.")
+        st.code(f'python -m dashboard import {source_name} FILE --mapping "{saved.name}"', language="bash")
 
 
 def prepare_upload(source_name: str, file_name: str, data: bytes, options: ImportOptions) -> Prepared | None:
@@ -364,7 +365,7 @@ def run_with_progress(engine: Engine, prepared: Prepared, options: ImportOptions
             )
     except UnreadableFile as exc:
         bar.empty()
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
         return None
     if not options.dry_run:
         st.cache_data.clear()

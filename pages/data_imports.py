@@ -5,6 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import app_state, imports_ui
+from dashboard.escaping import escape_markdown
 from data_access.importers import SOURCES
 
 engine = app_state.get_engine()
@@ -40,7 +41,7 @@ with import_tab:
         )
         if choice is not None:
             for problem in choice.problems:
-                st.warning(problem)
+                st.warning(escape_markdown(problem))
             options = choice.options(date_format or None, imports_ui.importer_name())
             prepared = (
                 None if choice.problems else imports_ui.prepare_upload(source, file_name, data, options)

@@ -36,7 +36,9 @@ with st.form("pp.nsp"):
     if st.form_submit_button("Save the NSP", type="primary", disabled=not editor):
         try:
             with engine.begin() as conn:
-                save_nsp(conn, statement, parse_key_phrases(phrases), launch, by=access.email, role=access.role)
+                save_nsp(
+                    conn, statement, parse_key_phrases(phrases), launch, by=access.email, role=access.role
+                )
         except (ValueError, NotAllowed) as exc:
             st.error(escape_markdown(str(exc)))
         else:

@@ -373,7 +373,7 @@ def test_format_can_be_forced_and_map_errors_name_the_problem(conn):
         load(conn, "opportunities", IMPORTS / "hubspot_deals.csv", format="excel")
     with pytest.raises(UnreadableFile, match="has no column 'Deal Ref'"):
         load(conn, "opportunities", IMPORTS / "hubspot_deals.csv", mapping={"id": "Deal Ref"})
-    with pytest.raises(UnreadableFile, match="'colour' , which|not a opportunities field"):
+    with pytest.raises(UnreadableFile, match="'colour' , which|not a field of opportunities"):
         load(conn, "opportunities", IMPORTS / "hubspot_deals.csv", mapping={"colour": "Amount"})
 
 

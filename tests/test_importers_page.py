@@ -145,3 +145,15 @@ def test_an_excel_upload_is_read_on_the_page(page):
         "2024-05-02",
         "1500.00",
     )
+
+
+def test_a_mapping_problem_quotes_typed_text_as_text(page):
+    """What a mapping problem quotes back (here a field name typed as a Markdown link) reads as typed
+    and never becomes a link on the page."""
+    at = page("won.csv", WON)
+    at.text_input(key="pp.imports.map_text.opportunities").input("[login](https://evil.example)=mql_id").run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert any("is not a field of opportunities" in e.replace("\\", "") for e in errors)
+    assert all("](https://" not in e for e in errors)
+    assert any("\\[login\\]" in e for e in errors)

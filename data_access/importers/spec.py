@@ -225,7 +225,7 @@ def map_columns(
     for target, column in (overrides or {}).items():
         if target not in source.field_names:
             raise UnreadableFile(
-                f"--map names '{target}', which is not a {source.name} field "
+                f"--map names '{target}', which is not a field of {source.name} "
                 f"(fields: {', '.join(source.field_names)})."
             )
         if isinstance(column, Constant):

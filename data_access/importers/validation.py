@@ -187,7 +187,7 @@ def build_context(
     for name in ctx.value_maps:
         if name not in source.field_names:
             raise UnreadableFile(
-                f"--values names '{name}', which is not a {source.name} field "
+                f"--values names '{name}', which is not a field of {source.name} "
                 f"(fields: {', '.join(source.field_names)})."
             )
         if name not in mapping:
