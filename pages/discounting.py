@@ -32,6 +32,7 @@ if discounting.value is None:
 cols = st.columns(5)
 for column, (label, text) in zip(cols, view.discount_headline(discounting).items(), strict=False):
     column.metric(label, text)
+cols[2].caption(view.standing_caption(discounting))
 view.show_result(cols[4], "Losses on price", price)
 
 left, right = st.columns(2)
