@@ -24,6 +24,8 @@ def main() -> None:
     st.set_page_config(page_title="Purpose Pulse", page_icon=":material/monitor_heart:", layout="wide")
     settings = app_state.get_settings()
     ensure_database(settings)
+    # Every page formats money in the organisation's currency, the first one opened included.
+    app_state.apply_currency(settings.database_url)
     access = resolve_access(settings)
     app_state.set_access(access)
     navigation = {

@@ -38,12 +38,14 @@ def get_settings() -> Settings:
 
 
 def get_engine() -> Engine:
-    url = get_settings().database_url
-    engine = _engine_for(url)
+    return _engine_for(get_settings().database_url)
+
+
+def apply_currency(url: str) -> None:
+    """Make the organisation's stored currency the one every money format of this run uses."""
     from metrics.money import set_currency
 
     set_currency(_currency_for(url))
-    return engine
 
 
 @st.cache_data(ttl=60, show_spinner=False)

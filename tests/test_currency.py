@@ -88,3 +88,27 @@ def test_settings_saves_the_currency_and_amounts_follow(tmp_path, monkeypatch):
     with engine.connect() as conn:
         assert read_currency(conn) == "BRL"
     engine.dispose()
+
+
+def test_the_first_page_opened_already_shows_the_stored_currency(tmp_path, monkeypatch):
+    """A new server process reads the organisation's currency on its first run, whichever page that is."""
+    import datetime as dt
+
+    from data_access.currency import write_currency
+    from tests.metrics.builders import Org
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    with engine.begin() as conn:
+        write_currency(conn, "BRL")
+        Org(conn).deal(Org(conn).team("Atlas"), 125_000, dt.date(2026, 8, 10))
+    engine.dispose()
+    money.set_currency(None)  # a fresh process: nothing has set the currency yet
+    monkeypatch.setenv("DATABASE_URL", url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"period": "custom", "from": "2026-07-01", "to": "2026-09-30"})
+    at.run()
+    at.switch_page("../pages/pipeline.py").run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["Won"] == "R$125K"
