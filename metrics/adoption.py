@@ -117,15 +117,21 @@ def _measures_by_team(conn, metric, scope, filters: Filters, period: Period | No
     if period is None:
         return {}
     window = replace(filters, period=period, team_ids=None)
-    measured = measure(conn, metric, scope, window, settings, tuple(team_ids))
+    # A window still running is measured to date: renewals due later in it are not churned yet.
+    measured = measure(conn, metric, scope, _to_date(window), settings, tuple(team_ids))
     return {tid: result_of(metric, value, None, settings, window) for tid, value in measured.items()}
+
+
+def _to_date(filters: Filters) -> Filters:
+    return replace(filters, period=filters.period.to_date(filters.today))
 
 
 def _measure(conn, metric, scope, filters: Filters, period: Period | None, settings):
     if period is None:
         return None
     narrowed = replace(filters, period=period)
-    return result_of(metric, measure(conn, metric, scope, narrowed, settings)[None], None, settings, narrowed)
+    measured = measure(conn, metric, scope, _to_date(narrowed), settings)[None]
+    return result_of(metric, measured, None, settings, narrowed)
 
 
 def before_after(

@@ -147,7 +147,7 @@ def retention_by_month(conn: Connection, scope: Scope, filters: Filters, setting
     """Logo churn, GRR and NRR per calendar month, for the ``months`` months ending with the period's.
 
     Each row is exactly the ``customer_churn`` metric over that month (same definition, same
-    parts), so the trend and the scorecard never disagree. Columns: ``month`` (its first day),
+    parts; to date for the month still running), so the trend and the scorecard never disagree. Columns: ``month`` (its first day),
     ``logo_churn``, ``customers_at_start``, ``customers_lost``, ``gross_revenue_retention``,
     ``net_revenue_retention`` (None for a month without customers).
     """
@@ -162,8 +162,11 @@ def retention_by_month(conn: Connection, scope: Scope, filters: Filters, setting
         firsts.insert(0, (firsts[0] - dt.timedelta(days=1)).replace(day=1))
     rows = []
     for first in firsts:
+        if first >= filters.today:
+            break  # a month that has not started has nothing to show
         next_first = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        month = Period(first, next_first - dt.timedelta(days=1))
+        # A month still running is read to date: a renewal due later in it is not churned yet.
+        month = Period(first, next_first - dt.timedelta(days=1)).to_date(filters.today)
         measured = metric.measure(conn, scope, replace(filters, period=month), settings, None)[None]
         parts = measured.parts
         rows.append(

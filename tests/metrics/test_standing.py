@@ -308,3 +308,24 @@ def test_since_launch_keeps_the_chosen_period_until_the_launch_has_a_day_behind_
     chosen = Filters(Q1, as_of=D(2025, 3, 1))
     assert since_launch(chosen, D(2025, 4, 1)) == chosen
     assert since_launch(chosen, D(2025, 1, 10)).period == Period(D(2025, 1, 10), D(2025, 2, 28))
+
+
+def test_monthly_churn_and_the_nsp_comparison_never_churn_a_renewal_not_yet_due(conn):
+    from metrics.adoption import before_after
+    from metrics.cohorts import retention_by_month
+
+    org = Org(conn)
+    atlas = org.team("Atlas")
+    for name in "ABCDEFGHIJ":
+        org.subscription(org.account(name), atlas, D(2024, 6, 1), D(2025, 3, 20), 1000)  # due on 20 March
+    today = D(2025, 3, 10)
+    months = retention_by_month(conn, EVERYONE, Filters(Q1, as_of=today), any_sample())
+    # March is read to date (1-9 March): nobody was due yet, so nobody is lost; April is not shown.
+    march = months.loc[months["month"] == D(2025, 3, 1)].iloc[0]
+    assert march["customers_lost"] == 0 and months["month"].max() == D(2025, 3, 1)
+    frame = before_after(
+        conn, EVERYONE, Filters(Q1, as_of=today), D(2025, 2, 1), any_sample(), ("customer_churn",)
+    )
+    after = frame.loc[frame["team_id"].isna()].iloc[0]
+    # After the 1 February launch, to date: the renewals due on 20 March are not due yet.
+    assert after["after_needs"] == "no renewals were due in the period (10 customers at its start)"
