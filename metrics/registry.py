@@ -336,6 +336,8 @@ def evidence(
     (what a download holds). Survey symptoms return per-team aggregates, never answers."""
     metric = _metric(metric)
     settings = settings or MetricSettings.defaults()
+    # The rows behind the figure, to date like the figure: a renewal due later is not "churned" yet.
+    filters = with_period(filters, filters.period.to_date(filters.today))
     cap = limit if limit is not None else settings.integer("evidence_limit")
     if every_row:
         cap = EVERY_ROW

@@ -329,3 +329,12 @@ def test_monthly_churn_and_the_nsp_comparison_never_churn_a_renewal_not_yet_due(
     after = frame.loc[frame["team_id"].isna()].iloc[0]
     # After the 1 February launch, to date: the renewals due on 20 March are not due yet.
     assert after["after_needs"] == "no renewals were due in the period (10 customers at its start)"
+
+
+def test_the_churn_evidence_of_a_running_period_lists_no_renewal_not_yet_due(conn):
+    org = Org(conn)
+    atlas = org.team("Atlas")
+    org.subscription(org.account("Later"), atlas, D(2024, 6, 1), D(2025, 3, 20), 1000)
+    org.subscription(org.account("Gone"), atlas, D(2024, 6, 1), D(2025, 2, 10), 1000)
+    rows = evidence(conn, "customer_churn", EVERYONE, Filters(Q1, as_of=D(2025, 3, 1)))
+    assert list(zip(rows["account"], rows["outcome"], strict=True)) == [("Gone", "churned")]
