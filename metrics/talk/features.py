@@ -760,36 +760,15 @@ def extract(text: str, lexicon: Lexicon) -> list[tuple[str, str]]:
     stem_of = lexicon.stem
     stems = ["#num" if _NUMBER.match(tok) else stem_of(tok) for tok in surfaces]
     feats: list[tuple[str, str]] = []
-    append = feats.append
-    single = lexicon.single
-    endings = lexicon.endings
-    ambiguous = lexicon.ambiguous
-    side_of = lexicon.side
-    side = ""  # the feature the last possessive or pronoun seen gives an ambiguous word
-    prev_s = "<s>"
-    prev_w = ""
-    for i, (w, s) in enumerate(zip(surfaces, stems, strict=True)):
-        append((s, w))
-        append((prev_s + "|" + s, (prev_w + " " + w).strip()))
-        cat = single.get(s)
-        if cat is not None:
-            append((cat, w))
-        heads = endings.get(s)
-        if heads is not None:
-            for head, pair_cat in heads:
-                n = len(head)
-                if i >= n and tuple(stems[i - n : i]) == head:
-                    append((pair_cat, " ".join(surfaces[i - n : i + 1])))
-        owner = side_of.get(s)
-        if owner is not None:
-            side = owner
-        elif side and s in ambiguous:
-            append((side, w))
-        prev_s, prev_w = s, w
-    if stems:
-        append((prev_s + "|</s>", prev_w))
+    for surface, s in zip(surfaces, stems, strict=True):
+        feats.append((s, surface))
+        category = lexicon.single.get(s)
+        if category is not None:
+            feats.append((category, surface))
+    # Pairs, lexicon phrases and owners: the same as the linear model's (one definition).
+    feats += sequence_features(surfaces, stems, lexicon)
     if "?" in text:
-        append(("@question", ""))
+        feats.append(("@question", ""))
     return feats
 
 
