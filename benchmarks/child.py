@@ -23,8 +23,8 @@ def report(url: str) -> dict:
     import io
 
     from benchmarks.pages import forget_stored_results
-    from dashboard.commands import report as command
-    from dashboard.settings import Settings
+    from dashboard.cli import report as command
+    from dashboard.config import Settings
     from data_access.scope import Period
 
     args = command.arguments_for(Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30)), output="markdown")

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from dashboard.settings import REPO_ROOT
+from dashboard.config import REPO_ROOT
 
 DEMO_END = "2026-10-31"
 

@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass
 
 from benchmarks.floor import Recorded, recording
-from dashboard.navigation import PAGE_SPECS
-from dashboard.settings import REPO_ROOT
+from dashboard.config import REPO_ROOT
+from dashboard.shell.navigation import PAGE_SPECS
 
 APP = str(REPO_ROOT / "dashboard" / "app.py")
 PERIOD = {"period": "custom", "from": "2026-07-01", "to": "2026-09-30"}

@@ -32,7 +32,7 @@ from benchmarks import imports as import_bench
 from benchmarks.databases import BenchDatabase, database_for, ensure_loaded, row_counts
 from benchmarks.floor import recording, replay
 from benchmarks.pages import available_pages
-from dashboard.settings import REPO_ROOT
+from dashboard.config import REPO_ROOT
 
 TARGETS = {
     "cold_over_floor": 2.0,

@@ -13,21 +13,21 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard import app_state  # noqa: E402
-from dashboard.auth import resolve_access, sidebar_identity  # noqa: E402
-from dashboard.bootstrap import ensure_database  # noqa: E402
-from dashboard.filter_bar import render_filter_bar  # noqa: E402
-from dashboard.navigation import pages_by_section  # noqa: E402
+from dashboard.shell import state  # noqa: E402
+from dashboard.shell.bootstrap import ensure_database  # noqa: E402
+from dashboard.shell.filter_bar import render_filter_bar  # noqa: E402
+from dashboard.shell.navigation import pages_by_section  # noqa: E402
+from dashboard.shell.sign_in import resolve_access, sidebar_identity  # noqa: E402
 
 
 def main() -> None:
     st.set_page_config(page_title="Purpose Pulse", page_icon=":material/monitor_heart:", layout="wide")
-    settings = app_state.get_settings()
+    settings = state.get_settings()
     ensure_database(settings)
     # Every page formats money in the organisation's currency, the first one opened included.
-    app_state.apply_currency(settings.database_url)
+    state.apply_currency(settings.database_url)
     access = resolve_access(settings)
-    app_state.set_access(access)
+    state.set_access(access)
     navigation = {
         section: [
             st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from dashboard.settings import Settings
+from dashboard.config import Settings
 from data_access.db import make_engine, schema_exists
 
 
@@ -12,7 +12,7 @@ def open_engine(settings: Settings, *, must_exist: bool = False) -> Engine:
     """The Engine for the configured database; with ``must_exist`` a missing schema is a UserError."""
     engine = make_engine(settings.database_url)
     if must_exist and not schema_exists(engine):
-        from dashboard.cli import UserError
+        from dashboard.cli.errors import UserError
 
         raise UserError(
             f"{settings.database_label} has no Purpose Pulse schema yet; run `python -m dashboard init` first."

@@ -6,9 +6,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from dashboard.config import Settings
 from dashboard.database import open_engine
 from dashboard.progress import ProgressFn, silent
-from dashboard.settings import Settings
 from data_access import models as m
 from data_access.db import migrate, refresh_statistics
 

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.settings import Settings
+from dashboard.config import Settings
 
 MEETING_KINDS = ("leadership", "deal_review", "pipeline_review", "forecast_call", "one_on_one")
 MANIFEST_COLUMNS = ("path", "kind", "team", "held_at", "title")
@@ -67,7 +67,7 @@ def add_transcript_arguments(parser) -> None:
 
 def parse_held_at(value: str, where: str) -> dt.datetime:
     """A meeting time from ``YYYY-MM-DD`` or an ISO date-time; UserError naming ``where`` otherwise."""
-    from dashboard.cli import UserError
+    from dashboard.cli.errors import UserError
 
     text = (value or "").strip()
     try:
@@ -81,7 +81,7 @@ def parse_held_at(value: str, where: str) -> dt.datetime:
 
 def jobs_from_arguments(args) -> list[TranscriptJob]:
     """The files to import, from PATH arguments with the flags, and from the manifest's rows."""
-    from dashboard.cli import UserError
+    from dashboard.cli.errors import UserError
 
     jobs: list[TranscriptJob] = []
     if args.paths:
@@ -102,7 +102,7 @@ def jobs_from_arguments(args) -> list[TranscriptJob]:
 
 def read_manifest(path: Path) -> list[TranscriptJob]:
     """Rows of a manifest CSV (path,kind,team,held_at,title[,external_key]); UserError naming the row."""
-    from dashboard.cli import UserError
+    from dashboard.cli.errors import UserError
 
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -224,7 +224,7 @@ def _summary(stored, transcript, measured) -> dict:
 
 def run_transcript_import(args, settings: Settings) -> int:
     """Parse, label and store every named transcript; print one summary line (or JSON object) per file."""
-    from dashboard.cli import UserError
+    from dashboard.cli.errors import UserError
     from dashboard.database import open_engine
     from data_access.scope import Scope
     from data_access.transcripts import TranscriptError, parse_file, team_id_named

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import models as m
-from data_access.settings_store import write_override
+from data_access.parameter_store import write_override
 
 KEY = "organisation.currency"
 

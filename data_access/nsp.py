@@ -21,9 +21,9 @@ def save_nsp(
     role: str | None,
 ) -> None:
     """Replace the NSP with this statement; ValueError with one sentence when it is empty,
-    :class:`data_access.settings_audit.NotAllowed` unless ``role`` may change it. Each changed part
+    :class:`data_access.parameter_history.NotAllowed` unless ``role`` may change it. Each changed part
     (statement, key phrases, launch date) goes into the change history."""
-    from data_access.settings_audit import record_change, require_editor
+    from data_access.parameter_history import record_change, require_editor
 
     require_editor(by, role)
     statement = statement.strip()

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, select
 from data_access import models as m
 from data_access.scope import Filters, Scope
 from metrics.common import Measurement, has_text, keys_of, missing, nothing_to_count
-from metrics.settings import MetricSettings
+from metrics.parameters import MetricSettings
 
 Clauses = Callable[[Scope, Filters], list]
 Expression = Callable[[], Any]

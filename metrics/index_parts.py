@@ -11,9 +11,9 @@ from collections.abc import Iterable
 import pandas as pd
 
 from metrics.metric import NEEDS, SCORED, MetricResult
+from metrics.parameters import MetricSettings
 from metrics.registry import get_metric
 from metrics.scorecard import band_of, health_index
-from metrics.settings import MetricSettings
 
 # Worst news first: a leader reads the scorecard top-down in a meeting.
 STATUS_ORDER = ("red", "amber", "green", "incomplete", "too_few", "needs", "suppressed")

@@ -23,7 +23,7 @@ from sqlalchemy import Connection
 
 from data_access.scope import Filters, Scope
 from metrics.common import Measurement
-from metrics.settings import MetricSettings
+from metrics.parameters import MetricSettings
 
 TeamKey = int | None
 MeasureFn = Callable[

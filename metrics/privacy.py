@@ -29,7 +29,7 @@ from sqlalchemy import Connection, case, func, or_, select
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope
 from metrics.common import at_times, only_team
-from metrics.settings import MetricSettings
+from metrics.parameters import MetricSettings
 
 ROOT = "organisation"
 # Floors no setting can lower: a minimum of 1, 0 or -3 in the settings still means 5 (10 for comments).

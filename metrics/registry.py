@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from data_access.scope import Filters, Period, Scope, period_kind, previous_like
 from metrics.common import Measurement, buckets, for_teams, with_period
 from metrics.metric import INCOMPLETE, NEEDS, SCORED, SUPPRESSED, TOO_FEW, Metric, MetricResult
-from metrics.settings import MetricSettings
+from metrics.parameters import MetricSettings
 from metrics.symptoms import customers, deals, people, talk
 
 METRICS: tuple[Metric, ...] = tuple(

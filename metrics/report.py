@@ -10,9 +10,9 @@ from sqlalchemy import Connection, select
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope
 from metrics.metric import MetricResult, format_value
+from metrics.parameters import MetricSettings
 from metrics.registry import REGISTRY, comparison_of
 from metrics.scorecard import Scorecard, index_words, sales_teams, scorecard, team_scorecards
-from metrics.settings import MetricSettings
 from metrics.text import escape_markdown
 
 SYMPTOM_KEYS = (

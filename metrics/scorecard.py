@@ -10,8 +10,8 @@ from sqlalchemy import Connection, select
 from data_access import models as m
 from data_access.scope import Filters, Scope
 from metrics.metric import MetricResult
+from metrics.parameters import MetricSettings
 from metrics.registry import METRICS, evaluate, evaluate_by_team
-from metrics.settings import MetricSettings
 
 
 def band_of(index: float | None) -> str | None:

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from dashboard import app_state, cached, cached_signals
-from dashboard import signals_view as view
-from dashboard.charts_signals import churn_bars, churn_by_how_sold, cohort_heatmap, retention_trend
+from dashboard.charts.signals import churn_bars, churn_by_how_sold, cohort_heatmap, retention_trend
+from dashboard.components import signals as view
+from dashboard.reads import common as cached
+from dashboard.reads import signals as cached_signals
+from dashboard.shell import state
 
-url = app_state.get_settings().database_url
-scope, filters = app_state.get_scope(), app_state.get_filters()
+url = state.get_settings().database_url
+scope, filters = state.get_scope(), state.get_filters()
 
 st.title("Churn and retention")
 st.caption(

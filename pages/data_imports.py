@@ -4,11 +4,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import app_state, imports_ui
+from dashboard.components import imports as imports_ui
 from dashboard.escaping import escape_markdown
+from dashboard.shell import state
 from data_access.importers import SOURCES
 
-engine = app_state.get_engine()
+engine = state.get_engine()
 st.title("Data imports")
 import_tab, history_tab, freshness_tab = st.tabs(["Import a file", "Import history", "Freshness"])
 

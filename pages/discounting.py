@@ -2,17 +2,19 @@
 
 import streamlit as st
 
-from dashboard import app_state, cached, cached_signals
-from dashboard import signals_view as view
-from dashboard.charts_signals import (
+from dashboard.charts.signals import (
     count_bars,
     discount_by_week,
     discount_histogram,
     share_bars,
 )
+from dashboard.components import signals as view
+from dashboard.reads import common as cached
+from dashboard.reads import signals as cached_signals
+from dashboard.shell import state
 
-url = app_state.get_settings().database_url
-scope, filters = app_state.get_scope(), app_state.get_filters()
+url = state.get_settings().database_url
+scope, filters = state.get_scope(), state.get_filters()
 settings = cached.metric_settings(url)
 
 st.title("Discounting")

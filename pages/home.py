@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from dashboard import app_state, cached
 from dashboard.escaping import escape_markdown
 from dashboard.formatting import fmt_count, fmt_currency, fmt_date
+from dashboard.reads import common as cached
+from dashboard.shell import state
 
-settings, scope = app_state.get_settings(), app_state.get_counts_scope()
+settings, scope = state.get_settings(), state.get_counts_scope()
 url = settings.database_url
 
 st.title("Purpose Pulse")

@@ -2,16 +2,18 @@
 
 import streamlit as st
 
-from dashboard import app_state, cached, cached_signals
-from dashboard import signals_view as view
-from dashboard.charts import talk_mix_bars
-from dashboard.charts_signals import talk_share_trend
+from dashboard.charts.common import talk_mix_bars
+from dashboard.charts.signals import talk_share_trend
+from dashboard.components import signals as view
+from dashboard.components.transcript_upload import render_transcript_upload
 from dashboard.csv_export import dataframe_csv_bytes
-from dashboard.transcript_upload import render_transcript_upload
-from metrics.meetings_view import SORTS
+from dashboard.reads import common as cached
+from dashboard.reads import signals as cached_signals
+from dashboard.shell import state
+from metrics.analyses.meetings import SORTS
 
-url = app_state.get_settings().database_url
-scope, filters = app_state.get_scope(), app_state.get_filters()
+url = state.get_settings().database_url
+scope, filters = state.get_scope(), state.get_filters()
 
 st.title("Meeting health")
 st.caption(f"Internal meetings held {filters.period.label()}. {view.talk_colour_note()}")

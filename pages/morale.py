@@ -3,8 +3,7 @@ sliding? Survey figures follow the confidentiality rules; no individual answer i
 
 import streamlit as st
 
-from dashboard import app_state, cached, cached_leadership
-from dashboard.overview_view import (
+from dashboard.components.leadership import (
     DRIVER_LABELS,
     render_hidden,
     render_morale_headline,
@@ -13,11 +12,14 @@ from dashboard.overview_view import (
     render_team_morale,
     team_morale_frame,
 )
+from dashboard.reads import common as cached
+from dashboard.reads import leadership as cached_leadership
+from dashboard.shell import state
 from data_access.scope import Filters
-from metrics.morale_trends import twelve_months_to
+from metrics.analyses.morale import twelve_months_to
 from metrics.privacy import minimum_respondents, survey_period
 
-url, scope, filters = app_state.get_settings().database_url, app_state.get_scope(), app_state.get_filters()
+url, scope, filters = state.get_settings().database_url, state.get_scope(), state.get_filters()
 settings = cached.metric_settings(url)
 
 st.title("Morale and people")

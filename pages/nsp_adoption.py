@@ -3,9 +3,7 @@ discounting, churn and morale moved, and in which teams?"""
 
 import streamlit as st
 
-from dashboard import app_state, cached, cached_leadership
-from dashboard.formatting import fmt_date
-from dashboard.overview_view import (
+from dashboard.components.leadership import (
     render_adoption_by_team,
     render_adoption_headline,
     render_adoption_table,
@@ -13,10 +11,14 @@ from dashboard.overview_view import (
     render_nsp,
     render_windows,
 )
-from metrics.adoption import ADOPTION_MEASURES, since_launch
+from dashboard.formatting import fmt_date
+from dashboard.reads import common as cached
+from dashboard.reads import leadership as cached_leadership
+from dashboard.shell import state
+from metrics.analyses.adoption import ADOPTION_MEASURES, since_launch
 from metrics.registry import get_metric
 
-url, scope, filters = app_state.get_settings().database_url, app_state.get_scope(), app_state.get_filters()
+url, scope, filters = state.get_settings().database_url, state.get_scope(), state.get_filters()
 settings = cached.metric_settings(url)
 
 st.title("NSP adoption")

@@ -4,12 +4,13 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import app_state, cached_coaching
-from dashboard import coaching_view as view
+from dashboard.components import coaching as view
 from dashboard.formatting import fmt_date
-from metrics.coaching import questions_for
+from dashboard.reads import coaching as cached_coaching
+from dashboard.shell import state
+from metrics.analyses.coaching import questions_for
 
-url, scope, filters = app_state.get_settings().database_url, app_state.get_scope(), app_state.get_filters()
+url, scope, filters = state.get_settings().database_url, state.get_scope(), state.get_filters()
 today = dt.date.today()
 
 st.title("One-on-one prep")

@@ -5,8 +5,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import app_state, cached
-from dashboard.overview_view import (
+from dashboard.components.leadership import (
     ALL_TEAMS,
     pick_card,
     render_evidence,
@@ -16,9 +15,11 @@ from dashboard.overview_view import (
     render_scorecard,
     render_weights,
 )
+from dashboard.reads import common as cached
+from dashboard.shell import state
 from metrics.registry import METRICS
 
-url, scope, filters = app_state.get_settings().database_url, app_state.get_scope(), app_state.get_filters()
+url, scope, filters = state.get_settings().database_url, state.get_scope(), state.get_filters()
 settings = cached.metric_settings(url)
 
 st.title("Overview")

@@ -2,13 +2,15 @@
 
 import streamlit as st
 
-from dashboard import app_state, cached, cached_signals
-from dashboard import signals_view as view
-from dashboard.charts_signals import movement_waterfall, won_by_week
+from dashboard.charts.signals import movement_waterfall, won_by_week
+from dashboard.components import signals as view
+from dashboard.reads import common as cached
+from dashboard.reads import signals as cached_signals
+from dashboard.shell import state
 from metrics.money import column_format
 
-url = app_state.get_settings().database_url
-scope, filters = app_state.get_scope(), app_state.get_filters()
+url = state.get_settings().database_url
+scope, filters = state.get_scope(), state.get_filters()
 settings = cached.metric_settings(url)
 
 st.title("Pipeline behaviour")

@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from dashboard import app_state, cached
+from dashboard.components.threshold_table import currency_form, history_frame, save_settings, settings_table
 from dashboard.escaping import escape_markdown
-from dashboard.settings_editor import currency_form, history_frame, save_settings, settings_table
+from dashboard.reads import common as cached
+from dashboard.shell import state
 from data_access.nsp import parse_key_phrases, save_nsp
-from data_access.settings_audit import NotAllowed, may_edit
+from data_access.parameter_history import NotAllowed, may_edit
 
-engine, access = app_state.get_engine(), app_state.get_access()
-url = app_state.get_settings().database_url
+engine, access = state.get_engine(), state.get_access()
+url = state.get_settings().database_url
 
 st.title("Settings")
 editor = may_edit(access.role)

@@ -132,7 +132,7 @@ def demo_database_url(tmp_path_factory) -> str:
 
     from filelock import FileLock
 
-    from dashboard.settings import Settings
+    from dashboard.config import Settings
     from dashboard.setup import initialise
 
     base = tmp_path_factory.getbasetemp()

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
-from dashboard.navigation import PAGE_SPECS
+from dashboard.shell.navigation import PAGE_SPECS
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 AUTH = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.navigation import PAGE_SPECS
+from dashboard.shell.navigation import PAGE_SPECS
 from tests.browser import (
     ROOT,
     chromium_page,

@@ -13,7 +13,7 @@ import hashlib
 import pytest
 from sqlalchemy import Engine, String, and_, case, distinct, func, insert, select
 
-from dashboard.settings import Settings
+from dashboard.config import Settings
 from dashboard.setup import initialise
 from data_access import models as m
 from data_access.db import make_engine, migrate

@@ -1,5 +1,5 @@
 """Fuzzing the command line: Hypothesis-generated CSV, VTT, SRT and JSON files through every import
-source via ``dashboard.cli.main`` (the real command-line code path, in-process). Whatever arrives,
+source via ``dashboard.cli.main.main`` (the real command-line code path, in-process). Whatever arrives,
 the command exits 0 or 2 without a traceback, and what is loaded never shrinks."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.cli import main
-from dashboard.settings import load_settings
+from dashboard.cli.main import main
+from dashboard.config import load_settings
 from data_access.importers import SOURCES
 from data_access.scope import Scope
 from data_access.status import load_counts

@@ -17,7 +17,7 @@ from data_access import models as m
 from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from metrics import registry
-from metrics.cohorts import cohort_retention
+from metrics.analyses.cohorts import cohort_retention
 from tests import apptest
 
 PAGE = "../pages/churn.py"

@@ -16,7 +16,7 @@ from data_access import models as m
 from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from metrics import registry
-from metrics.discount_view import discount_by_seller, discount_by_team
+from metrics.analyses.discounting import discount_by_seller, discount_by_team
 from tests import apptest
 
 PAGE = "../pages/discounting.py"

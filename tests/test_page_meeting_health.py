@@ -16,13 +16,13 @@ from sqlalchemy import select
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from dashboard.components.signals import escape_markdown, highlight_evidence, utterance_markdown
 from dashboard.formatting import fmt_percent
-from dashboard.signals_view import escape_markdown, highlight_evidence, utterance_markdown
 from data_access import models as m
 from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from metrics import registry
-from metrics.meetings_view import meeting_list
+from metrics.analyses.meetings import meeting_list
 from metrics.talk.measures import meeting_utterances
 from tests import apptest
 from tests.conftest import FIXTURES
@@ -154,7 +154,7 @@ def test_picking_a_meeting_shows_its_sentences_coloured(demo_app_env):
 
 
 def test_an_imported_zoom_transcript_is_listed_with_its_sentences(tmp_path, monkeypatch):
-    from dashboard.settings import Settings
+    from dashboard.config import Settings
     from dashboard.transcript_import import add_transcript_arguments, run_transcript_import
     from data_access.db import migrate
 

@@ -13,7 +13,7 @@ from dashboard.formatting import fmt_percent
 from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from metrics import registry
-from metrics.settings import load_metric_settings
+from metrics.parameters import load_metric_settings
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
@@ -105,7 +105,7 @@ def test_top_performer_slide_names_the_sellers(demo_app_env, demo_database_url):
 def test_with_many_teams_the_lines_are_the_lowest_teams_until_asked_for_all(demo_app_env, monkeypatch):
     import json
 
-    from dashboard import overview_view
+    from dashboard.components import leadership as overview_view
 
     monkeypatch.setattr(overview_view, "MAX_LINES", 2)
     at = _open(Q3)

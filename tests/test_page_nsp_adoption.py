@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.overview_view import fmt_change
+from dashboard.components.leadership import fmt_change
 from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from data_access.status import current_nsp
-from metrics.adoption import ALL_TEAMS, before_after, since_launch
+from metrics.analyses.adoption import ALL_TEAMS, before_after, since_launch
 from metrics.metric import format_value
-from metrics.settings import load_metric_settings
+from metrics.parameters import load_metric_settings
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))

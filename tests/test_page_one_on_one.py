@@ -14,9 +14,9 @@ from dashboard.formatting import fmt_percent
 from data_access import models as m
 from data_access.db import make_engine, migrate
 from data_access.scope import Filters, Period, Scope
-from metrics import coaching
+from metrics.analyses import coaching
+from metrics.parameters import load_metric_settings
 from metrics.registry import evaluate
-from metrics.settings import load_metric_settings
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGE = "../pages/one_on_one.py"

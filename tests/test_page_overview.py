@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.overview_view import escape_markdown, scorecard_frame
+from dashboard.components.leadership import escape_markdown, scorecard_frame
 from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from metrics import registry, scorecard
 from metrics.metric import format_value
-from metrics.settings import load_metric_settings
+from metrics.parameters import load_metric_settings
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
@@ -139,7 +139,7 @@ def test_a_large_organisation_opens_on_its_lowest_teams_and_can_show_them_all(
 ):
     import json
 
-    from dashboard import overview_view
+    from dashboard.components import leadership as overview_view
 
     monkeypatch.setattr(overview_view, "HEATMAP_TEAMS", 3)
     at = _open(Q3)

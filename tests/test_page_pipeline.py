@@ -12,7 +12,7 @@ from dashboard.formatting import fmt_currency, fmt_percent
 from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from metrics import registry
-from metrics.pipeline_movement import first_days_closes, pipeline_movement, repeatedly_pushed
+from metrics.analyses.pipeline import first_days_closes, pipeline_movement, repeatedly_pushed
 from tests import apptest
 
 PAGE = "../pages/pipeline.py"

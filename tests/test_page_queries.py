@@ -15,7 +15,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from dashboard.navigation import PAGE_SPECS
+from dashboard.shell.navigation import PAGE_SPECS
 from tests.conftest import count_statements
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")

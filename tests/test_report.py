@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from dashboard.cli import main
-from dashboard.settings import Settings
+from dashboard.cli.main import main
+from dashboard.config import Settings
 from data_access.scope import last_full_quarter
 from metrics.registry import SYMPTOM_IDS
 from tests.metrics.builders import Org
@@ -54,7 +54,7 @@ def small_org(fresh_engine):
 def scored_org(small_org, fresh_engine):
     """The same organisation with every minimum sample set to 1 in Settings: a leader's choice to
     score even a handful of deals."""
-    from data_access.settings_store import write_override
+    from data_access.parameter_store import write_override
     from metrics.registry import METRICS
 
     with fresh_engine.begin() as conn:

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from dashboard.settings import Settings
+from dashboard.config import Settings
 from dashboard.setup import initialise
 from data_access import models as m
 from data_access.db import make_engine

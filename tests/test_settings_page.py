@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.settings_editor import save_settings, settings_table
+from dashboard.components.threshold_table import save_settings, settings_table
 from data_access.db import make_engine, migrate
 from data_access.nsp import parse_key_phrases
-from data_access.settings_store import read_overrides
+from data_access.parameter_store import read_overrides
 from data_access.status import current_nsp
-from metrics.settings import all_settings
+from metrics.parameters import all_settings
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 

@@ -9,8 +9,8 @@ import shutil
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.cli import UserError
-from dashboard.settings import Settings
+from dashboard.cli.errors import UserError
+from dashboard.config import Settings
 from dashboard.transcript_import import add_transcript_arguments, run_transcript_import
 from data_access import models as m
 from data_access.transcripts import TranscriptError, parse_bytes, parse_file, store_transcript

@@ -34,7 +34,7 @@ from metrics.common import (
     team_clause,
 )
 from metrics.metric import LOWER_IS_BETTER, Metric, Thresholds
-from metrics.settings import MetricSettings
+from metrics.parameters import MetricSettings
 
 SUB = m.Subscription
 # The key of the one row a query returns when it is not grouped by team.

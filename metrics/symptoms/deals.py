@@ -38,8 +38,8 @@ from metrics.common import (
 )
 from metrics.engine import Ratio, Required, ratio_measure
 from metrics.metric import HIGHER_IS_BETTER, LOWER_IS_BETTER, Depth, Metric, Thresholds
+from metrics.parameters import MetricSettings
 from metrics.pushes import moves_per_deal
-from metrics.settings import MetricSettings
 
 OPP = m.Opportunity
 

@@ -28,6 +28,7 @@ from metrics.common import (
     team_clause,
 )
 from metrics.metric import HIGHER_IS_BETTER, LOWER_IS_BETTER, Metric, Thresholds
+from metrics.parameters import MetricSettings
 from metrics.privacy import (
     Visibility,
     hidden_groups,
@@ -41,7 +42,6 @@ from metrics.privacy import (
     survey_visibility_by_team,
     survey_windows,
 )
-from metrics.settings import MetricSettings
 
 DRIVERS = ("meaning_purpose", "recognition", "peer_relationships", "workload")
 SALES_ROLES = ("seller", "manager")

@@ -18,7 +18,7 @@ from data_access import models as m
 from data_access.scope import Filters, Scope
 from metrics.common import Measurement, at_times, keys_of, missing, ratio, read_frame, team_clause
 from metrics.metric import HIGHER_IS_BETTER, Metric, Thresholds
-from metrics.settings import MetricSettings
+from metrics.parameters import MetricSettings
 from metrics.talk.measures import in_opening
 
 PURPOSE_LABELS = ("revenue", "customer_impact")

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from dashboard import charts
-from dashboard.theme import TALK_COLORS
+from dashboard.charts import common as charts
+from dashboard.charts.theme import TALK_COLORS
 
 
 def test_talk_mix_is_shares_in_the_house_colours():

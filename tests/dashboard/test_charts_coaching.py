@@ -8,8 +8,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.charts_coaching import attainment_chart, talk_split_bars
-from dashboard.coaching_view import (
+from dashboard.charts.coaching import attainment_chart, talk_split_bars
+from dashboard.charts.theme import STATUS_COLORS, TALK_COLORS
+from dashboard.components.coaching import (
     attainment_frame,
     brief_markdown,
     download_name,
@@ -19,9 +20,8 @@ from dashboard.coaching_view import (
     seller_labels,
     talk_frame,
 )
-from dashboard.theme import STATUS_COLORS, TALK_COLORS
 from data_access.scope import Period
-from metrics.coaching import (
+from metrics.analyses.coaching import (
     CoachingFacts,
     DiscountComparison,
     DiscountedDeal,

@@ -7,7 +7,7 @@ import math
 
 import pandas as pd
 
-from dashboard.charts_leadership import (
+from dashboard.charts.leadership import (
     adoption_trend,
     before_after_bars,
     team_colors,

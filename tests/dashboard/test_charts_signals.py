@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import charts_signals as cs
-from dashboard.theme import STATUS_COLORS, TALK_COLORS
+from dashboard.charts import signals as cs
+from dashboard.charts.theme import STATUS_COLORS, TALK_COLORS
 
 
 def test_talk_trend_keeps_customer_teal_and_revenue_orange():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboard.filters import FilterChoice, choice_from_query, preset_period, resolve, team_families
+from dashboard.shell.filters import FilterChoice, choice_from_query, preset_period, resolve, team_families
 from data_access.org import TeamRow
 from data_access.scope import Period, Scope
 

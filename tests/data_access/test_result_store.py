@@ -12,9 +12,9 @@ from sqlalchemy import insert, select
 
 from data_access import models as m
 from data_access.db import make_engine, migrate
+from data_access.parameter_store import write_override
 from data_access.result_store import canonical, data_version, note_change, remember, stored_count
 from data_access.scope import Filters, Period, Scope
-from data_access.settings_store import write_override
 from tests.conftest import PG_SKIP_REASON, drop_postgres_schema, make_postgres_engine, postgres_url
 
 Q3 = Filters(Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30)))

@@ -26,8 +26,8 @@ Q4 = Period(dt.date(2024, 10, 1), dt.date(2024, 12, 31))
 def any_sample(**overrides):
     """Default settings that score a figure whatever its sample: formula tests use a handful of
     hand-built rows, and the minimum samples have tests of their own."""
+    from metrics.parameters import MetricSettings
     from metrics.registry import METRICS
-    from metrics.settings import MetricSettings
 
     return MetricSettings.defaults().with_overrides({f"min_sample.{m.id}": 0 for m in METRICS} | overrides)
 

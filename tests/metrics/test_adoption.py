@@ -8,8 +8,15 @@ import datetime as dt
 import pytest
 
 from data_access.scope import Period, Scope
-from metrics.adoption import ALL_TEAMS, adopting_teams, before_after, series_by_team, trend_period, windows
-from metrics.settings import MetricSettings
+from metrics.analyses.adoption import (
+    ALL_TEAMS,
+    adopting_teams,
+    before_after,
+    series_by_team,
+    trend_period,
+    windows,
+)
+from metrics.parameters import MetricSettings
 from tests.metrics.builders import Org, any_sample, filters
 
 LAUNCH = dt.date(2025, 1, 1)

@@ -15,9 +15,9 @@ import pytest
 from data_access.demo.scale import SCALES, stream_demo
 from data_access.scope import Filters, Period, Scope, last_full_quarter
 from metrics.common import only_team
+from metrics.parameters import MetricSettings
 from metrics.registry import METRICS, measure
 from metrics.scorecard import sales_teams, team_scorecards
-from metrics.settings import MetricSettings
 from tests.conftest import count_statements
 from tests.metrics.conftest import DEMO_END
 

@@ -14,8 +14,8 @@ from sqlalchemy import insert
 
 from data_access import models as m
 from data_access.scope import Period, Scope
-from metrics import coaching
-from metrics.coaching import (
+from metrics.analyses import coaching
+from metrics.analyses.coaching import (
     CoachingFacts,
     DiscountComparison,
     DiscountedDeal,
@@ -29,8 +29,8 @@ from metrics.coaching import (
     Seller,
     questions_for,
 )
+from metrics.parameters import MetricSettings
 from metrics.registry import evaluate
-from metrics.settings import MetricSettings
 from tests.metrics.builders import Q1, Q4, Org, filters
 
 SETTINGS = MetricSettings.defaults()

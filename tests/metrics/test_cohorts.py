@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from data_access.scope import Period, Scope
-from metrics.cohorts import cohort_retention, retention_by_month
+from metrics.analyses.cohorts import cohort_retention, retention_by_month
 from metrics.registry import evaluate
 from tests.metrics.builders import Org, filters
 

@@ -94,7 +94,7 @@ def test_small_amount_jeopardy(conn):
 
 
 def test_small_amount_threshold_is_a_setting(conn):
-    from metrics.settings import MetricSettings
+    from metrics.parameters import MetricSettings
 
     org = Org(conn)
     renewals(org, org.team("Atlas"))

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from data_access import models as m
 from data_access.scope import Scope
+from metrics.analyses.discounting import discount_by_seller, discount_by_team, discount_histogram
 from metrics.common import discount_expr, percentile
-from metrics.discount_view import discount_by_seller, discount_by_team, discount_histogram
 from tests.metrics.builders import Org, filters
 
 

@@ -10,8 +10,8 @@ import pytest
 from data_access.scope import Filters, Period, Scope, previous_like
 from metrics.index_parts import index_breakdown, index_trend, ordered, previous_index
 from metrics.metric import MetricResult
+from metrics.parameters import load_metric_settings
 from metrics.scorecard import health_index, scorecard
-from metrics.settings import load_metric_settings
 
 
 def _result(metric_id: str, status: str, score: int | None, weight: float) -> MetricResult:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from data_access.scope import Scope
-from metrics.meetings_view import meeting_list, talk_mix, transcript, weekly_talk
+from metrics.analyses.meetings import meeting_list, talk_mix, transcript, weekly_talk
 from metrics.registry import evaluate
 from tests.metrics.builders import Org, filters
 
@@ -116,7 +116,7 @@ def pd_isna(value) -> bool:
 def test_the_list_opens_with_a_customer_by_the_same_settings_as_the_scorecard(conn):
     """A customer first raised at the 12th of 14 utterances: outside the default opening (the first
     10, no timings), inside it once a leader widens it to 12; the list and the symptom move together."""
-    from metrics.settings import MetricSettings
+    from metrics.parameters import MetricSettings
 
     org = Org(conn)
     atlas = org.team("Atlas")

@@ -9,8 +9,8 @@ import pytest
 
 from data_access.scope import Filters, Period, Scope
 from metrics import registry
-from metrics.morale_trends import BY_SUBTRACTION, morale_by_team, twelve_months_to
-from metrics.settings import MetricSettings
+from metrics.analyses.morale import BY_SUBTRACTION, morale_by_team, twelve_months_to
+from metrics.parameters import MetricSettings
 from tests.metrics.builders import Org
 
 JAN = Period(dt.date(2025, 1, 1), dt.date(2025, 1, 31))

@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 
 from data_access import models as m
 from data_access.scope import Period, Scope
-from metrics.pipeline_movement import (
+from metrics.analyses.pipeline import (
     first_days_closes,
     movement_table,
     pipeline_movement,

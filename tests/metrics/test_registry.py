@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from data_access.parameter_store import clear_override, read_overrides, write_override
 from data_access.scope import Filters, Period, Scope
-from data_access.settings_store import clear_override, read_overrides, write_override
 from metrics.metric import KINDS, MetricResult
+from metrics.parameters import MetricSettings, all_settings, load_metric_settings
 from metrics.registry import METRICS, SYMPTOM_IDS, evaluate, evidence, get_metric, score_of, series
 from metrics.scorecard import band_of, health_index, heatmap_frame, scorecard, team_scorecards
-from metrics.settings import MetricSettings, all_settings, load_metric_settings
 from tests.metrics.builders import Org, any_sample, filters
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"

@@ -12,9 +12,9 @@ import datetime as dt
 import pytest
 
 from data_access.scope import Filters, Period, Scope
+from metrics.parameters import MetricSettings
 from metrics.registry import METRICS, evaluate, evidence
 from metrics.scorecard import coverage_of, scorecard, team_scorecards
-from metrics.settings import MetricSettings
 from tests.metrics.builders import Org, any_sample, filters
 
 D = dt.date
@@ -252,8 +252,8 @@ def test_evidence_is_bounded_on_the_page_and_whole_in_the_download(conn):
 
 
 def test_the_pipeline_page_and_the_one_on_one_brief_list_the_same_pushed_deals(conn):
-    from metrics import coaching
-    from metrics.pipeline_movement import repeatedly_pushed
+    from metrics.analyses import coaching
+    from metrics.analyses.pipeline import repeatedly_pushed
 
     org = Org(conn)
     atlas = org.team("Atlas")
@@ -303,7 +303,7 @@ def test_the_top_performer_slide_waits_for_the_quarter_to_end(conn):
 
 
 def test_since_launch_keeps_the_chosen_period_until_the_launch_has_a_day_behind_it():
-    from metrics.adoption import since_launch
+    from metrics.analyses.adoption import since_launch
 
     chosen = Filters(Q1, as_of=D(2025, 3, 1))
     assert since_launch(chosen, D(2025, 4, 1)) == chosen
@@ -311,8 +311,8 @@ def test_since_launch_keeps_the_chosen_period_until_the_launch_has_a_day_behind_
 
 
 def test_monthly_churn_and_the_nsp_comparison_never_churn_a_renewal_not_yet_due(conn):
-    from metrics.adoption import before_after
-    from metrics.cohorts import retention_by_month
+    from metrics.analyses.adoption import before_after
+    from metrics.analyses.cohorts import retention_by_month
 
     org = Org(conn)
     atlas = org.team("Atlas")

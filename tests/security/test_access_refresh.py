@@ -3,7 +3,7 @@ run, and an identity provider's unverified e-mail is never matched to the roster
 
 from __future__ import annotations
 
-from dashboard.auth import ACCESS_TTL_SECONDS
+from dashboard.shell.sign_in import ACCESS_TTL_SECONDS
 from tests.test_app_access import _app, _home, roster_url  # noqa: F401 - roster_url is a fixture
 from tests.test_cli import run_cli
 

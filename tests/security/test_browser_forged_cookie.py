@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from dashboard.settings import EXAMPLE_SECRETS_PATH, read_secrets
+from dashboard.config import EXAMPLE_SECRETS_PATH, read_secrets
 from tests.browser import (
     chromium_page,
     fresh_copy,

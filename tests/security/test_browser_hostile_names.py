@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from dashboard.navigation import PAGE_SPECS
+from dashboard.shell.navigation import PAGE_SPECS
 from tests.browser import (
     chromium_page,
     fresh_copy,

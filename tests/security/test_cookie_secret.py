@@ -7,8 +7,8 @@ import secrets
 
 import pytest
 
-from dashboard import cli
-from dashboard.settings import EXAMPLE_SECRETS_PATH, load_settings, read_secrets
+from dashboard.cli import main as cli
+from dashboard.config import EXAMPLE_SECRETS_PATH, load_settings, read_secrets
 
 EXAMPLE = read_secrets(EXAMPLE_SECRETS_PATH)["auth"]["cookie_secret"]
 

@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from data_access import models as m
 from data_access.nsp import save_nsp
-from data_access.settings_audit import NotAllowed, change_history
-from data_access.settings_store import apply_changes, read_overrides
-from metrics.settings import spec_for
+from data_access.parameter_history import NotAllowed, change_history
+from data_access.parameter_store import apply_changes, read_overrides
+from metrics.parameters import spec_for
 from tests.test_app_access import APP, AUTH, roster_url  # noqa: F401 - roster_url is a fixture
 
 
@@ -70,7 +70,7 @@ def test_the_survey_minimums_cannot_go_below_their_floors(key, text):
 def test_the_settings_page_refuses_a_lower_minimum(conn):
     import pandas as pd
 
-    from dashboard.settings_editor import save_settings
+    from dashboard.components.threshold_table import save_settings
 
     table = pd.DataFrame([{"key": "privacy.min_respondents", "value": "1"}])
     with pytest.raises(ValueError, match="cannot be below 5"):

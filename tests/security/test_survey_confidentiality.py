@@ -15,10 +15,10 @@ from sqlalchemy import insert
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope
-from metrics.morale_trends import morale_by_team
+from metrics.analyses.morale import morale_by_team
+from metrics.parameters import MetricSettings
 from metrics.privacy import MIN_RESPONDENTS_FLOOR, survey_period
 from metrics.registry import evaluate
-from metrics.settings import MetricSettings
 from metrics.symptoms.people import morale_evidence
 from tests.metrics.builders import Org
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.navigation import pages_by_section
+from dashboard.shell.navigation import pages_by_section
 from tests.apptest import APP
 
 PAGES = sorted({spec.path for specs in pages_by_section("executive").values() for spec in specs})

@@ -1,0 +1,1 @@
+"""``python -m dashboard``: the command line; the entry point is :mod:`dashboard.cli.main.main`, one module per command."""

@@ -1,0 +1,1 @@
+"""UI components: each takes data and draws it with streamlit."""

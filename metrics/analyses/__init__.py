@@ -1,0 +1,1 @@
+"""Per-page analyses: the tables and series a page draws beyond the symptom scorecard."""
