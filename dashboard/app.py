@@ -28,6 +28,7 @@ def main() -> None:
     state.apply_currency(settings.database_url)
     access = resolve_access(settings)
     state.set_access(access)
+    state.open_view(settings.database_url, access)
     navigation = {
         section: [
             st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)

@@ -2,71 +2,66 @@
 
 import streamlit as st
 
+from dashboard import reads
 from dashboard.charts.signals import churn_bars, churn_by_how_sold, cohort_heatmap, retention_trend
-from dashboard.components import signals as view
-from dashboard.reads import common as cached
-from dashboard.reads import signals as cached_signals
+from dashboard.components import signals as ui
 from dashboard.shell import state
 
-url = state.get_settings().database_url
-scope, filters = state.get_scope(), state.get_filters()
+view = state.view()
+filters = view.filters
 
 st.title("Churn and retention")
 st.caption(
     f"Renewals due {filters.period.label()}; new customers of the period are not counted in retention."
 )
 
-churn = cached.evaluate(url, scope, filters, "customer_churn")
-jeopardy = cached.evaluate(url, scope, filters, "small_amount_jeopardy")
+churn = reads.evaluate(view, "customer_churn")
+jeopardy = reads.evaluate(view, "small_amount_jeopardy")
 if churn.status == "needs":
-    st.info(f"Churn cannot be shown: it {churn.needs}. {view.IMPORT_HINT}")
+    st.info(f"Churn cannot be shown: it {churn.needs}. {ui.IMPORT_HINT}")
     st.stop()
 
 cols = st.columns(5)
-for column, (label, text) in zip(cols, view.churn_headline(churn).items(), strict=False):
+for column, (label, text) in zip(cols, ui.churn_headline(churn).items(), strict=False):
     column.metric(label, text)
-cols[0].caption(view.standing_caption(churn))
-view.show_result(
+cols[0].caption(ui.standing_caption(churn))
+ui.show_result(
     cols[4],
     "In jeopardy over small sums",
     jeopardy,
     help="Renewals due that churned, were downgraded or needed a concession over a small share of their annual value (under 5% by default, see Settings).",
 )
 
-monthly = cached_signals.retention_by_month(url, scope, filters)
+monthly = reads.retention_by_month(view)
 st.subheader("Over the last 12 months")
 left, right = st.columns(2)
 with left:
-    view.chart(churn_bars(monthly, title="Logo churn per month"))
+    ui.chart(churn_bars(monthly, title="Logo churn per month"))
 with right:
-    view.chart(retention_trend(monthly, title="Gross and net revenue retention per month"))
+    ui.chart(retention_trend(monthly, title="Gross and net revenue retention per month"))
 
 st.subheader("Cohorts")
-cohorts = cached_signals.cohort_retention(url, scope, filters)
+cohorts = reads.cohort_retention(view)
 if cohorts.empty:
-    st.info(f"No subscriptions in view to build cohorts from. {view.IMPORT_HINT}")
+    st.info(f"No subscriptions in view to build cohorts from. {ui.IMPORT_HINT}")
 else:
     measure = st.segmented_control(
         "Retention of", ["customers", "ARR"], default="customers", key="pp.churn.cohort_measure"
     )
     value = "arr_retention" if measure == "ARR" else "retention"
-    view.chart(cohort_heatmap(cohorts, value, title="Share of each quarter's new customers still with us"))
+    ui.chart(cohort_heatmap(cohorts, value, title="Share of each quarter's new customers still with us"))
     st.caption("Cohort = the quarter of an account's first subscription; (n) = accounts in the cohort.")
 
 st.subheader("Does how we sold predict churn?")
 splits = churn.parts.get("churn_by_how_sold") or {}
 if splits:
-    view.chart(
-        churn_by_how_sold(splits, title="Churn rate of renewals due, by how the original deal was sold")
-    )
+    ui.chart(churn_by_how_sold(splits, title="Churn rate of renewals due, by how the original deal was sold"))
 else:
     st.info("No renewal due in this period is linked to the deal that sold it, so the split cannot be made.")
 
 st.subheader("Renewals in jeopardy over small amounts")
-view.show_evidence(
-    url,
-    scope,
-    filters,
+ui.show_evidence(
+    view,
     "small_amount_jeopardy",
     "churn.jeopardy",
     "renewals-in-jeopardy.csv",
@@ -74,10 +69,8 @@ view.show_evidence(
     overrides={"small_amount": st.column_config.CheckboxColumn("Small amount")},
 )
 with st.expander("Every renewal due in this period, churned first"):
-    view.show_evidence(
-        url,
-        scope,
-        filters,
+    ui.show_evidence(
+        view,
         "customer_churn",
         "churn.renewals",
         "renewals-due.csv",

@@ -2,16 +2,15 @@
 
 import streamlit as st
 
+from dashboard import reads
 from dashboard.escaping import escape_markdown
 from dashboard.formatting import fmt_count, fmt_currency, fmt_date
-from dashboard.reads import common as cached
 from dashboard.shell import state
 
-settings, scope = state.get_settings(), state.get_counts_scope()
-url = settings.database_url
+view = state.counts_view()
 
 st.title("Purpose Pulse")
-nsp = cached.nsp(url)
+nsp = reads.nsp(view)
 if nsp:
     st.markdown(f"### “{escape_markdown(nsp['statement'])}”")
     launched = f"launched {fmt_date(nsp['launch_date'])}" if nsp["launch_date"] else "no launch date set"
@@ -19,8 +18,8 @@ if nsp:
 else:
     st.info("No Noble Sales Purpose is set yet. Add the statement and its launch date on the Settings page.")
 
-first, last = cached.data_window(url, scope)
-counts = cached.load_counts(url, scope)
+first, last = reads.data_window(view)
+counts = reads.load_counts(view)
 if first and last:
     st.write(
         f"Deals in view have close dates from **{fmt_date(first)}** to **{fmt_date(last)}** "
@@ -41,7 +40,7 @@ cols[3].metric("Utterances", fmt_count(counts["utterances"]))
 cols[4].metric("Subscriptions", fmt_count(counts["subscriptions"]))
 
 st.subheader("Data freshness")
-fresh = cached.freshness(url)
+fresh = reads.freshness(view)
 if fresh:
     st.dataframe(
         fresh,

@@ -3,6 +3,7 @@ sliding? Survey figures follow the confidentiality rules; no individual answer i
 
 import streamlit as st
 
+from dashboard import reads
 from dashboard.components.leadership import (
     DRIVER_LABELS,
     render_hidden,
@@ -12,15 +13,12 @@ from dashboard.components.leadership import (
     render_team_morale,
     team_morale_frame,
 )
-from dashboard.reads import common as cached
-from dashboard.reads import leadership as cached_leadership
 from dashboard.shell import state
-from data_access.scope import Filters
 from metrics.analyses.morale import twelve_months_to
 from metrics.privacy import minimum_respondents, survey_period
 
-url, scope, filters = state.get_settings().database_url, state.get_scope(), state.get_filters()
-settings = cached.metric_settings(url)
+view = state.view()
+filters, settings = view.filters, view.settings
 
 st.title("Morale and people")
 window = survey_period(filters.period)
@@ -36,26 +34,24 @@ if window != filters.period:
         "attrition and the top-performer slide use your period as picked.",
         icon=":material/date_range:",
     )
-morale = cached.evaluate(url, scope, filters, "morale")
-slide = cached.evaluate(url, scope, filters, "top_performer_slide")
+morale = reads.evaluate(view, "morale")
+slide = reads.evaluate(view, "top_performer_slide")
 render_morale_headline(morale, slide, settings)
 
 st.subheader("By team")
-teams = cached_leadership.adopting_teams(url, scope, filters)
-by_team = cached.evaluate_by_team(url, scope, filters, "morale", tuple(t.id for t in teams))
+teams = reads.adopting_teams(view)
+by_team = reads.evaluate_by_team(view, "morale", tuple(t.id for t in teams))
 people = {t.name: by_team[t.id] for t in teams if t.id in by_team}
-render_team_morale(team_morale_frame(cached_leadership.morale_by_team(url, scope, filters, None), people))
+render_team_morale(team_morale_frame(reads.morale_by_team(view, None), people))
 
 span = twelve_months_to(filters.period)
 st.subheader("Over time")
 st.caption(f"Month by month, {span.label()}.")
-trend = cached_leadership.morale_by_team(
-    url, scope, Filters(span, filters.team_ids, filters.segment), "month"
-)
+trend = reads.morale_by_team(view.with_period(span), "month")
 render_morale_lines(trend, "enps", "eNPS per team", (-100, 100), "+.0f")
 driver = st.selectbox("Driver", list(DRIVER_LABELS), format_func=DRIVER_LABELS.get, key="pp.morale.driver")
 render_morale_lines(trend, driver, f"{DRIVER_LABELS[driver]} per team (mean answer, 1–5)", (1, 5), ".1f")
 render_hidden(trend)
 
 st.subheader("Top performers")
-render_slide(url, scope, filters, slide)
+render_slide(view, slide)

@@ -3,6 +3,7 @@ discounting, churn and morale moved, and in which teams?"""
 
 import streamlit as st
 
+from dashboard import reads
 from dashboard.components.leadership import (
     render_adoption_by_team,
     render_adoption_headline,
@@ -12,17 +13,15 @@ from dashboard.components.leadership import (
     render_windows,
 )
 from dashboard.formatting import fmt_date
-from dashboard.reads import common as cached
-from dashboard.reads import leadership as cached_leadership
 from dashboard.shell import state
 from metrics.analyses.adoption import ADOPTION_MEASURES, since_launch
 from metrics.registry import get_metric
 
-url, scope, filters = state.get_settings().database_url, state.get_scope(), state.get_filters()
-settings = cached.metric_settings(url)
+view = state.view()
+settings = view.settings
 
 st.title("NSP adoption")
-nsp = cached.nsp(url)
+nsp = reads.nsp(view)
 if not nsp or not nsp.get("launch_date"):
     st.info(
         "There is no Noble Sales Purpose launch date to compare around. Add the statement and its launch date "
@@ -40,9 +39,9 @@ span = st.radio(
     help="Since launch: every day from the launch to yesterday against as many days before it.",
 )
 if span != "The period in the sidebar":
-    filters = since_launch(filters, launch)
+    view = view.with_filters(since_launch(view.filters, launch))
 
-frame = cached_leadership.before_after(url, scope, filters, launch)
+frame = reads.before_after(view, launch)
 if frame.empty or frame["after_start"].isna().all():
     st.warning(
         f"The chosen period ends before the launch on {fmt_date(launch)}: pick a period after it in the sidebar."
@@ -58,7 +57,7 @@ measure = st.selectbox(
 render_adoption_by_team(frame, measure, settings)
 
 st.subheader("Month by month")
-render_adoption_trend(url, scope, filters, launch, measure)
+render_adoption_trend(view, launch, measure)
 
 with st.expander("Every measure, every team"):
     render_adoption_table(frame, settings)

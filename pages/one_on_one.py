@@ -4,13 +4,14 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard.components import coaching as view
+from dashboard import reads
+from dashboard.components import coaching as ui
 from dashboard.formatting import fmt_date
-from dashboard.reads import coaching as cached_coaching
 from dashboard.shell import state
 from metrics.analyses.coaching import questions_for
 
-url, scope, filters = state.get_settings().database_url, state.get_scope(), state.get_filters()
+view = state.view()
+filters = view.filters
 today = dt.date.today()
 
 st.title("One-on-one prep")
@@ -19,7 +20,7 @@ st.caption(
     "against the team's, what they talk about in deal reviews and one-on-ones, and the questions to ask."
 )
 
-sellers = cached_coaching.sellers(url, scope, filters)
+sellers = reads.sellers(view)
 if not sellers:
     st.info(
         "No sellers in the teams you can see for this period. Import people with "
@@ -28,24 +29,24 @@ if not sellers:
     )
     st.stop()
 
-seller = view.pick_seller(sellers)
+seller = ui.pick_seller(sellers)
 if seller is None:
     st.stop()
-facts = cached_coaching.facts(url, scope, filters, seller.id)
+facts = reads.coaching_facts(view, seller.id)
 if facts is None:  # the scope changed between listing and reading: show nothing rather than guess
     st.warning("That seller is not in your view.", icon=":material/visibility_off:")
     st.stop()
 
 left_note = f" · left {fmt_date(seller.left_on)}" if seller.left_on else ""
-st.caption(f"Team {view.escape_markdown(seller.team)} · {filters.period.label()}{left_note}")
-view.render_headline(facts)
+st.caption(f"Team {ui.escape_markdown(seller.team)} · {filters.period.label()}{left_note}")
+ui.render_headline(facts)
 
 questions = questions_for(facts, today=today)
-view.render_questions(questions)
-view.render_download(facts, questions, today)
+ui.render_questions(questions)
+ui.render_download(facts, questions, today)
 
-view.render_open_deals(facts)
-view.render_pushed(facts)
-view.render_discounts(facts)
-view.render_talk(facts)
-view.render_attainment(facts)
+ui.render_open_deals(facts)
+ui.render_pushed(facts)
+ui.render_discounts(facts)
+ui.render_talk(facts)
+ui.render_attainment(facts)

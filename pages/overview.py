@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from dashboard import reads
 from dashboard.components.leadership import (
     ALL_TEAMS,
     pick_card,
@@ -15,22 +16,21 @@ from dashboard.components.leadership import (
     render_scorecard,
     render_weights,
 )
-from dashboard.reads import common as cached
 from dashboard.shell import state
 from metrics.registry import METRICS
 
-url, scope, filters = state.get_settings().database_url, state.get_scope(), state.get_filters()
-settings = cached.metric_settings(url)
+view = state.view()
+filters, settings = view.filters, view.settings
 
 st.title("Overview")
-render_nsp(cached.nsp(url))
-org = cached.org_scorecard(url, scope, filters)
+render_nsp(reads.nsp(view))
+org = reads.org_scorecard(view)
 to_date = " to date (the period has not ended)" if filters.running else ""
 st.caption(f"{filters.period.label()}{to_date}, {org.symptoms[0].comparison}.")
 render_index(ALL_TEAMS if filters.team_ids is None else "Teams chosen", org, settings)
 
 st.subheader("Teams at a glance")
-cards = cached.team_scorecards(url, scope, filters)
+cards = reads.team_scorecards(view)
 render_heatmap(cards)
 
 st.subheader(f"The {len(METRICS)} symptoms")
@@ -40,7 +40,9 @@ if card is not org:
 symptom_id = render_scorecard(card, settings)
 
 narrowed = filters if card.team_id is None else replace(filters, team_ids=frozenset({card.team_id}))
-render_evidence(url, scope, narrowed, card.symptom(symptom_id), card.name if card is not org else ALL_TEAMS)
+render_evidence(
+    view.with_filters(narrowed), card.symptom(symptom_id), card.name if card is not org else ALL_TEAMS
+)
 
 with st.expander("How the Purpose Health Index is weighted"):
     render_weights(card)

@@ -2,16 +2,15 @@
 
 import streamlit as st
 
+from dashboard import reads
 from dashboard.charts.signals import movement_waterfall, won_by_week
-from dashboard.components import signals as view
-from dashboard.reads import common as cached
-from dashboard.reads import signals as cached_signals
+from dashboard.components import signals as ui
 from dashboard.shell import state
 from metrics.money import column_format
 
-url = state.get_settings().database_url
-scope, filters = state.get_scope(), state.get_filters()
-settings = cached.metric_settings(url)
+view = state.view()
+filters = view.filters
+settings = view.settings
 
 st.title("Pipeline behaviour")
 st.caption(
@@ -19,16 +18,16 @@ st.caption(
     "the period's last day; pushes and pull-ins are counted from the close-date history."
 )
 
-movement = cached_signals.movement(url, scope, filters)
+movement = reads.movement(view)
 if not any(movement.deals.values()):
-    st.info(f"No deals were open or closed in this period. {view.IMPORT_HINT}")
+    st.info(f"No deals were open or closed in this period. {ui.IMPORT_HINT}")
     st.stop()
 cols = st.columns(4)
-for column, (label, (amount, deals)) in zip(cols, view.movement_headline(movement).items(), strict=True):
+for column, (label, (amount, deals)) in zip(cols, ui.movement_headline(movement).items(), strict=True):
     column.metric(label, amount)
     column.caption(deals)
 
-view.chart(
+ui.chart(
     movement_waterfall(
         movement.steps(), title="Pipeline movement: start + new + pulled in − pushed − won − lost = end"
     )
@@ -38,32 +37,30 @@ st.caption(
     f"Every month follows the same pipeline, the deals due by {filters.period.end:%-d %b %Y}: a month ends "
     "with exactly the deals the next one starts with."
 )
-table = cached_signals.movement_table(url, scope, filters, view.month_periods(filters))
+table = reads.movement_table(view, ui.month_periods(filters))
 st.dataframe(
-    view.movement_frame(table),
+    ui.movement_frame(table),
     hide_index=True,
     width="stretch",
     column_config={"Pushed amount": st.column_config.NumberColumn("Pushed amount", format=column_format())},
 )
 
 st.subheader("Quarter-end pile-up")
-closing = cached.evaluate(url, scope, filters, "quarter_end_close_share")
-gaming = cached.evaluate(url, scope, filters, "comp_plan_gaming")
+closing = reads.evaluate(view, "quarter_end_close_share")
+gaming = reads.evaluate(view, "comp_plan_gaming")
 cols = st.columns(4)
-view.show_result(cols[0], f"Won amount in the last {settings.integer('quarter_end_days')} days", closing)
-view.show_result(cols[1], "Close-date pushes per closed deal", gaming, view.per_deal(gaming.value))
-view.show_result(
-    cols[2], "Closed deals pushed at least once", gaming, view.part_percent(gaming, "deals_pushed_share")
+ui.show_result(cols[0], f"Won amount in the last {settings.integer('quarter_end_days')} days", closing)
+ui.show_result(cols[1], "Close-date pushes per closed deal", gaming, ui.per_deal(gaming.value))
+ui.show_result(
+    cols[2], "Closed deals pushed at least once", gaming, ui.part_percent(gaming, "deals_pushed_share")
 )
-view.show_result(
+ui.show_result(
     cols[3],
     "First-days closes by sellers over quota",
     gaming,
-    view.part_percent(gaming, "first_days_closes_by_sellers_over_quota"),
+    ui.part_percent(gaming, "first_days_closes_by_sellers_over_quota"),
 )
-view.chart(
-    won_by_week(cached_signals.won_by_week(url, scope, filters), title="Won amount by week of quarter")
-)
+ui.chart(won_by_week(reads.won_by_week(view), title="Won amount by week of quarter"))
 
 left, right = st.columns(2)
 with left:
@@ -72,8 +69,8 @@ with left:
         "Deals open during the period or closed in it whose close date was moved later at least twice "
         "up to its last day: the same list a seller's one-on-one brief shows."
     )
-    view.show_table(
-        cached_signals.repeatedly_pushed(url, scope, filters),
+    ui.show_table(
+        reads.repeatedly_pushed(view),
         "pipeline.pushed",
         "repeatedly-pushed.csv",
         empty="No deal in this period had its close date pushed twice.",
@@ -81,8 +78,8 @@ with left:
     )
 with right:
     st.markdown(f"**Won in the first {settings.integer('quarter_start_days')} days of a quarter**")
-    view.show_table(
-        cached_signals.first_days_closes(url, scope, filters),
+    ui.show_table(
+        reads.first_days_closes(view, settings.integer("quarter_start_days")),
         "pipeline.first_days",
         "first-days-closes.csv",
         empty="No deal was won in the first days of a quarter in this period.",
@@ -90,4 +87,4 @@ with right:
     )
 
 st.subheader("Late-stage deals: customer outcome and senior sponsor")
-view.render_late_stage(url, scope, filters)
+ui.render_late_stage(view)

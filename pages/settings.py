@@ -2,15 +2,14 @@
 
 import streamlit as st
 
+from dashboard import reads
 from dashboard.components.threshold_table import currency_form, history_frame, save_settings, settings_table
 from dashboard.escaping import escape_markdown
-from dashboard.reads import common as cached
 from dashboard.shell import state
 from data_access.nsp import parse_key_phrases, save_nsp
 from data_access.parameter_history import NotAllowed, may_edit
 
 engine, access = state.get_engine(), state.get_access()
-url = state.get_settings().database_url
 
 st.title("Settings")
 editor = may_edit(access.role)
@@ -21,7 +20,7 @@ if not editor:
         icon=":material/lock:",
     )
 st.subheader("Noble Sales Purpose")
-nsp = cached.nsp(url) or {"statement": "", "key_phrases": [], "launch_date": None}
+nsp = reads.nsp(state.view()) or {"statement": "", "key_phrases": [], "launch_date": None}
 with st.form("pp.nsp"):
     statement = st.text_area(
         "Statement", nsp["statement"], help="One sentence about the difference you make to customers."

@@ -51,7 +51,12 @@ def test_precompute_stores_every_page_so_no_page_reads_deals_afterwards(
     with engine.connect() as conn:
         names = set(conn.execute(select(m.StoredResult.name)).scalars())
     engine.dispose()
-    assert {"cached.team_scorecards", "cached.org_scorecard", "cached_signals.movement", "report"} <= names
+    assert {
+        "metrics.scorecard.team_scorecards",
+        "metrics.scorecard.scorecard",
+        "metrics.analyses.pipeline.pipeline_movement",
+        "report",
+    } <= names
     # The last quarter is the default period: a leader opening the app reads stored figures only.
     monkeypatch.setenv("DATABASE_URL", url)
     st.cache_data.clear()

@@ -9,14 +9,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import reads
 from dashboard.charts.leadership import team_heatmap
 from dashboard.charts.theme import PLOTLY_CONFIG
 from dashboard.csv_export import dataframe_csv_bytes
 from dashboard.escaping import escape_markdown, inert_figure
 from dashboard.formatting import fmt_date, fmt_percent
-from dashboard.reads import common as cached
 from dashboard.shell import state
-from data_access.scope import Filters, Scope
+from dashboard.view import View
 from metrics.index_parts import index_breakdown, index_trend, ordered, previous_index
 from metrics.metric import MetricResult, format_value
 from metrics.money import column_format
@@ -304,11 +304,11 @@ def evidence_display(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return shown, config
 
 
-def render_evidence(url: str, scope: Scope, filters: Filters, result: MetricResult, where: str) -> None:
+def render_evidence(view: View, result: MetricResult, where: str) -> None:
     """The rows behind one symptom, with a safe CSV download of every row (the table shows the first
     ``evidence_limit`` and says so)."""
-    cap = cached.metric_settings(url).integer("evidence_limit")
-    frame = cached.evidence(url, scope, filters, result.id)
+    cap = view.settings.integer("evidence_limit")
+    frame = reads.evidence(view, result.id)
     cut = len(frame) >= cap
     count = f"first {len(frame):,} rows, worst first" if cut else f"{len(frame):,} rows"
     st.markdown(f"**{escape_markdown(result.label)}** · {escape_markdown(where)} · {count}")
@@ -322,7 +322,7 @@ def render_evidence(url: str, scope: Scope, filters: Filters, result: MetricResu
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="pp.overview.evidence")
 
     def every_row() -> bytes:
-        return dataframe_csv_bytes(cached.evidence(url, scope, filters, result.id, every_row=True))
+        return dataframe_csv_bytes(reads.evidence(view, result.id, every_row=True))
 
     st.download_button(
         "Download every row (CSV)" if cut else f"Download {len(frame):,} rows (CSV)",
@@ -472,14 +472,13 @@ def fewer_lines(
     return data[data["team"].isin(worst)]
 
 
-def render_adoption_trend(url: str, scope: Scope, filters: Filters, launch, measure: str) -> None:
+def render_adoption_trend(view: View, launch, measure: str) -> None:
     from dashboard.charts.leadership import adoption_trend, team_colors
-    from dashboard.reads import leadership as cached_leadership
     from metrics.analyses.adoption import trend_period
 
-    teams = cached_leadership.adopting_teams(url, scope, filters)
-    period = trend_period(launch, teams, filters.period)
-    series = cached_leadership.team_series(url, scope, filters, period, measure)
+    teams = reads.adopting_teams(view)
+    period = trend_period(launch, teams, view.filters.period)
+    series = reads.team_series(view, period, measure)
     metric = get_metric(measure)
     if series.empty or series["value"].isna().all():
         st.info(f"No monthly values of {metric.label.lower()} in {period.label()}. {IMPORT_HINT}")
@@ -730,7 +729,7 @@ def render_hidden(trend: pd.DataFrame) -> None:
     st.markdown("Gaps in the lines are hidden groups, never zeros:\n" + "\n".join(lines))
 
 
-def render_slide(url: str, scope: Scope, filters: Filters, slide: MetricResult) -> None:
+def render_slide(view: View, slide: MetricResult) -> None:
     """Who slid out of the top quartile: names only of sellers in the viewer's scope."""
     if slide.status == "needs":
         st.info(
@@ -738,7 +737,7 @@ def render_slide(url: str, scope: Scope, filters: Filters, slide: MetricResult) 
         )
         return
     st.markdown(escape_markdown(slide.detail))
-    frame = cached.evidence(url, scope, filters, "top_performer_slide")
+    frame = reads.evidence(view, "top_performer_slide")
     shown, config = evidence_display(frame)
     config["now"] = st.column_config.TextColumn("Now")
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="pp.morale.slide")

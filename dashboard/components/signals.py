@@ -12,13 +12,13 @@ import re
 import pandas as pd
 import streamlit as st
 
+from dashboard import reads
 from dashboard.charts.theme import PLOTLY_CONFIG, TALK_LABELS
 from dashboard.csv_export import dataframe_csv_bytes
 from dashboard.escaping import escape_markdown, inert_figure
 from dashboard.formatting import fmt_count, fmt_currency, fmt_date, fmt_percent
-from dashboard.reads import common as cached
-from dashboard.reads import signals as cached_signals
-from data_access.scope import Filters, Scope
+from dashboard.view import View
+from data_access.scope import Filters
 from metrics.metric import MetricResult
 from metrics.money import column_format
 
@@ -183,17 +183,15 @@ def show_table(
     )
 
 
-def show_evidence(
-    url: str, scope: Scope, filters: Filters, metric_id: str, key: str, file_name: str, **kw
-) -> None:
+def show_evidence(view: View, metric_id: str, key: str, file_name: str, **kw) -> None:
     """A symptom's evidence as a :func:`show_table`: the first ``evidence_limit`` rows on the page,
     every row in the download."""
     show_table(
-        cached.evidence(url, scope, filters, metric_id),
+        reads.evidence(view, metric_id),
         key,
         file_name,
-        every_row=lambda: cached.evidence(url, scope, filters, metric_id, every_row=True),
-        cap=cached.metric_settings(url).integer("evidence_limit"),
+        every_row=lambda: reads.evidence(view, metric_id, every_row=True),
+        cap=view.settings.integer("evidence_limit"),
         **kw,
     )
 
@@ -235,12 +233,12 @@ def meeting_table(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return shown, config
 
 
-def render_transcript(url: str, scope: Scope, filters: Filters, meeting_id: int) -> None:
+def render_transcript(view: View, meeting_id: int) -> None:
     """A meeting's transcript, each utterance on its label's colour with the evidence in bold,
     and talk time per speaker when the transcript has timestamps."""
     from dashboard.charts.signals import speaker_time
 
-    found = cached_signals.transcript(url, scope, filters, meeting_id)
+    found = reads.transcript(view, meeting_id)
     meeting = found["meeting"]
     if meeting is None:
         st.warning("That meeting is not in your view.")
@@ -310,7 +308,7 @@ def deals_of(deals: pd.DataFrame, owner: str | None) -> pd.DataFrame:
     return deals.loc[deals["owner"] == owner].reset_index(drop=True)
 
 
-def render_discount_groups(url: str, scope: Scope, filters: Filters) -> None:
+def render_discount_groups(view: View) -> None:
     """Median and P90 discount by team or by seller (the viewer picks), as a chart and a table."""
     from dashboard.charts.signals import discount_by_group
 
@@ -318,7 +316,8 @@ def render_discount_groups(url: str, scope: Scope, filters: Filters) -> None:
         "Compare", ["team", "seller"], default="team", format_func=str.capitalize, key="pp.discount.by"
     )
     by = by or "team"
-    groups = cached_signals.discount_by(url, scope, filters, by)
+    read = reads.discount_by_seller if by == "seller" else reads.discount_by_team
+    groups = read(view, view.settings.number("discounted_from"))
     left, right = st.columns([2, 3])
     with left:
         chart(discount_by_group(groups, title=f"Median and P90 discount by {by}"))
@@ -327,9 +326,9 @@ def render_discount_groups(url: str, scope: Scope, filters: Filters) -> None:
         st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="pp.discount.groups")
 
 
-def render_discounted_deals(url: str, scope: Scope, filters: Filters) -> None:
+def render_discounted_deals(view: View) -> None:
     """The discounted won deals (deepest first), optionally of one seller, and the lost deals."""
-    deals = cached.evidence(url, scope, filters, "discounting")
+    deals = reads.evidence(view, "discounting")
     owners = ["Everyone in view", *sorted(deals["owner"].dropna().unique())] if not deals.empty else []
     owner = st.selectbox("Show the deals of", owners, key="pp.discount.owner") if owners else None
     show_table(
@@ -340,9 +339,7 @@ def render_discounted_deals(url: str, scope: Scope, filters: Filters) -> None:
     )
     with st.expander("Deals lost in this period, price losses first"):
         show_evidence(
-            url,
-            scope,
-            filters,
+            view,
             "price_loss_share",
             "discount.losses",
             "lost-deals.csv",
@@ -395,19 +392,17 @@ def movement_frame(table: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def render_late_stage(url: str, scope: Scope, filters: Filters) -> None:
+def render_late_stage(view: View) -> None:
     """Outcome and sponsor coverage of late-stage deals, and the late-stage deals without an outcome."""
-    outcome = cached.evaluate(url, scope, filters, "late_stage_without_outcome")
-    sponsor = cached.evaluate(url, scope, filters, "late_stage_with_exec_sponsor")
-    pipeline = cached.evaluate(url, scope, filters, "pipeline_with_customer_outcome")
+    outcome = reads.evaluate(view, "late_stage_without_outcome")
+    sponsor = reads.evaluate(view, "late_stage_with_exec_sponsor")
+    pipeline = reads.evaluate(view, "pipeline_with_customer_outcome")
     cols = st.columns(3)
     show_result(cols[0], "Late-stage deals without a customer outcome", outcome)
     show_result(cols[1], "Late-stage deals with an executive sponsor", sponsor)
     show_result(cols[2], "Pipeline amount with a customer outcome", pipeline)
     show_evidence(
-        url,
-        scope,
-        filters,
+        view,
         "late_stage_without_outcome",
         "pipeline.late",
         "late-stage-without-outcome.csv",

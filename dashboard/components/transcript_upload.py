@@ -6,9 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
+from dashboard import reads
 from dashboard.escaping import escape_markdown
 from dashboard.formatting import fmt_percent
-from dashboard.reads import common as cached
 from dashboard.shell import state
 from dashboard.transcript_import import MEETING_KINDS, import_uploaded_transcript
 
@@ -24,8 +24,9 @@ _KEY = "pp.transcript_upload."
 
 def render_transcript_upload() -> None:
     """The upload form; on success the new meeting is picked in the transcript view below."""
-    settings, scope, access = state.get_settings(), state.get_scope(), state.get_access()
-    teams = {row.name: row.id for row in cached.teams(settings.database_url, scope)}
+    view, access = state.view(), state.get_access()
+    scope = view.scope
+    teams = {row.name: row.id for row in reads.teams(view)}
     with st.expander("Add a meeting transcript", icon=":material/upload:"):
         if not teams:
             st.info("You have no team to add meetings for.")

@@ -1,1 +1,63 @@
-"""The pages' cached reads: metric-layer functions wrapped in Streamlit's cache and the result store."""
+"""Every read a page makes, one line each: ``reads.talk_mix(view, "kind")``.
+
+Each is a metric-layer (or data-access) function made a cached read of a
+:class:`~dashboard.view.View` by :func:`~dashboard.reads.cached_read.cached_read`: the view gives the
+connection, the scope, the filters and the settings; the page gives the rest. The text is what the
+spinner says while a read computes; ``store=False`` marks light reads kept out of the result store.
+"""
+
+from __future__ import annotations
+
+from dashboard.reads.cached_read import cached_read
+from data_access import org, status
+from metrics import registry, scorecard
+from metrics.analyses import adoption, coaching, cohorts, discounting, meetings, morale, pipeline
+from metrics.parameters import load_metric_settings
+
+# --- What is loaded ------------------------------------------------------------------------------
+load_counts = cached_read(status.load_counts)
+data_window = cached_read(status.data_window)
+freshness = cached_read(status.freshness, store=False)
+nsp = cached_read(status.current_nsp, store=False)
+teams = cached_read(org.teams_in_scope, store=False)
+segments = cached_read(org.segments_in_scope)
+metric_settings = cached_read(load_metric_settings, store=False)
+
+# --- Symptoms and scorecards ---------------------------------------------------------------------
+evaluate = cached_read(registry.evaluate, spinner="Computing…")
+evaluate_by_team = cached_read(registry.evaluate_by_team, spinner="Computing…")
+evidence = cached_read(registry.evidence, spinner="Loading the evidence…")
+org_scorecard = cached_read(scorecard.scorecard, spinner="Computing the scorecard…")
+team_scorecards = cached_read(scorecard.team_scorecards, spinner="Computing the team scorecards…")
+
+# --- NSP adoption and morale ---------------------------------------------------------------------
+before_after = cached_read(adoption.before_after, spinner="Comparing before and after the launch…")
+adopting_teams = cached_read(adoption.adopting_teams, store=False)
+team_series = cached_read(adoption.series_by_team, spinner="Drawing the monthly trend…")
+morale_by_team = cached_read(morale.morale_by_team, spinner="Reading the pulse surveys…")
+
+# --- Meeting health ------------------------------------------------------------------------------
+talk_mix = cached_read(meetings.talk_mix, spinner="Reading the meetings…")
+weekly_talk = cached_read(meetings.weekly_talk)
+meeting_list = cached_read(meetings.meeting_list, spinner="Listing the meetings…")
+transcript = cached_read(meetings.transcript, spinner="Loading the transcript…")
+
+# --- Discounting ---------------------------------------------------------------------------------
+discount_histogram = cached_read(discounting.discount_histogram)
+discount_by_seller = cached_read(discounting.discount_by_seller, spinner="Comparing discounts…")
+discount_by_team = cached_read(discounting.discount_by_team, spinner="Comparing discounts…")
+
+# --- Pipeline behaviour --------------------------------------------------------------------------
+movement = cached_read(pipeline.pipeline_movement, spinner="Tracing the pipeline's moves…")
+movement_table = cached_read(pipeline.movement_table)
+won_by_week = cached_read(pipeline.won_by_week_of_quarter)
+repeatedly_pushed = cached_read(pipeline.repeatedly_pushed)
+first_days_closes = cached_read(pipeline.first_days_closes)
+
+# --- Churn and retention -------------------------------------------------------------------------
+retention_by_month = cached_read(cohorts.retention_by_month, spinner="Computing retention by month…")
+cohort_retention = cached_read(cohorts.cohort_retention, spinner="Building the cohorts…")
+
+# --- One-on-one prep -----------------------------------------------------------------------------
+sellers = cached_read(coaching.sellers_in_scope, store=False)
+coaching_facts = cached_read(coaching.coaching_facts, spinner="Preparing the brief…")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard.reads import common as cached
+from dashboard import reads
 from dashboard.shell import state
 from dashboard.shell.filters import (
     EARLIEST,
@@ -27,10 +27,9 @@ _KEY = "pp.filter."
 def render_filter_bar(today: dt.date | None = None) -> Filters:
     """Draw the bar, return the viewer's :class:`Filters`, and write the choice into the URL."""
     today = today or dt.date.today()
-    url, scope = state.get_settings().database_url, state.get_scope()
-    rows = cached.teams(url, scope)
-    families = team_families(rows)
-    segments = cached.segments(url, scope)
+    view = state.view()
+    families = team_families(reads.teams(view))
+    segments = reads.segments(view)
 
     initial = choice_from_query(st.query_params.to_dict())
     if _KEY + "preset" not in st.session_state:
@@ -78,7 +77,7 @@ def render_filter_bar(today: dt.date | None = None) -> Filters:
         for note in dict.fromkeys(notes):
             st.warning(note, icon=":material/visibility_off:")
     _sync_url(choice.to_query())
-    state.set_state("filters", filters)
+    state.set_filters(filters)
     return filters
 
 

@@ -11,7 +11,8 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.config import Settings, load_settings
-from data_access.scope import Scope
+from dashboard.view import View
+from data_access.scope import Filters, Scope
 
 _PREFIX = "pp."
 
@@ -79,9 +80,40 @@ def get_scope() -> Scope:
     return get_access().scope
 
 
-def get_filters():
+def open_view(url: str, access) -> View:
+    """Called once per run by the app shell, after sign-in: the view every read of this run takes,
+    with the process's cached Engine and the metric settings (the filter bar adds the filters)."""
+    from dashboard import reads
+
+    base = View(url, _engine_for(url), access.scope)
+    settings = reads.metric_settings(base) if access.sees_people_data else None
+    built = View(url, base.engine, access.scope, get_state("filters"), settings)
+    set_state("view", built)
+    return built
+
+
+def set_filters(filters: Filters) -> None:
+    """Called by the filter bar once it has built this run's filters."""
+    set_state("filters", filters)
+    set_state("view", view().with_filters(filters))
+
+
+def view() -> View:
+    """This run's :class:`~dashboard.view.View`: the database, the viewer's scope, the filters, the settings."""
+    built = get_state("view")
+    if built is None:
+        raise RuntimeError("The app shell has not opened this run's view yet.")
+    return built
+
+
+def counts_view() -> View:
+    """This run's view for plain counts (see :func:`get_counts_scope`)."""
+    return view().with_scope(get_counts_scope())
+
+
+def get_filters() -> Filters:
     """The :class:`~data_access.scope.Filters` the filter bar built in this run."""
-    filters = get_state("filters")
+    filters = view().filters
     if filters is None:
         raise RuntimeError("The filter bar has not run yet; pages get filters from the app shell.")
     return filters
