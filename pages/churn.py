@@ -4,7 +4,9 @@ import streamlit as st
 
 from dashboard import reads
 from dashboard.charts.signals import churn_bars, churn_by_how_sold, cohort_heatmap, retention_trend
+from dashboard.components import evidence, tiles
 from dashboard.components import signals as ui
+from dashboard.components.text import IMPORT_HINT
 from dashboard.shell import state
 
 view = state.view()
@@ -18,14 +20,14 @@ st.caption(
 churn = reads.evaluate(view, "customer_churn")
 jeopardy = reads.evaluate(view, "small_amount_jeopardy")
 if churn.status == "needs":
-    st.info(f"Churn cannot be shown: it {churn.needs}. {ui.IMPORT_HINT}")
+    st.info(f"Churn cannot be shown: it {churn.needs}. {IMPORT_HINT}")
     st.stop()
 
 cols = st.columns(5)
 for column, (label, text) in zip(cols, ui.churn_headline(churn).items(), strict=False):
     column.metric(label, text)
-cols[0].caption(ui.standing_caption(churn))
-ui.show_result(
+cols[0].caption(tiles.standing_caption(churn))
+tiles.show_result(
     cols[4],
     "In jeopardy over small sums",
     jeopardy,
@@ -36,42 +38,42 @@ monthly = reads.retention_by_month(view)
 st.subheader("Over the last 12 months")
 left, right = st.columns(2)
 with left:
-    ui.chart(churn_bars(monthly, title="Logo churn per month"))
+    tiles.chart(churn_bars(monthly, title="Logo churn per month"))
 with right:
-    ui.chart(retention_trend(monthly, title="Gross and net revenue retention per month"))
+    tiles.chart(retention_trend(monthly, title="Gross and net revenue retention per month"))
 
 st.subheader("Cohorts")
 cohorts = reads.cohort_retention(view)
 if cohorts.empty:
-    st.info(f"No subscriptions in view to build cohorts from. {ui.IMPORT_HINT}")
+    st.info(f"No subscriptions in view to build cohorts from. {IMPORT_HINT}")
 else:
     measure = st.segmented_control(
         "Retention of", ["customers", "ARR"], default="customers", key="pp.churn.cohort_measure"
     )
     value = "arr_retention" if measure == "ARR" else "retention"
-    ui.chart(cohort_heatmap(cohorts, value, title="Share of each quarter's new customers still with us"))
+    tiles.chart(cohort_heatmap(cohorts, value, title="Share of each quarter's new customers still with us"))
     st.caption("Cohort = the quarter of an account's first subscription; (n) = accounts in the cohort.")
 
 st.subheader("Does how we sold predict churn?")
 splits = churn.parts.get("churn_by_how_sold") or {}
 if splits:
-    ui.chart(churn_by_how_sold(splits, title="Churn rate of renewals due, by how the original deal was sold"))
+    tiles.chart(
+        churn_by_how_sold(splits, title="Churn rate of renewals due, by how the original deal was sold")
+    )
 else:
     st.info("No renewal due in this period is linked to the deal that sold it, so the split cannot be made.")
 
 st.subheader("Renewals in jeopardy over small amounts")
-ui.show_evidence(
-    view,
-    "small_amount_jeopardy",
+evidence.show_evidence(
+    reads.evidence_rows(view, "small_amount_jeopardy"),
     "churn.jeopardy",
     "renewals-in-jeopardy.csv",
     empty=f"No renewal due in this period churned, was downgraded or needed a concession ({jeopardy.reason or 'none'}).",
     overrides={"small_amount": st.column_config.CheckboxColumn("Small amount")},
 )
 with st.expander("Every renewal due in this period, churned first"):
-    ui.show_evidence(
-        view,
-        "customer_churn",
+    evidence.show_evidence(
+        reads.evidence_rows(view, "customer_churn"),
         "churn.renewals",
         "renewals-due.csv",
         empty="No renewal was due in this period.",

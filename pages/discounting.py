@@ -10,6 +10,8 @@ from dashboard.charts.signals import (
     share_bars,
 )
 from dashboard.components import signals as ui
+from dashboard.components import tiles
+from dashboard.components.text import IMPORT_HINT
 from dashboard.shell import state
 
 view = state.view()
@@ -24,7 +26,7 @@ st.caption(
 discounting = reads.evaluate(view, "discounting")
 price = reads.evaluate(view, "price_loss_share")
 if discounting.status == "needs":
-    st.info(f"Discounting cannot be shown: it {discounting.needs}. {ui.IMPORT_HINT}")
+    st.info(f"Discounting cannot be shown: it {discounting.needs}. {IMPORT_HINT}")
     st.stop()
 if discounting.value is None:
     st.info(f"Discounting cannot be shown: {discounting.reason}.")
@@ -33,23 +35,23 @@ if discounting.value is None:
 cols = st.columns(5)
 for column, (label, text) in zip(cols, ui.discount_headline(discounting).items(), strict=False):
     column.metric(label, text)
-cols[2].caption(ui.standing_caption(discounting))
-ui.show_result(cols[4], "Losses on price", price)
+cols[2].caption(tiles.standing_caption(discounting))
+tiles.show_result(cols[4], "Losses on price", price)
 
 left, right = st.columns(2)
 with left:
     histogram = reads.discount_histogram(view)
-    ui.chart(
+    tiles.chart(
         discount_histogram(histogram, settings.numbers("approval_limits"), title="Discount distribution")
     )
 with right:
     weeks = discounting.parts["discount_by_week_of_quarter"]
-    ui.chart(discount_by_week(weeks, title="Mean discount by week of quarter"))
+    tiles.chart(discount_by_week(weeks, title="Mean discount by week of quarter"))
 
 left, right = st.columns(2)
 with left:
     bands = discounting.parts["win_rate_by_discount_band"]
-    ui.chart(
+    tiles.chart(
         share_bars(
             bands, title="Win rate by discount band: does the discount buy anything?", x_title="Discount"
         )
@@ -57,12 +59,14 @@ with left:
 with right:
     reasons = price.parts.get("loss_reasons") or {}
     if reasons:
-        ui.chart(count_bars(reasons, title="Why we lost", highlight="price"))
+        tiles.chart(count_bars(reasons, title="Why we lost", highlight="price"))
     else:
-        st.info(f"Loss reasons are missing: {price.needs or 'no lost deals'}. {ui.IMPORT_HINT}")
+        st.info(f"Loss reasons are missing: {price.needs or 'no lost deals'}. {IMPORT_HINT}")
 
 st.subheader("By team and by seller")
-ui.render_discount_groups(view)
+by = ui.pick_discount_grouping()
+discount_by = reads.discount_by_seller if by == "seller" else reads.discount_by_team
+ui.render_discount_groups(discount_by(view, settings.number("discounted_from")), by)
 
 st.subheader("The discounted deals")
-ui.render_discounted_deals(view)
+ui.render_discounted_deals(reads.evidence(view, "discounting"), reads.evidence_rows(view, "price_loss_share"))

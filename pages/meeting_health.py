@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import reads
 from dashboard.charts.common import talk_mix_bars
 from dashboard.charts.signals import talk_share_trend
-from dashboard.components import signals as ui
+from dashboard.components import tiles, transcript
 from dashboard.components.transcript_upload import render_transcript_upload
 from dashboard.csv_export import dataframe_csv_bytes
 from dashboard.shell import state
@@ -15,25 +15,25 @@ view = state.view()
 filters = view.filters
 
 st.title("Meeting health")
-st.caption(f"Internal meetings held {filters.period.label()}. {ui.talk_colour_note()}")
-render_transcript_upload()
+st.caption(f"Internal meetings held {filters.period.label()}. {transcript.talk_colour_note()}")
+render_transcript_upload(reads.teams(view))
 
 share = reads.evaluate(view, "customer_talk_share")
 reviews = reads.evaluate(view, "deal_reviews_with_customer_questions")
 opening = reads.evaluate(view, "meetings_opening_with_customer")
 nsp = reads.evaluate(view, "nsp_mention_rate")
 cols = st.columns(4)
-ui.show_result(
+tiles.show_result(
     cols[0], "Customer share of talk", share, help="Customer-impact ÷ (customer-impact + revenue) talk."
 )
-ui.show_result(cols[1], "Deal reviews asking about the customer", reviews)
+tiles.show_result(cols[1], "Deal reviews asking about the customer", reviews)
 if reviews.status not in ("needs", "suppressed"):
     per_review = reviews.parts["customer_questions_per_review"]
     cols[1].caption(
         f"{per_review:.1f} customer questions per review · {reviews.parts['deal_reviews']} reviews"
     )
-ui.show_result(cols[2], "Meetings opening with a customer", opening)
-ui.show_result(cols[3], "Meetings mentioning the NSP", nsp)
+tiles.show_result(cols[2], "Meetings opening with a customer", opening)
+tiles.show_result(cols[3], "Meetings mentioning the NSP", nsp)
 
 by_kind = reads.talk_mix(view, "kind")
 if by_kind.empty:
@@ -46,15 +46,15 @@ if by_kind.empty:
 
 left, right = st.columns(2)
 with left:
-    ui.chart(talk_mix_bars(by_kind, "group", title="Talk by meeting kind"))
+    tiles.chart(talk_mix_bars(by_kind, "group", title="Talk by meeting kind"))
 with right:
-    ui.chart(talk_mix_bars(reads.talk_mix(view, "team"), "group", title="Talk by team"))
-ui.chart(talk_share_trend(reads.weekly_talk(view), title="Customer and revenue share per week"))
+    tiles.chart(talk_mix_bars(reads.talk_mix(view, "team"), "group", title="Talk by team"))
+tiles.chart(talk_share_trend(reads.weekly_talk(view), title="Customer and revenue share per week"))
 
 st.subheader("Meetings")
 sort = st.selectbox("Order", list(SORTS), format_func=SORTS.get, key="pp.meetings.sort")
 meetings = reads.meeting_list(view, sort, 200)
-shown, config = ui.meeting_table(meetings)
+shown, config = transcript.meeting_table(meetings)
 st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="pp.meetings.table")
 st.download_button(
     f"Download {len(meetings):,} meetings (CSV)",
@@ -68,10 +68,10 @@ if len(meetings) == 200:
     st.caption("Showing 200 meetings; narrow the period or the teams to see others.")
 
 st.subheader("Transcript")
-labels = {int(row.meeting_id): ui.meeting_label(row) for _, row in meetings.iterrows()}
-ui.keep_pick_within(labels)
+labels = {int(row.meeting_id): transcript.meeting_label(row) for _, row in meetings.iterrows()}
+transcript.keep_pick_within(labels)
 picked = st.selectbox(
     "Read a meeting's transcript", list(labels), format_func=labels.get, key="pp.meetings.pick"
 )
 if picked is not None:
-    ui.render_transcript(view, int(picked))
+    transcript.render_transcript(reads.transcript(view, int(picked)))

@@ -4,7 +4,7 @@ sliding? Survey figures follow the confidentiality rules; no individual answer i
 import streamlit as st
 
 from dashboard import reads
-from dashboard.components.leadership import (
+from dashboard.components.morale import (
     DRIVER_LABELS,
     render_hidden,
     render_morale_headline,
@@ -54,4 +54,4 @@ render_morale_lines(trend, driver, f"{DRIVER_LABELS[driver]} per team (mean answ
 render_hidden(trend)
 
 st.subheader("Top performers")
-render_slide(view, slide)
+render_slide(slide, None if slide.status == "needs" else reads.evidence(view, "top_performer_slide"))

@@ -4,7 +4,7 @@ discounting, churn and morale moved, and in which teams?"""
 import streamlit as st
 
 from dashboard import reads
-from dashboard.components.leadership import (
+from dashboard.components.adoption import (
     render_adoption_by_team,
     render_adoption_headline,
     render_adoption_table,
@@ -14,7 +14,7 @@ from dashboard.components.leadership import (
 )
 from dashboard.formatting import fmt_date
 from dashboard.shell import state
-from metrics.analyses.adoption import ADOPTION_MEASURES, since_launch
+from metrics.analyses.adoption import ADOPTION_MEASURES, since_launch, trend_period
 from metrics.registry import get_metric
 
 view = state.view()
@@ -57,7 +57,9 @@ measure = st.selectbox(
 render_adoption_by_team(frame, measure, settings)
 
 st.subheader("Month by month")
-render_adoption_trend(view, launch, measure)
+teams = reads.adopting_teams(view)
+period = trend_period(launch, teams, view.filters.period)
+render_adoption_trend(reads.team_series(view, period, measure), teams, period, launch, measure)
 
 with st.expander("Every measure, every team"):
     render_adoption_table(frame, settings)

@@ -6,13 +6,13 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import reads
-from dashboard.components.leadership import (
+from dashboard.components.adoption import render_nsp
+from dashboard.components.evidence import render_evidence
+from dashboard.components.scorecard import (
     ALL_TEAMS,
     pick_card,
-    render_evidence,
     render_heatmap,
     render_index,
-    render_nsp,
     render_scorecard,
     render_weights,
 )
@@ -39,9 +39,13 @@ if card is not org:
     render_index(card.name, card, settings)
 symptom_id = render_scorecard(card, settings)
 
-narrowed = filters if card.team_id is None else replace(filters, team_ids=frozenset({card.team_id}))
+narrowed = (
+    view if card.team_id is None else view.with_filters(replace(filters, team_ids=frozenset({card.team_id})))
+)
 render_evidence(
-    view.with_filters(narrowed), card.symptom(symptom_id), card.name if card is not org else ALL_TEAMS
+    reads.evidence_rows(narrowed, symptom_id),
+    card.symptom(symptom_id),
+    card.name if card is not org else ALL_TEAMS,
 )
 
 with st.expander("How the Purpose Health Index is weighted"):

@@ -5,6 +5,8 @@ import streamlit as st
 from dashboard import reads
 from dashboard.charts.signals import movement_waterfall, won_by_week
 from dashboard.components import signals as ui
+from dashboard.components import tables, tiles
+from dashboard.components.text import IMPORT_HINT
 from dashboard.shell import state
 from metrics.money import column_format
 
@@ -20,14 +22,14 @@ st.caption(
 
 movement = reads.movement(view)
 if not any(movement.deals.values()):
-    st.info(f"No deals were open or closed in this period. {ui.IMPORT_HINT}")
+    st.info(f"No deals were open or closed in this period. {IMPORT_HINT}")
     st.stop()
 cols = st.columns(4)
 for column, (label, (amount, deals)) in zip(cols, ui.movement_headline(movement).items(), strict=True):
     column.metric(label, amount)
     column.caption(deals)
 
-ui.chart(
+tiles.chart(
     movement_waterfall(
         movement.steps(), title="Pipeline movement: start + new + pulled in − pushed − won − lost = end"
     )
@@ -49,18 +51,18 @@ st.subheader("Quarter-end pile-up")
 closing = reads.evaluate(view, "quarter_end_close_share")
 gaming = reads.evaluate(view, "comp_plan_gaming")
 cols = st.columns(4)
-ui.show_result(cols[0], f"Won amount in the last {settings.integer('quarter_end_days')} days", closing)
-ui.show_result(cols[1], "Close-date pushes per closed deal", gaming, ui.per_deal(gaming.value))
-ui.show_result(
+tiles.show_result(cols[0], f"Won amount in the last {settings.integer('quarter_end_days')} days", closing)
+tiles.show_result(cols[1], "Close-date pushes per closed deal", gaming, ui.per_deal(gaming.value))
+tiles.show_result(
     cols[2], "Closed deals pushed at least once", gaming, ui.part_percent(gaming, "deals_pushed_share")
 )
-ui.show_result(
+tiles.show_result(
     cols[3],
     "First-days closes by sellers over quota",
     gaming,
     ui.part_percent(gaming, "first_days_closes_by_sellers_over_quota"),
 )
-ui.chart(won_by_week(reads.won_by_week(view), title="Won amount by week of quarter"))
+tiles.chart(won_by_week(reads.won_by_week(view), title="Won amount by week of quarter"))
 
 left, right = st.columns(2)
 with left:
@@ -69,7 +71,7 @@ with left:
         "Deals open during the period or closed in it whose close date was moved later at least twice "
         "up to its last day: the same list a seller's one-on-one brief shows."
     )
-    ui.show_table(
+    tables.show_table(
         reads.repeatedly_pushed(view),
         "pipeline.pushed",
         "repeatedly-pushed.csv",
@@ -78,7 +80,7 @@ with left:
     )
 with right:
     st.markdown(f"**Won in the first {settings.integer('quarter_start_days')} days of a quarter**")
-    ui.show_table(
+    tables.show_table(
         reads.first_days_closes(view, settings.integer("quarter_start_days")),
         "pipeline.first_days",
         "first-days-closes.csv",
@@ -87,4 +89,9 @@ with right:
     )
 
 st.subheader("Late-stage deals: customer outcome and senior sponsor")
-ui.render_late_stage(view)
+ui.render_late_stage(
+    reads.evaluate(view, "late_stage_without_outcome"),
+    reads.evaluate(view, "late_stage_with_exec_sponsor"),
+    reads.evaluate(view, "pipeline_with_customer_outcome"),
+    reads.evidence_rows(view, "late_stage_without_outcome"),
+)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from dashboard.components.signals import escape_markdown, highlight_evidence, utterance_markdown
+from dashboard.components.transcript import escape_markdown, highlight_evidence, utterance_markdown
 from dashboard.formatting import fmt_percent
 from data_access import models as m
 from data_access.db import make_engine

@@ -105,9 +105,9 @@ def test_top_performer_slide_names_the_sellers(demo_app_env, demo_database_url):
 def test_with_many_teams_the_lines_are_the_lowest_teams_until_asked_for_all(demo_app_env, monkeypatch):
     import json
 
-    from dashboard.components import leadership as overview_view
+    from dashboard.components import lines
 
-    monkeypatch.setattr(overview_view, "MAX_LINES", 2)
+    monkeypatch.setattr(lines, "MAX_LINES", 2)
     at = _open(Q3)
 
     def enps_lines() -> list[str]:

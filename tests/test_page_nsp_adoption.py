@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.components.leadership import fmt_change
+from dashboard.components.text import fmt_change
 from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from data_access.status import current_nsp

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.components.leadership import escape_markdown, scorecard_frame
+from dashboard.components.scorecard import escape_markdown, scorecard_frame
 from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from metrics import registry, scorecard
@@ -139,9 +139,9 @@ def test_a_large_organisation_opens_on_its_lowest_teams_and_can_show_them_all(
 ):
     import json
 
-    from dashboard.components import leadership as overview_view
+    from dashboard.components import scorecard
 
-    monkeypatch.setattr(overview_view, "HEATMAP_TEAMS", 3)
+    monkeypatch.setattr(scorecard, "HEATMAP_TEAMS", 3)
     at = _open(Q3)
     lowest = sorted(expected["teams"].values(), key=lambda card: card.health_index)[:3]
 

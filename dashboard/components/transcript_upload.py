@@ -6,7 +6,6 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import reads
 from dashboard.escaping import escape_markdown
 from dashboard.formatting import fmt_percent
 from dashboard.shell import state
@@ -22,11 +21,12 @@ KIND_LABELS = {
 _KEY = "pp.transcript_upload."
 
 
-def render_transcript_upload() -> None:
-    """The upload form; on success the new meeting is picked in the transcript view below."""
+def render_transcript_upload(team_rows: list) -> None:
+    """The upload form for a meeting of one of ``team_rows`` (the viewer's teams); on success the new
+    meeting is picked in the transcript view below."""
     view, access = state.view(), state.get_access()
     scope = view.scope
-    teams = {row.name: row.id for row in reads.teams(view)}
+    teams = {row.name: row.id for row in team_rows}
     with st.expander("Add a meeting transcript", icon=":material/upload:"):
         if not teams:
             st.info("You have no team to add meetings for.")

@@ -8,7 +8,9 @@ spinner says while a read computes; ``store=False`` marks light reads kept out o
 
 from __future__ import annotations
 
+from dashboard.components.evidence import EvidenceRows
 from dashboard.reads.cached_read import cached_read
+from dashboard.view import View
 from data_access import org, status
 from metrics import registry, scorecard
 from metrics.analyses import adoption, coaching, cohorts, discounting, meetings, morale, pipeline
@@ -27,6 +29,15 @@ metric_settings = cached_read(load_metric_settings, store=False)
 evaluate = cached_read(registry.evaluate, spinner="Computing…")
 evaluate_by_team = cached_read(registry.evaluate_by_team, spinner="Computing…")
 evidence = cached_read(registry.evidence, spinner="Loading the evidence…")
+
+
+def evidence_rows(view: View, metric_id: str) -> EvidenceRows:
+    """A symptom's evidence as a page shows it: the first ``evidence_limit`` rows, and every row
+    when the download asks for them."""
+    every_row = lambda: evidence(view, metric_id, every_row=True)  # noqa: E731
+    return EvidenceRows(evidence(view, metric_id), every_row, view.settings.integer("evidence_limit"))
+
+
 org_scorecard = cached_read(scorecard.scorecard, spinner="Computing the scorecard…")
 team_scorecards = cached_read(scorecard.team_scorecards, spinner="Computing the team scorecards…")
 

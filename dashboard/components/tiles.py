@@ -1,0 +1,51 @@
+"""Headline figures that are honest about what they stand on, and charts drawn inert."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.charts.theme import PLOTLY_CONFIG
+from dashboard.escaping import inert_figure
+from dashboard.formatting import fmt_percent
+from metrics.metric import MetricResult
+from metrics.registry import get_metric
+
+
+def show_result(
+    column, label: str, result: MetricResult, text: str | None = None, *, help: str | None = None
+):
+    """A headline number that is honest about what it stands on: the value with its n, or "—" with
+    what is needed, or "hidden" for a suppressed survey group. A figure on too few, or over a period
+    still running, keeps its value but loses its colour and says why."""
+    if result.status == "needs" or (result.value is None and result.state == "too_few"):
+        column.metric(label, "—", help=help)
+        column.caption(f"{(result.reason or result.needs or 'needs data').capitalize()}.")
+    elif result.status == "suppressed":
+        column.metric(label, "hidden", help=help)
+        column.caption("Hidden: too few respondents.")
+    else:
+        shown = text if text is not None else fmt_percent(result.value, 1 if abs(result.value) < 0.1 else 0)
+        delta = None
+        if result.previous is not None and result.unit == "share":
+            delta = f"{(result.value - result.previous) * 100:+.1f} pts vs previous period"
+        inverse = "normal" if result.threshold.get("direction") == "higher_is_better" else "inverse"
+        if not result.scored:
+            inverse = "off"
+            shown = f"{shown} (to date)" if result.state == "incomplete" else shown
+        column.metric(label, shown, delta=delta, delta_color=inverse, help=help)
+        column.caption(standing_caption(result))
+
+
+def standing_caption(result: MetricResult) -> str:
+    """n, and for a figure that is not scored, why: "n = 45 won deals" or "Too few: 4 lost deals..."."""
+
+    sample = get_metric(result.id).sample
+    n = f"n = {result.n:,} {sample}" if result.n is not None else ""
+    if result.scored:
+        return n
+    why = (result.reason or "").capitalize()
+    return f"{why}." if why else n
+
+
+def chart(fig) -> None:
+    st.plotly_chart(inert_figure(fig), config=PLOTLY_CONFIG, width="stretch")
