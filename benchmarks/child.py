@@ -18,26 +18,27 @@ from benchmarks.floor import recording
 
 
 def report(url: str) -> dict:
-    import contextlib
     import datetime as dt
-    import io
 
     from benchmarks.pages import forget_stored_results
-    from dashboard.cli import report as command
-    from dashboard.config import Settings
-    from data_access.scope import Period
+    from dashboard.cli.report import build_report
+    from data_access.db import make_engine
+    from data_access.scope import Period, Scope
+    from metrics.report import render_markdown
 
-    args = command.arguments_for(Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30)), output="markdown")
+    period = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
     forget_stored_results(url)
-    settings = Settings(database_url=url)
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+    engine = make_engine(url)
+    try:
         with recording() as recorded:
             started = time.perf_counter()
-            command.run(args, settings)
+            render_markdown(build_report(engine, period, Scope.everything()))
             first = time.perf_counter() - started
         started = time.perf_counter()
-        command.run(args, settings)
+        render_markdown(build_report(engine, period, Scope.everything()))
         stored = time.perf_counter() - started
+    finally:
+        engine.dispose()
     return {"seconds": first, "stored_seconds": stored, "recorded": recorded}
 
 

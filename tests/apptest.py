@@ -15,12 +15,14 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
 
 
-def open_page(page: str, period: Period = Q3) -> AppTest:
-    """Run the app with ``period`` in the URL (as a shared link would), then switch to ``page``."""
+def open_page(page: str, period: Period | None = Q3) -> AppTest:
+    """Run the app with ``period`` in the URL (as a shared link would; None: the app's default
+    period, as a bookmark without one opens), then switch to ``page``."""
     at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(
-        {"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()}
-    )
+    if period is not None:
+        at.query_params.update(
+            {"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()}
+        )
     at.run()
     at.switch_page(page).run()
     assert not at.exception, at.exception

@@ -7,8 +7,11 @@ import json
 import sys
 import time
 
+from sqlalchemy import Engine
+
 from dashboard.cli.viewer import add_as_argument
 from dashboard.config import Settings
+from data_access.scope import Period, Scope
 
 NAME = "report"
 HELP = "Print the symptom scorecard and Purpose Health Index for a period, as JSON or a Markdown brief."
@@ -39,20 +42,10 @@ def add_arguments(parser) -> None:
     add_as_argument(parser)
 
 
-def arguments_for(period, *, teams: tuple[str, ...] = (), output: str = "json"):
-    """The arguments ``report --from --to`` parses for ``period``: for callers that run the command
-    in-process (``precompute``, the benchmarks), so they ask for exactly what a user would."""
-    import argparse
-
-    return argparse.Namespace(
-        start=period.start, end=period.end, team=list(teams), format=output, as_email=None
-    )
-
-
 def period_from(args, today: dt.date):
     """The period asked for: both dates, or the last full quarter before ``today``."""
     from dashboard.cli.errors import UserError
-    from data_access.scope import Period, last_full_quarter
+    from data_access.scope import last_full_quarter
 
     if args.start is None and args.end is None:
         return last_full_quarter(today)
@@ -63,34 +56,47 @@ def period_from(args, today: dt.date):
     return Period(args.start, args.end)
 
 
-def run(args, settings: Settings, scope=None, today: dt.date | None = None) -> int:
+def build_report(engine: Engine, period: Period, scope: Scope, teams: tuple[str, ...] = ()) -> dict:
+    """The report of ``period`` for ``scope``, narrowed to the named ``teams`` (empty: every team in
+    scope), as :func:`metrics.report.build_report` returns it; render it with
+    :func:`metrics.report.public` (JSON) or :func:`metrics.report.render_markdown`.
+
+    It is stored for everyone with the same teams in view until the data changes (``precompute``
+    fills it). A team not in view, or a stored setting that cannot be read, is a :class:`UserError`.
+    """
     from dashboard.cli.errors import UserError
+    from data_access import result_store
+    from metrics import report
+    from metrics.parameters import load_metric_settings
+
+    with engine.connect() as conn:
+        try:
+            settings = load_metric_settings(conn)
+        except ValueError as exc:
+            raise UserError(f"A stored setting cannot be read: {exc}") from None
+
+    def compute() -> dict:
+        with engine.connect() as conn:
+            return report.build_report(conn, scope, period, list(teams) or None, settings)
+
+    try:
+        return result_store.remember(engine, "report", (scope, period, tuple(teams)), compute)
+    except report.UnknownTeam as exc:
+        raise UserError(str(exc)) from None
+
+
+def run(args, settings: Settings, scope: Scope | None = None, today: dt.date | None = None) -> int:
     from dashboard.cli.viewer import scope_for
     from dashboard.database import open_engine
-    from data_access import result_store
-    from metrics.parameters import load_metric_settings
-    from metrics.report import UnknownTeam, build_report, public, render_markdown
+    from metrics.report import public, render_markdown
 
     period = period_from(args, today or dt.date.today())
     engine = open_engine(settings, must_exist=True)
     started = time.perf_counter()
     try:
         with engine.connect() as conn:
-            scope = scope or scope_for(conn, getattr(args, "as_email", None))
-            try:
-                metric_settings = load_metric_settings(conn)
-            except ValueError as exc:
-                raise UserError(f"A stored setting cannot be read: {exc}") from None
-
-        def compute() -> dict:
-            with engine.connect() as conn:
-                return build_report(conn, scope, period, args.team or None, metric_settings)
-
-        # Stored for everyone with the same teams in view until the data changes (see precompute).
-        try:
-            report = result_store.remember(engine, "report", (scope, period, tuple(args.team)), compute)
-        except UnknownTeam as exc:
-            raise UserError(str(exc)) from None
+            scope = scope or scope_for(conn, args.as_email)
+        report = build_report(engine, period, scope, tuple(args.team))
     finally:
         engine.dispose()
     if args.format == "json":
