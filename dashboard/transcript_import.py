@@ -156,7 +156,7 @@ def label_and_store(conn, transcript, model, nsp, *, imported_by: str | None = N
 
 
 def import_uploaded_transcript(
-    engine,
+    conn,
     data: bytes,
     name: str,
     *,
@@ -167,12 +167,16 @@ def import_uploaded_transcript(
     scope,
     imported_by: str,
 ) -> dict:
-    """Import one uploaded transcript for a team in the viewer's scope; return what the page shows.
+    """Import one uploaded transcript for a team in the viewer's scope, in the caller's transaction
+    ``conn``; return what the page shows.
 
     Raises ValueError with one sentence (naming the file) when the file cannot be read or the team
-    is outside the viewer's scope; nothing is written then.
+    is outside the viewer's scope; nothing is written then (the caller's transaction rolls back).
     """
-    from data_access.transcripts import parse_bytes
+    from sqlalchemy import select
+
+    from data_access import models as m
+    from data_access.transcripts import meeting_key, parse_bytes
     from metrics.talk.classifier import default_classifier
     from metrics.talk.measures import meeting_measures
     from metrics.talk.reclassify import stored_nsp_matcher
@@ -183,30 +187,24 @@ def import_uploaded_transcript(
         raise ValueError(f"{name}: {kind!r} is not a meeting kind.")
     transcript = parse_bytes(data, name)  # TranscriptError is a ValueError with one sentence
     model = default_classifier()
-    with engine.begin() as conn:
-        from sqlalchemy import select
-
-        from data_access import models as m
-        from data_access.transcripts import meeting_key
-
-        found = conn.execute(
-            select(m.Meeting.team_id).where(m.Meeting.external_key == meeting_key(transcript))
-        ).first()
-        if found is not None and found[0] is not None and not scope.allows(found[0]):
-            raise ValueError(f"{name} is already imported as another team's meeting; it was left as it is.")
-        stored = label_and_store(
-            conn,
-            transcript,
-            model,
-            stored_nsp_matcher(conn),
-            kind=kind,
-            held_at=held_at,
-            title=title.strip() or name,
-            team_id=team_id,
-            source=name,
-            imported_by=imported_by,
-        )
-        measures = meeting_measures(conn, scope, meeting_ids=[stored.meeting_id])
+    found = conn.execute(
+        select(m.Meeting.team_id).where(m.Meeting.external_key == meeting_key(transcript))
+    ).first()
+    if found is not None and found[0] is not None and not scope.allows(found[0]):
+        raise ValueError(f"{name} is already imported as another team's meeting; it was left as it is.")
+    stored = label_and_store(
+        conn,
+        transcript,
+        model,
+        stored_nsp_matcher(conn),
+        kind=kind,
+        held_at=held_at,
+        title=title.strip() or name,
+        team_id=team_id,
+        source=name,
+        imported_by=imported_by,
+    )
+    measures = meeting_measures(conn, scope, meeting_ids=[stored.meeting_id])
     return _summary(stored, transcript, measures[0] if measures else None)
 
 

@@ -4,12 +4,13 @@ from dataclasses import replace
 
 import streamlit as st
 
+from dashboard import reads
 from dashboard.components import imports as imports_ui
 from dashboard.escaping import escape_markdown
 from dashboard.shell import state
-from data_access.importers import SOURCES
 
-engine = state.get_engine()
+view = state.view()
+SOURCES = imports_ui.SOURCES
 st.title("Data imports")
 import_tab, history_tab, freshness_tab = st.tabs(["Import a file", "Import history", "Freshness"])
 
@@ -21,7 +22,9 @@ with import_tab:
         format_func=imports_ui.source_label,
         key="pp.imports.source",
     )
-    saved = imports_ui.saved_mapping_picker(engine, source)
+    names = [name for name, _ in reads.saved_mappings(view, source)]
+    chosen = imports_ui.pick_saved_mapping(names, source)
+    saved = reads.saved_mapping(view, chosen, source) if chosen else None
     upload = imports_ui.remember_upload(
         st.file_uploader(
             "CSV export or Excel workbook",
@@ -49,22 +52,23 @@ with import_tab:
             )
             if prepared is not None:
                 imports_ui.show_preview(prepared)
-                imports_ui.save_mapping_form(engine, source, choice, date_format or None)
+                imports_ui.save_mapping_form(source, choice, date_format or None)
             validate, load = st.columns(2)
             if prepared is not None and validate.button(
                 "Validate (changes nothing)", key="pp.imports.validate"
             ):
                 dry = replace(options, dry_run=True)
-                imports_ui.show_summary(imports_ui.run_with_progress(engine, prepared, dry))
+                imports_ui.show_summary(imports_ui.run_with_progress(prepared, dry))
             if prepared is not None and load.button("Import", type="primary", key="pp.imports.run"):
-                imports_ui.show_summary(imports_ui.run_with_progress(engine, prepared, options))
+                imports_ui.show_summary(imports_ui.run_with_progress(prepared, options))
 
 with history_tab:
-    batches = imports_ui.show_history(engine)
+    batches = reads.import_history(view)
+    imports_ui.show_history(batches)
     with_rejects = [b["id"] for b in batches if b["rejected"]]
     if with_rejects:
         batch_id = st.selectbox("Rejected rows of batch", with_rejects, key="pp.imports.batch")
-        imports_ui.show_rejects(engine, batch_id)
+        imports_ui.show_rejects(reads.rejected_rows(view, batch_id), batch_id)
 
 with freshness_tab:
-    imports_ui.show_freshness(engine)
+    imports_ui.show_freshness(reads.import_freshness(view))

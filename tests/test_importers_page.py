@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from data_access import models as m
+from tests.apptest import start_app
 from tests.conftest import FIXTURES
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "data_imports.py")
+PAGE = "../pages/data_imports.py"
 DEALS = (
     b"Opportunity ID,Opportunity Name,Stage,Amount,Close Date,Created Date\n"
     b'P1,Good deal,Closed Won,"$1,200.00",2024-03-01,2024-01-01\n'
@@ -24,10 +23,11 @@ def page(fresh_engine, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", fresh_engine.url.render_as_string(hide_password=False))
 
     def open_with(file_name: str | None = None, data: bytes | None = None) -> AppTest:
-        at = AppTest.from_file(PAGE, default_timeout=60)
+        at = start_app(timeout=60)
         if file_name is not None:
             at.session_state["pp.imports.upload"] = (file_name, data)
-        return at.run()
+        at.run()
+        return at.switch_page(PAGE).run()
 
     return open_with
 

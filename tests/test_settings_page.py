@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from dashboard.components.threshold_table import save_settings, settings_table
+from dashboard.components import threshold_table
 from data_access.db import make_engine, migrate
 from data_access.nsp import parse_key_phrases
 from data_access.parameter_store import read_overrides
 from data_access.status import current_nsp
 from metrics.parameters import all_settings
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+from tests.apptest import open_page
 
 
 @pytest.fixture
@@ -26,6 +23,16 @@ def engine(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", url)
     yield engine
     engine.dispose()
+
+
+def settings_table(engine):
+    with engine.connect() as conn:
+        return threshold_table.settings_table(read_overrides(conn))
+
+
+def save_settings(engine, edited, **who):
+    with engine.begin() as conn:
+        return threshold_table.save_settings(conn, edited, **who)
 
 
 def test_key_phrases_from_lines_or_commas():
@@ -73,9 +80,7 @@ def test_an_unreadable_value_saves_nothing(engine):
 
 
 def test_nsp_form_saves_the_statement(engine):
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("../pages/settings.py").run()
-    assert not at.exception, at.exception
+    at = open_page("../pages/settings.py", period=None, timeout=60)
     at.text_area[0].input("We help clinics spend more time with patients.")
     at.text_area[1].input("time with patients\nclinics")
     at.date_input[0].set_value(dt.date(2026, 4, 1))
@@ -91,8 +96,7 @@ def test_nsp_form_saves_the_statement(engine):
 
 
 def test_empty_statement_is_refused_in_one_sentence(engine):
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("../pages/settings.py").run()
+    at = open_page("../pages/settings.py", period=None, timeout=60)
     at.text_area[0].input("   ")
     at.button[0].click().run()
     assert at.error[0].value.replace("\\", "") == "The Noble Sales Purpose statement cannot be empty."

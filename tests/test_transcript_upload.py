@@ -25,17 +25,18 @@ def teams(fresh_engine):
 
 
 def _upload(engine, teams, name="zoom_deal_review.vtt", team="Atlas", scope=None, data=None):
-    return import_uploaded_transcript(
-        engine,
-        data if data is not None else (FIXTURES / name).read_bytes(),
-        name,
-        kind="deal_review",
-        team_id=teams[team],
-        held_at=HELD,
-        title="Globex deal review",
-        scope=scope or Scope.teams([teams["Atlas"]]),
-        imported_by="claire@example.com",
-    )
+    with engine.begin() as conn:
+        return import_uploaded_transcript(
+            conn,
+            data if data is not None else (FIXTURES / name).read_bytes(),
+            name,
+            kind="deal_review",
+            team_id=teams[team],
+            held_at=HELD,
+            title="Globex deal review",
+            scope=scope or Scope.teams([teams["Atlas"]]),
+            imported_by="claire@example.com",
+        )
 
 
 def _meetings(engine) -> int:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import streamlit as st
-from sqlalchemy import Engine
 
 from dashboard.csv_export import csv_bytes
 from dashboard.escaping import escape_markdown
@@ -23,14 +22,8 @@ from data_access.importers import (
     prepare,
     run_import,
 )
-from data_access.importers.batches import list_batches, rejected_rows, rejected_table
-from data_access.importers.mappings import (
-    SavedMapping,
-    list_mappings,
-    load_mapping,
-    save_mapping,
-    split_overrides,
-)
+from data_access.importers.batches import rejected_table
+from data_access.importers.mappings import SavedMapping, save_mapping, split_overrides
 from data_access.importers.pipeline import preview_rows
 from data_access.importers.reading import read_table, workbook_sheets
 from data_access.importers.spec import (
@@ -41,7 +34,6 @@ from data_access.importers.spec import (
     parse_values_option,
 )
 from data_access.importers.surveys import WIDE_FIELDS, parse_question_option
-from data_access.status import freshness
 
 UPLOAD_KEY = "imports.upload"  # (file name, bytes) of the file being imported
 NO_COLUMN = "(none)"
@@ -93,10 +85,9 @@ class Choice:
         )
 
 
-def saved_mapping_picker(engine: Engine, source_name: str) -> SavedMapping | None:
-    """A select box of the mappings saved for this source; the chosen one pre-fills the form."""
-    with engine.connect() as conn:
-        names = [n for n, _ in list_mappings(conn, source_name)]
+def pick_saved_mapping(names: list[str], source_name: str) -> str | None:
+    """A select box of the mappings saved for this source (``names``); the name of the chosen one,
+    which pre-fills the form."""
     if not names:
         return None
     chosen = st.selectbox(
@@ -105,10 +96,7 @@ def saved_mapping_picker(engine: Engine, source_name: str) -> SavedMapping | Non
         key=f"pp.imports.saved.{source_name}",
         help="A mapping saved earlier for this kind of file (also: import --mapping NAME).",
     )
-    if chosen == NO_COLUMN:
-        return None
-    with engine.connect() as conn:
-        return load_mapping(conn, chosen, source_name)
+    return None if chosen == NO_COLUMN else chosen
 
 
 def mapping_editor(
@@ -319,7 +307,7 @@ def _cell(value) -> str | int | None:
     return str(value)
 
 
-def save_mapping_form(engine: Engine, source_name: str, choice: Choice, date_format: str | None) -> None:
+def save_mapping_form(source_name: str, choice: Choice, date_format: str | None) -> None:
     """Save the form's mapping by name for the next file of this kind."""
     name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
     name = name_col.text_input(
@@ -338,7 +326,7 @@ def save_mapping_form(engine: Engine, source_name: str, choice: Choice, date_for
             sheet=choice.sheet,
         )
         try:
-            with engine.begin() as conn:
+            with state.transaction() as conn:
                 save_mapping(conn, saved, by=importer_name())
         except ValueError as exc:
             st.error(escape_markdown(str(exc)))
@@ -355,11 +343,11 @@ def prepare_upload(source_name: str, file_name: str, data: bytes, options: Impor
         return None
 
 
-def run_with_progress(engine: Engine, prepared: Prepared, options: ImportOptions) -> ImportResult | None:
+def run_with_progress(prepared: Prepared, options: ImportOptions) -> ImportResult | None:
     """Import (or dry-run) in one transaction with a progress bar; clears cached counts afterwards."""
     bar = st.progress(0.0, text="Starting")
     try:
-        with engine.begin() as conn:
+        with state.transaction() as conn:
             result = run_import(
                 conn, prepared, options, lambda f, msg: bar.progress(min(1.0, max(0.0, f)), text=msg)
             )
@@ -397,12 +385,11 @@ def show_summary(result: ImportResult | None) -> None:
         st.caption(escape_markdown(note))
 
 
-def show_history(engine: Engine) -> list[dict]:
-    with engine.connect() as conn:
-        batches = list_batches(conn)
+def show_history(batches: list[dict]) -> None:
+    """The import batches, latest first (:func:`data_access.importers.batches.list_batches`)."""
     if not batches:
         st.info("Nothing has been imported yet.")
-        return []
+        return
     st.dataframe(
         batches,
         hide_index=True,
@@ -435,12 +422,11 @@ def show_history(engine: Engine) -> list[dict]:
             "message": st.column_config.TextColumn("Notes", width="large"),
         },
     )
-    return batches
 
 
-def show_rejects(engine: Engine, batch_id: int) -> None:
-    with engine.connect() as conn:
-        columns, rows = rejected_table(rejected_rows(conn, batch_id))
+def show_rejects(rejected: list[dict], batch_id: int) -> None:
+    """The rows batch ``batch_id`` set aside (``rejected``), with their line numbers and reasons."""
+    columns, rows = rejected_table(rejected)
     st.dataframe(
         rows,
         hide_index=True,
@@ -455,9 +441,8 @@ def show_rejects(engine: Engine, batch_id: int) -> None:
     )
 
 
-def show_freshness(engine: Engine) -> None:
-    with engine.connect() as conn:
-        rows = freshness(conn)
+def show_freshness(rows: list[dict]) -> None:
+    """When each source was last imported (:func:`data_access.status.freshness`)."""
     if not rows:
         st.info("No source has been imported yet.")
         return

@@ -1,13 +1,17 @@
-"""The settings page's logic: the table of thresholds and weights, and saving what a leader changed."""
+"""The settings page's parts: the NSP form, the currency, the table of thresholds and weights with
+saving what a leader changed, and the change history."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
-from data_access.parameter_history import change_history, may_edit, require_editor
-from data_access.parameter_store import apply_changes, read_overrides
+from dashboard.escaping import escape_markdown
+from dashboard.shell import state
+from data_access.nsp import parse_key_phrases, save_nsp
+from data_access.parameter_history import NotAllowed, may_edit, require_editor
+from data_access.parameter_store import apply_changes
 from metrics.parameters import all_settings, spec_for
 
 
@@ -31,10 +35,9 @@ def _text(value) -> str:
     return f"{value:g}"
 
 
-def settings_table(engine: Engine) -> pd.DataFrame:
-    """Every setting with its default, current value and help text, for ``st.data_editor``."""
-    with engine.connect() as conn:
-        overrides = read_overrides(conn)
+def settings_table(overrides: dict[str, str]) -> pd.DataFrame:
+    """Every setting with its default, current value (``overrides``, the stored ones) and help text,
+    for ``st.data_editor``."""
     rows = [
         {
             "key": spec.key,
@@ -49,7 +52,7 @@ def settings_table(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def save_settings(engine: Engine, edited: pd.DataFrame, *, by: str, role: str | None) -> list[str]:
+def save_settings(conn: Connection, edited: pd.DataFrame, *, by: str, role: str | None) -> list[str]:
     """Store the values that differ from their defaults and clear the ones set back to default.
 
     Only executives and admins may (:class:`data_access.parameter_history.NotAllowed` otherwise). Every
@@ -63,23 +66,22 @@ def save_settings(engine: Engine, edited: pd.DataFrame, *, by: str, role: str | 
         spec = spec_for(row.key)
         text = str(row.value).strip()
         changes[row.key] = None if spec.validate(text) == spec.default else text
-    with engine.begin() as conn:
-        return apply_changes(conn, changes, by=by, role=role)
+    return apply_changes(conn, changes, by=by, role=role)
 
 
-def history_frame(engine: Engine) -> pd.DataFrame:
-    """The change history for the settings page, most recent first."""
-    with engine.connect() as conn:
-        rows = change_history(conn)
+def history_frame(rows: list[dict]) -> pd.DataFrame:
+    """The change history (:func:`data_access.parameter_history.change_history`) for the settings
+    page, most recent first."""
     frame = pd.DataFrame(rows, columns=["changed_at", "changed_by", "role", "key", "old_value", "new_value"])
     for column in ("old_value", "new_value"):
         frame[column] = frame[column].astype(object).where(frame[column].notna(), "default")
     return frame
 
 
-def currency_form(engine: Engine, *, by: str | None, role: str | None = None) -> None:
-    """The organisation's currency (ISO 4217): every amount on every page, export and report uses it."""
-    from data_access.currency import read_currency, write_currency
+def currency_form(stored: str | None, *, by: str | None, role: str | None = None) -> None:
+    """The organisation's currency (ISO 4217): every amount on every page, export and report uses it.
+    ``stored`` is the one saved before this run (None: none yet)."""
+    from data_access.currency import write_currency
     from metrics.money import currency, money, set_currency
 
     with st.form("pp.currency"):
@@ -93,7 +95,7 @@ def currency_form(engine: Engine, *, by: str | None, role: str | None = None) ->
         if st.form_submit_button("Save the currency", disabled=not may_edit(role)):
             try:
                 require_editor(by, role)
-                with engine.begin() as conn:
+                with state.transaction() as conn:
                     saved = write_currency(conn, code, updated_by=by)
             except (ValueError, PermissionError) as exc:
                 st.error(str(exc))
@@ -101,7 +103,63 @@ def currency_form(engine: Engine, *, by: str | None, role: str | None = None) ->
                 set_currency(saved)
                 st.cache_data.clear()
                 st.success(f"Saved. Amounts now read like {money(1_250_000)}.")
-    with engine.connect() as conn:
-        stored = read_currency(conn)
+                stored = saved
     if stored is None:
         st.caption(f"No currency saved yet: amounts show in {currency()}.")
+
+
+def nsp_form(nsp: dict | None, access, editor: bool) -> None:
+    """The Noble Sales Purpose: statement, key phrases and launch date, saved by an editor."""
+    nsp = nsp or {"statement": "", "key_phrases": [], "launch_date": None}
+    with st.form("pp.nsp"):
+        statement = st.text_area(
+            "Statement", nsp["statement"], help="One sentence about the difference you make to customers."
+        )
+        phrases = st.text_area(
+            "Key phrases",
+            "\n".join(nsp["key_phrases"]),
+            help="One per line; meetings that use them count as NSP mentions.",
+        )
+        launch = st.date_input(
+            "Launch date", nsp["launch_date"], help="Marked on every trend of the NSP adoption page."
+        )
+        if st.form_submit_button("Save the NSP", type="primary", disabled=not editor):
+            try:
+                with state.transaction() as conn:
+                    save_nsp(
+                        conn, statement, parse_key_phrases(phrases), launch, by=access.email, role=access.role
+                    )
+            except (ValueError, NotAllowed) as exc:
+                st.error(escape_markdown(str(exc)))
+            else:
+                st.cache_data.clear()
+                st.success("Saved. Every page now uses the new statement.")
+
+
+def settings_editor(table: pd.DataFrame, access, editor: bool) -> None:
+    """Every threshold and weight (``table``, from :func:`settings_table`), editable by an editor,
+    and the button that saves the changes."""
+    edited = st.data_editor(
+        table,
+        key="pp.settings_table",
+        hide_index=True,
+        width="stretch",
+        disabled=True if not editor else ["key", "group", "help", "default", "changed"],
+        column_config={
+            "key": st.column_config.TextColumn("Setting", width="medium"),
+            "group": st.column_config.TextColumn("Kind", width="small"),
+            "help": st.column_config.TextColumn("What it means", width="large"),
+            "default": st.column_config.TextColumn("Default", width="small"),
+            "value": st.column_config.TextColumn("Value", width="small", required=True),
+            "changed": st.column_config.CheckboxColumn("Changed", width="small"),
+        },
+    )
+    if st.button("Save thresholds and weights", type="primary", disabled=not editor):
+        try:
+            with state.transaction() as conn:
+                changed = save_settings(conn, edited, by=access.email, role=access.role)
+        except (ValueError, NotAllowed) as exc:
+            st.error(escape_markdown(str(exc)))
+        else:
+            st.cache_data.clear()
+            st.success(f"Saved {len(changed)} change(s)." if changed else "Nothing changed.")

@@ -58,17 +58,18 @@ def render_transcript_upload(team_rows: list) -> None:
             st.error("Choose a transcript file first.")
             return
         try:
-            result = import_uploaded_transcript(
-                state.get_engine(),
-                upload.getvalue(),
-                upload.name,
-                kind=kind,
-                team_id=teams[team],
-                held_at=dt.datetime.combine(day, at),
-                title=title,
-                scope=scope,
-                imported_by=access.email,
-            )
+            with state.transaction() as conn:
+                result = import_uploaded_transcript(
+                    conn,
+                    upload.getvalue(),
+                    upload.name,
+                    kind=kind,
+                    team_id=teams[team],
+                    held_at=dt.datetime.combine(day, at),
+                    title=title,
+                    scope=scope,
+                    imported_by=access.email,
+                )
         except ValueError as exc:
             st.error(escape_markdown(str(exc)))
             return

@@ -9,9 +9,10 @@ spinner says while a read computes; ``store=False`` marks light reads kept out o
 from __future__ import annotations
 
 from dashboard.components.evidence import EvidenceRows
-from dashboard.reads.cached_read import cached_read
+from dashboard.reads.cached_read import cached_read, live_read
 from dashboard.view import View
-from data_access import org, status
+from data_access import currency, org, parameter_history, parameter_store, status
+from data_access.importers import batches, mappings
 from metrics import registry, scorecard
 from metrics.analyses import adoption, coaching, cohorts, discounting, meetings, morale, pipeline
 from metrics.parameters import load_metric_settings
@@ -72,3 +73,13 @@ cohort_retention = cached_read(cohorts.cohort_retention, spinner="Building the c
 # --- One-on-one prep -----------------------------------------------------------------------------
 sellers = cached_read(coaching.sellers_in_scope, store=False)
 coaching_facts = cached_read(coaching.coaching_facts, spinner="Preparing the brief…")
+
+# --- The Data pages: read afresh on every run, so what was just imported or saved shows at once ----
+import_history = live_read(batches.list_batches)
+rejected_rows = live_read(batches.rejected_rows)
+import_freshness = live_read(status.freshness)
+saved_mappings = live_read(mappings.list_mappings)
+saved_mapping = live_read(mappings.load_mapping)
+setting_overrides = live_read(parameter_store.read_overrides)
+setting_history = live_read(parameter_history.change_history)
+stored_currency = live_read(currency.read_currency)

@@ -1,4 +1,4 @@
-"""One way for a page to read: :func:`cached_read` turns a metric-layer (or data-access) function
+"""One way for a page to read: :func:`cached_read` (or :func:`live_read`) turns a metric-layer (or data-access) function
 ``fn(conn, scope, filters, ..., settings)`` into a read of a :class:`~dashboard.view.View`.
 
 A read opens the connection itself and passes the view's ``scope``, ``filters`` and ``settings`` to
@@ -32,10 +32,11 @@ VIEW_PARTS = ("scope", "filters", "settings")
 class CachedRead:
     """A read of a view: call it as ``read(view, *args, **kwargs)``."""
 
-    def __init__(self, fn: Callable, *, spinner: str | bool = False, store: bool = True):
+    def __init__(self, fn: Callable, *, spinner: str | bool = False, store: bool = True, live: bool = False):
         self.fn = fn
         self.name = f"{fn.__module__}.{fn.__qualname__}"
-        self.store = store
+        self.store = store and not live
+        self.live = live
         parameters = list(inspect.signature(fn).parameters)[1:]  # the first is the connection
         self._from_view = tuple(p for p in parameters if p in VIEW_PARTS)
         self._given = tuple(p for p in parameters if p not in VIEW_PARTS)
@@ -61,7 +62,7 @@ class CachedRead:
 
     def __call__(self, view: View, *args, **kwargs) -> Any:
         arguments = self.arguments(view, *args, **kwargs)
-        if not view.cache:
+        if self.live or not view.cache:
             return self._compute(view.engine, arguments)
         return self._cached(self.name, view.url, tuple(sorted(arguments.items())), view.engine)
 
@@ -101,3 +102,9 @@ def cached_read(fn: Callable, *, spinner: str | bool = False, store: bool = True
     """``fn`` as a cached read of a view; ``spinner`` is the text shown while it computes,
     ``store=False`` for light reads that skip the result store."""
     return CachedRead(fn, spinner=spinner, store=store)
+
+
+def live_read(fn: Callable) -> CachedRead:
+    """``fn`` as a read of a view that is made afresh on every call: for what a page must show as it
+    is this moment (the import history right after an import), never cached nor stored."""
+    return CachedRead(fn, live=True)

@@ -38,8 +38,11 @@ def get_settings() -> Settings:
     return load_settings(secrets=_secrets())
 
 
-def get_engine() -> Engine:
-    return _engine_for(get_settings().database_url)
+def transaction():
+    """A transaction on this run's database (``with state.transaction() as conn:``), for what a
+    page writes: an import, a setting, the NSP, an uploaded transcript. It commits at the end of the
+    block and rolls back if the block raises."""
+    return view().engine.begin()
 
 
 def apply_currency(url: str) -> None:
@@ -73,11 +76,6 @@ def get_access():
     if access is None:
         raise RuntimeError("The app shell has not resolved the viewer yet.")
     return access
-
-
-def get_scope() -> Scope:
-    """The teams the viewer may see, as resolved from their identity for this run."""
-    return get_access().scope
 
 
 def open_view(url: str, access) -> View:

@@ -14,6 +14,7 @@ from data_access.nsp import save_nsp
 from data_access.parameter_history import NotAllowed, change_history
 from data_access.parameter_store import apply_changes, read_overrides
 from metrics.parameters import spec_for
+from tests.apptest import open_page
 from tests.test_app_access import APP, AUTH, roster_url  # noqa: F401 - roster_url is a fixture
 
 
@@ -74,15 +75,11 @@ def test_the_settings_page_refuses_a_lower_minimum(conn):
 
     table = pd.DataFrame([{"key": "privacy.min_respondents", "value": "1"}])
     with pytest.raises(ValueError, match="cannot be below 5"):
-        save_settings(conn.engine, table, by="eve@example.com", role="executive")
+        save_settings(conn, table, by="eve@example.com", role="executive")
 
 
 def _settings_page(email: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["auth"] = AUTH
-    at.user = {"is_logged_in": True, "email": email}
-    at.run()
-    return at.switch_page("../pages/settings.py").run()
+    return open_page("../pages/settings.py", period=None, email=email, timeout=60)
 
 
 def test_a_leader_reads_the_settings_but_cannot_save_them(roster_url):  # noqa: F811
