@@ -6,22 +6,13 @@ gets no people pages registered at all; sellers and strangers get the no-access 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
 from dashboard.shell.navigation import PAGE_SPECS
+from tests.apptest import Q3, period_query, start_app
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-long-random-test-secret-kN3qV8zPw2",
-    "client_id": "purpose-pulse",
-    "client_secret": "test",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 ATLAS_MANAGER = "claire.donovan@example.com"
 ADMIN = "sam.ortiz@example.com"
 
@@ -70,12 +61,7 @@ def _visible_text(at: AppTest) -> str:
 
 
 def _run(user: dict, page: str | None = None, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.secrets["auth"] = AUTH
-    at.user = user
-    for key, value in {"period": "custom", "from": "2026-07-01", "to": "2026-09-30", **(query or {})}.items():
-        at.query_params[key] = value
-    at.run()
+    at = start_app({**period_query(Q3), **(query or {})}, user=user).run()
     # What the filter bar said on arrival (it then drops the refused team from the URL).
     at.first_warnings = [w.value for w in at.sidebar.warning]
     if page is not None:

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_access import models as m
 from data_access.db import make_engine, migrate
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-long-random-test-secret-kN3qV8zPw2",
-    "client_id": "purpose-pulse",
-    "client_secret": "test",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
+from tests.apptest import APP, AUTH, start_app  # noqa: F401 - APP for the security tests
 
 
 @pytest.fixture
@@ -73,12 +63,7 @@ def roster_url(tmp_path, monkeypatch):
 
 
 def _app(user: dict | None, auth: dict | None = AUTH) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if auth is not None:
-        at.secrets["auth"] = auth
-    if user is not None:
-        at.user = user
-    return at.run()
+    return start_app(user=user, auth=auth, timeout=60).run()
 
 
 def _home(user: dict) -> AppTest:

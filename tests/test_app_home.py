@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
-from streamlit.testing.v1 import AppTest
 
 from data_access import models as m
 from data_access.db import make_engine, migrate
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+from tests.apptest import open_page
 
 
 @pytest.fixture
@@ -54,9 +51,7 @@ def seeded_url(tmp_path, monkeypatch):
 
 
 def test_home_shows_what_is_loaded(seeded_url):
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("../pages/home.py").run()
-    assert not at.exception, at.exception
+    at = open_page("../pages/home.py", period=None, timeout=60)
     text = " ".join(md.value for md in at.markdown)
     assert "We help clinics spend more time with patients." in text.replace("\\", "")  # shown as typed
     assert "15 Jan 2026" in text and "15 Mar 2026" in text
@@ -71,9 +66,7 @@ def test_home_shows_what_is_loaded(seeded_url):
 def test_empty_database_explains_itself(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("../pages/home.py").run()
-    assert not at.exception, at.exception
+    at = open_page("../pages/home.py", period=None, timeout=60)
     infos = " ".join(i.value for i in at.info)
     assert "No Noble Sales Purpose" in infos and "Nothing has been imported yet" in infos
     assert {metric.label: metric.value for metric in at.metric}["Deals"] == "0"

@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from alembic import command
 from sqlalchemy import insert
-from streamlit.testing.v1 import AppTest
 
 from data_access import models as m
 from data_access.db import alembic_config, make_engine, schema_revisions
-from tests.apptest import APP
+from tests.apptest import start_app
 from tests.conftest import PG_SKIP_REASON, drop_postgres_schema, make_postgres_engine, postgres_url
 
 OLD = "0002_scale"
@@ -28,7 +27,7 @@ def test_an_older_sqlite_file_is_upgraded_when_the_app_opens(tmp_path, monkeypat
     engine = make_engine(url)
     _old_database(engine)
     monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = start_app(timeout=60).run()
     assert not at.exception, at.exception
     assert not at.error
     current, head = schema_revisions(engine)
@@ -45,7 +44,7 @@ def test_an_older_server_database_is_not_migrated_by_a_replica(monkeypatch):
         schema = engine.info["schema"]
         url = engine.url.render_as_string(hide_password=False) + f"?options=-csearch_path%3D{schema}"
         monkeypatch.setenv("DATABASE_URL", url)
-        at = AppTest.from_file(APP, default_timeout=60).run()
+        at = start_app(timeout=60).run()
         assert len(at.error) == 1
         assert "python -m dashboard init" in at.error[0].value
         assert f"at revision {OLD}" in at.error[0].value

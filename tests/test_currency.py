@@ -6,18 +6,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard.formatting import fmt_currency
 from data_access.currency import read_currency
 from data_access.db import make_engine, migrate
 from metrics import money
+from tests.apptest import open_page
 from tests.conftest import REPO_ROOT
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
 
 @pytest.fixture(autouse=True)
@@ -77,9 +74,7 @@ def test_settings_saves_the_currency_and_amounts_follow(tmp_path, monkeypatch):
     engine = make_engine(url)
     migrate(engine)
     monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("../pages/settings.py").run()
-    assert not at.exception, at.exception
+    at = open_page("../pages/settings.py", period=None, timeout=60)
     box = next(t for t in at.text_input if t.label.startswith("Organisation currency"))
     box.input("BRL")
     next(b for b in at.button if b.label == "Save the currency").click().run()
@@ -106,9 +101,5 @@ def test_the_first_page_opened_already_shows_the_stored_currency(tmp_path, monke
     engine.dispose()
     money.set_currency(None)  # a fresh process: nothing has set the currency yet
     monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params.update({"period": "custom", "from": "2026-07-01", "to": "2026-09-30"})
-    at.run()
-    at.switch_page("../pages/pipeline.py").run()
-    assert not at.exception, at.exception
+    at = open_page("../pages/pipeline.py", timeout=60)
     assert {m.label: m.value for m in at.metric}["Won"] == "R$125K"

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
-
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+from tests.apptest import start_app
 
 
 def test_link_reproduces_the_view_and_keeps_page_parameters(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["period"] = "custom"
-    at.query_params["from"] = "2026-02-01"
-    at.query_params["to"] = "2026-04-30"
-    at.query_params["seller"] = "Jonas Vasquez"
-    at.run()
+    at = start_app(
+        {"period": "custom", "from": "2026-02-01", "to": "2026-04-30", "seller": "Jonas Vasquez"}, timeout=60
+    ).run()
     assert not at.exception
     assert at.selectbox(key="pp.filter.preset").value == "custom"
     assert "Period: 1 Feb 2026 – 30 Apr 2026" in [c.value for c in at.sidebar.caption]
@@ -28,7 +21,5 @@ def test_link_reproduces_the_view_and_keeps_page_parameters(tmp_path, monkeypatc
 
 def test_unknown_team_in_the_url_is_ignored_and_said(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["teams"] = "Beacon"
-    at.run()
+    at = start_app({"teams": "Beacon"}, timeout=60).run()
     assert "Ignored team(s) outside your view: Beacon." in [w.value for w in at.sidebar.warning]

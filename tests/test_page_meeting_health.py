@@ -242,19 +242,8 @@ def test_an_utterance_line_shows_speaker_time_question_and_label():
 
 
 def test_a_manager_reads_only_their_teams_meetings(demo_app_env):
-    at = AppTest.from_file(apptest.APP, default_timeout=120)
-    at.secrets["auth"] = {
-        "redirect_uri": "http://localhost:8501/oauth2callback",
-        "cookie_secret": "a-long-random-test-secret-kN3qV8zPw2",
-        "client_id": "purpose-pulse",
-        "client_secret": "test",
-        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-    }
-    at.user = {"is_logged_in": True, "email": "victor.sloane@example.com"}  # manager of Beacon
-    at.query_params.update({"period": "custom", "from": "2026-07-01", "to": "2026-09-30", "teams": "Atlas"})
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
+    # Signed in as the manager of Beacon, with a link that asks for Atlas.
+    at = apptest.open_page(PAGE, query={"teams": "Atlas"}, email="victor.sloane@example.com")
     table = meetings_table(at)
     assert len(table) > 0 and set(table["team"]) == {"Beacon"}
     beacon = frozenset({team_id(demo_app_env, "Beacon")})

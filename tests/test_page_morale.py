@@ -4,7 +4,6 @@ metric layer computes them, with hidden groups saying why and no individual answ
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,22 +13,14 @@ from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from metrics import registry
 from metrics.parameters import load_metric_settings
+from tests.apptest import Q3, open_page
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
 Q2 = Period(dt.date(2026, 4, 1), dt.date(2026, 6, 30))
 PAGE = "../pages/morale.py"
 
 
 def _open(period: Period) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(
-        {"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()}
-    )
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(PAGE, period)
 
 
 @pytest.fixture(scope="module")

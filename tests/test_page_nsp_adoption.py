@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -15,22 +14,13 @@ from data_access.status import current_nsp
 from metrics.analyses.adoption import ALL_TEAMS, before_after, since_launch
 from metrics.metric import format_value
 from metrics.parameters import load_metric_settings
+from tests.apptest import Q3, open_page
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
 PAGE = "../pages/nsp_adoption.py"
 
 
 def _open(period: Period, teams: str | None = None, span: str = "The period in the sidebar") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(
-        {"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()}
-    )
-    if teams:
-        at.query_params["teams"] = teams
-    at.run()
-    at.switch_page(PAGE).run()
-    assert not at.exception, at.exception
+    at = open_page(PAGE, period, query={"teams": teams} if teams else None)
     if span != "Since launch":
         at.radio(key="pp.nsp.span").set_value(span).run()
         assert not at.exception, at.exception

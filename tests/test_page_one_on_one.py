@@ -5,7 +5,6 @@ pick sellers of their own team, also when the link names someone else)."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -17,29 +16,17 @@ from data_access.scope import Filters, Period, Scope
 from metrics.analyses import coaching
 from metrics.parameters import load_metric_settings
 from metrics.registry import evaluate
+from tests.apptest import start_app
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 PAGE = "../pages/one_on_one.py"
 Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
 Q2 = Period(dt.date(2026, 4, 1), dt.date(2026, 6, 30))
-AUTH = {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "a-long-random-test-secret-kN3qV8zPw2",
-    "client_id": "purpose-pulse",
-    "client_secret": "test",
-    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-}
 
 
 def _open(query: dict[str, str], user: dict | None = None) -> AppTest:
     query = dict(query)
-    at = AppTest.from_file(APP, default_timeout=90)
-    if user is not None:
-        at.secrets["auth"] = AUTH
-        at.user = user
     seller = query.pop("seller", None)
-    at.query_params.update(query)
-    at.run()
+    at = start_app(query, user=user, timeout=90).run()
     # AppTest always starts on the default page; arriving on this page with ?seller= in the URL is what
     # following a shared link does.
     if seller is not None:

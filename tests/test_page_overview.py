@@ -4,7 +4,6 @@ evidence show what the metric layer computes for the same filters."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -15,19 +14,15 @@ from data_access.scope import Filters, Period, Scope
 from metrics import registry, scorecard
 from metrics.metric import format_value
 from metrics.parameters import load_metric_settings
+from tests.apptest import Q3, period_query, start_app
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
 # An earlier quarter whose index rounds differently from Q3's (the second quarter's rounds the same, 71).
 Q1 = Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31))
 
 
 def _open(period: Period) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(
-        {"period": "custom", "from": period.start.isoformat(), "to": period.end.isoformat()}
-    )
-    at.run()
+    """The app on its default page, the Overview."""
+    at = start_app(period_query(period)).run()
     assert not at.exception, at.exception
     return at
 
@@ -155,10 +150,7 @@ def test_a_large_organisation_opens_on_its_lowest_teams_and_can_show_them_all(
 
 
 def test_the_teams_filter_narrows_the_index_the_heatmap_and_the_team_list(demo_app_env, expected):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update({"period": "custom", "from": Q3.start.isoformat(), "to": Q3.end.isoformat()})
-    at.query_params["teams"] = "Beacon"
-    at.run()
+    at = start_app({**period_query(Q3), "teams": "Beacon"}).run()
     assert not at.exception, at.exception
     beacon = expected["teams"]["Beacon"]
     # The index is Beacon's own, labelled as the teams chosen, not "all teams in view".

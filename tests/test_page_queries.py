@@ -8,17 +8,15 @@ this runs every registered page through AppTest on the seeded demo while recordi
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import streamlit as st
 from sqlalchemy import Engine
-from streamlit.testing.v1 import AppTest
 
 from dashboard.shell.navigation import PAGE_SPECS
+from tests.apptest import Q3, period_query, start_app
 from tests.conftest import count_statements
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 # A big table named after FROM or JOIN, or after a comma in a FROM list ("FROM teams, opportunities"),
 # but not a column reference such as "opportunities.amount".
 RAW_TABLES = re.compile(
@@ -58,9 +56,7 @@ def test_the_check_tells_a_bounded_query_from_an_unbounded_one():
 @pytest.mark.slow
 @pytest.mark.parametrize("spec", PAGES, ids=[spec.url_path for spec in PAGES])
 def test_no_page_selects_raw_rows_without_a_limit(demo_app_env, spec):
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.query_params.update({"period": "custom", "from": "2026-07-01", "to": "2026-09-30"})
-    at.run()
+    at = start_app(period_query(Q3), timeout=180).run()
     # Cached results from earlier pages would hide this page's SQL.
     st.cache_data.clear()
     with count_statements(Engine) as log:

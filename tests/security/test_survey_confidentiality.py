@@ -193,15 +193,10 @@ def _answers(rows, item, window: Period, picked) -> frozenset:
 
 
 def test_the_morale_page_says_a_custom_period_was_widened_to_whole_months(demo_app_env):
-    from streamlit.testing.v1 import AppTest
 
-    from tests.apptest import APP
+    from tests.apptest import open_page
 
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.query_params.update({"period": "custom", "from": "2026-07-03", "to": "2026-09-28"})
-    at.run()
-    at.switch_page("../pages/morale.py").run()
-    assert not at.exception, at.exception
+    at = open_page("../pages/morale.py", Period(dt.date(2026, 7, 3), dt.date(2026, 9, 28)), timeout=180)
     notes = " ".join(i.value for i in at.info)
     assert "Survey figures cover whole months: 1 Jul 2026 – 30 Sep 2026." in notes
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard.shell.navigation import pages_by_section
-from tests.apptest import APP
+from tests.apptest import start_app
 
 PAGES = sorted({spec.path for specs in pages_by_section("executive").values() for spec in specs})
 
@@ -17,9 +16,7 @@ PAGES = sorted({spec.path for specs in pages_by_section("executive").values() fo
     [("0001-01-01", "9999-12-31"), ("1989-12-31", "2026-09-30"), ("2026-07-01", "2100-01-01")],
 )
 def test_a_period_out_of_range_is_refused_in_one_sentence(demo_app_env, page, start, end):
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.query_params.update({"period": "custom", "from": start, "to": end})
-    at.run()
+    at = start_app({"period": "custom", "from": start, "to": end}, timeout=180).run()
     assert not at.exception, at.exception
     warnings = " ".join(w.value for w in at.sidebar.warning)
     assert f"Ignored the custom period {start} – {end} in the link: a period must fall between" in warnings
