@@ -7,7 +7,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from data_access.db import make_engine
+from data_access import models as m
+from data_access.db import make_engine, migrate
 from data_access.scope import Filters, Period, Scope
 from metrics import registry
 
@@ -61,6 +62,57 @@ def open_page(
     at.switch_page(page).run()
     assert not at.exception, at.exception
     return at
+
+
+def small_roster(url: str) -> dict[str, int]:
+    """A new database at ``url`` with a company of two teams and its people: Eve (executive), Max
+    (manager of Atlas), Sue (seller in Atlas), Bea (manager of Beacon). Returns the team ids by name."""
+    engine = make_engine(url)
+    migrate(engine)
+    with engine.begin() as conn:
+        company = conn.execute(m.Team.__table__.insert().values(name="Company")).inserted_primary_key[0]
+        atlas = conn.execute(
+            m.Team.__table__.insert().values(name="Atlas", parent_id=company)
+        ).inserted_primary_key[0]
+        beacon = conn.execute(
+            m.Team.__table__.insert().values(name="Beacon", parent_id=company)
+        ).inserted_primary_key[0]
+        people = m.Person.__table__
+        conn.execute(
+            people.insert(),
+            [
+                {
+                    "external_key": "e",
+                    "name": "Eve Exec",
+                    "email": "eve@example.com",
+                    "role": "executive",
+                    "team_id": company,
+                },
+                {
+                    "external_key": "m",
+                    "name": "Max Manager",
+                    "email": "max@example.com",
+                    "role": "manager",
+                    "team_id": atlas,
+                },
+                {
+                    "external_key": "s",
+                    "name": "Sue Seller",
+                    "email": "sue@example.com",
+                    "role": "seller",
+                    "team_id": atlas,
+                },
+                {
+                    "external_key": "b",
+                    "name": "Bea Beacon",
+                    "email": "bea@example.com",
+                    "role": "manager",
+                    "team_id": beacon,
+                },
+            ],
+        )
+    engine.dispose()
+    return {"Company": company, "Atlas": atlas, "Beacon": beacon}
 
 
 def evaluate(url: str, metric_id: str, filters: Filters, scope: Scope | None = None):

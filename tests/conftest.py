@@ -191,3 +191,20 @@ def browser():
     require_browser()
     with chromium() as shared:
         yield shared
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """The bytes of every file the page offers for download (Streamlit's own in-memory media store)."""
+    files: dict[str, bytes] = {}
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def keep(self, path_or_data, mimetype, kind, filename=None):
+        file_id = original(self, path_or_data, mimetype, kind, filename)
+        files[filename or file_id] = path_or_data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
+    return files

@@ -5,59 +5,13 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_access import models as m
-from data_access.db import make_engine, migrate
-from tests.apptest import APP, AUTH, start_app  # noqa: F401 - APP for the security tests
+from tests.apptest import APP, AUTH, small_roster, start_app  # noqa: F401 - APP for the security tests
 
 
 @pytest.fixture
 def roster_url(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'roster.db'}"
-    engine = make_engine(url)
-    migrate(engine)
-    with engine.begin() as conn:
-        company = conn.execute(m.Team.__table__.insert().values(name="Company")).inserted_primary_key[0]
-        atlas = conn.execute(
-            m.Team.__table__.insert().values(name="Atlas", parent_id=company)
-        ).inserted_primary_key[0]
-        beacon = conn.execute(
-            m.Team.__table__.insert().values(name="Beacon", parent_id=company)
-        ).inserted_primary_key[0]
-        people = m.Person.__table__
-        conn.execute(
-            people.insert(),
-            [
-                {
-                    "external_key": "e",
-                    "name": "Eve Exec",
-                    "email": "eve@example.com",
-                    "role": "executive",
-                    "team_id": company,
-                },
-                {
-                    "external_key": "m",
-                    "name": "Max Manager",
-                    "email": "max@example.com",
-                    "role": "manager",
-                    "team_id": atlas,
-                },
-                {
-                    "external_key": "s",
-                    "name": "Sue Seller",
-                    "email": "sue@example.com",
-                    "role": "seller",
-                    "team_id": atlas,
-                },
-                {
-                    "external_key": "b",
-                    "name": "Bea Beacon",
-                    "email": "bea@example.com",
-                    "role": "manager",
-                    "team_id": beacon,
-                },
-            ],
-        )
-    engine.dispose()
+    small_roster(url)
     monkeypatch.setenv("DATABASE_URL", url)
     return url
 

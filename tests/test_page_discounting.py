@@ -8,7 +8,6 @@ import io
 
 import pytest
 from sqlalchemy import select
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from dashboard.formatting import fmt_percent
@@ -32,20 +31,6 @@ evaluate = apptest.evaluate
 
 def table_with(at: AppTest, *columns: str):
     return next(df.value for df in at.dataframe if set(columns) <= set(df.value.columns))
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        files[filename or file_id] = path_or_data
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return files
 
 
 def test_headline_numbers_are_the_discounting_metric(demo_app_env):

@@ -13,7 +13,6 @@ import io
 
 import pytest
 from sqlalchemy import select
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from dashboard.components.transcript import escape_markdown, highlight_evidence, utterance_markdown
@@ -72,21 +71,6 @@ def team_id(url: str, name: str) -> int:
         found = conn.execute(select(m.Team.id).where(m.Team.name == name)).scalar_one()
     engine.dispose()
     return found
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """The bytes of every file the page offers for download (Streamlit's own in-memory media store)."""
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def keep(self, path_or_data, mimetype, kind, filename=None):
-        file_id = original(self, path_or_data, mimetype, kind, filename)
-        files[filename or file_id] = path_or_data
-        return file_id
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", keep)
-    return files
 
 
 def test_headline_numbers_are_the_metrics(demo_app_env):

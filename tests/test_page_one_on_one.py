@@ -11,12 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.formatting import fmt_percent
 from data_access import models as m
-from data_access.db import make_engine, migrate
+from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
 from metrics.analyses import coaching
 from metrics.parameters import load_metric_settings
 from metrics.registry import evaluate
-from tests.apptest import start_app
+from tests.apptest import small_roster, start_app
 
 PAGE = "../pages/one_on_one.py"
 Q3 = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
@@ -150,48 +150,13 @@ def test_picking_another_seller_changes_the_brief(demo_app_env, demo_seller):
 def roster_url(tmp_path, monkeypatch):
     """Atlas (manager Max, seller Sue) and Beacon (manager Bea, seller Ben, with a deal of his)."""
     url = f"sqlite:///{tmp_path / 'roster.db'}"
+    beacon = small_roster(url)["Beacon"]
     engine = make_engine(url)
-    migrate(engine)
     with engine.begin() as conn:
-        company = conn.execute(m.Team.__table__.insert().values(name="Company")).inserted_primary_key[0]
-        atlas = conn.execute(
-            m.Team.__table__.insert().values(name="Atlas", parent_id=company)
-        ).inserted_primary_key[0]
-        beacon = conn.execute(
-            m.Team.__table__.insert().values(name="Beacon", parent_id=company)
-        ).inserted_primary_key[0]
         people = m.Person.__table__
         conn.execute(
             people.insert(),
             [
-                {
-                    "external_key": "e",
-                    "name": "Eve Exec",
-                    "email": "eve@example.com",
-                    "role": "executive",
-                    "team_id": company,
-                },
-                {
-                    "external_key": "m",
-                    "name": "Max Manager",
-                    "email": "max@example.com",
-                    "role": "manager",
-                    "team_id": atlas,
-                },
-                {
-                    "external_key": "s",
-                    "name": "Sue Seller",
-                    "email": "sue@example.com",
-                    "role": "seller",
-                    "team_id": atlas,
-                },
-                {
-                    "external_key": "b",
-                    "name": "Bea Beacon",
-                    "email": "bea@example.com",
-                    "role": "manager",
-                    "team_id": beacon,
-                },
                 {
                     "external_key": "n",
                     "name": "Ben Beacon",

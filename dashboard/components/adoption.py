@@ -38,6 +38,22 @@ def _cell(value, status: str | None, needs: str | None, unit: str, settings: Met
     return format_value(value, unit) + sample
 
 
+def _before_after_words(rows: pd.DataFrame, settings: MetricSettings) -> dict[str, list[str]]:
+    """The before, after, change and trend columns of before/after ``rows`` as a leader reads them."""
+    return {
+        "before": [
+            _cell(r["before"], r["before_status"], r["before_needs"], r["unit"], settings, r["before_n"])
+            for _, r in rows.iterrows()
+        ],
+        "after": [
+            _cell(r["after"], r["after_status"], r["after_needs"], r["unit"], settings, r["after_n"])
+            for _, r in rows.iterrows()
+        ],
+        "change": [fmt_change(c, u) for c, u in zip(rows["change"], rows["unit"], strict=True)],
+        "trend": [t if isinstance(t, str) else "—" for t in rows["trend"]],
+    }
+
+
 def render_windows(frame: pd.DataFrame) -> None:
     """Say exactly which days are compared (the method is documented in :mod:`metrics.analyses.adoption`)."""
     first = frame.iloc[0]
@@ -81,16 +97,7 @@ def adoption_team_frame(frame: pd.DataFrame, measure: str, settings: MetricSetti
                 f"own date: {fmt_date(day)}" if own else f"with the launch, {fmt_date(day)}"
                 for day, own in zip(rows["adopted_on"], rows["own_date"], strict=True)
             ],
-            "before": [
-                _cell(r["before"], r["before_status"], r["before_needs"], r["unit"], settings, r["before_n"])
-                for _, r in rows.iterrows()
-            ],
-            "after": [
-                _cell(r["after"], r["after_status"], r["after_needs"], r["unit"], settings, r["after_n"])
-                for _, r in rows.iterrows()
-            ],
-            "change": [fmt_change(c, u) for c, u in zip(rows["change"], rows["unit"], strict=True)],
-            "trend": [t if isinstance(t, str) else "—" for t in rows["trend"]],
+            **_before_after_words(rows, settings),
         }
     )
 
@@ -155,16 +162,7 @@ def render_adoption_table(frame: pd.DataFrame, settings: MetricSettings) -> None
         {
             "group": frame["group"],
             "measure": frame["label"],
-            "before": [
-                _cell(r["before"], r["before_status"], r["before_needs"], r["unit"], settings, r["before_n"])
-                for _, r in frame.iterrows()
-            ],
-            "after": [
-                _cell(r["after"], r["after_status"], r["after_needs"], r["unit"], settings, r["after_n"])
-                for _, r in frame.iterrows()
-            ],
-            "change": [fmt_change(c, u) for c, u in zip(frame["change"], frame["unit"], strict=True)],
-            "trend": [t if isinstance(t, str) else "—" for t in frame["trend"]],
+            **_before_after_words(frame, settings),
         }
     )
     st.dataframe(

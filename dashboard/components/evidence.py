@@ -8,12 +8,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard.components.tables import show_table
+from dashboard.components.tables import show_table, table_config
 from dashboard.components.text import IMPORT_HINT
 from dashboard.csv_export import dataframe_csv_bytes
 from dashboard.escaping import escape_markdown
 from metrics.metric import MetricResult
-from metrics.money import column_format
 from metrics.registry import get_metric
 
 MONEY_COLUMNS = {
@@ -34,24 +33,16 @@ PERCENT_COLUMNS = {"discount"}
 def evidence_display(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """The evidence rows ready for ``st.dataframe``: fractions as percentages, and a column config
     that formats money, dates and percentages and gives every column a readable title."""
-    shown = frame.copy()
-    config: dict = {}
-    for column in shown.columns:
-        title = str(column).replace("_", " ").capitalize().replace("arr", "ARR").replace("Arr", "ARR")
-        if column in MONEY_COLUMNS:
-            config[column] = st.column_config.NumberColumn(title, format=column_format())
-        elif column in PERCENT_COLUMNS:
-            shown[column] = pd.to_numeric(shown[column], errors="coerce") * 100
-            config[column] = st.column_config.NumberColumn(title, format="%.1f%%")
-        elif column == "held_at":
-            config[column] = st.column_config.DatetimeColumn("Held", format="D MMM YYYY, HH:mm")
-        elif str(column).endswith("_date"):
-            config[column] = st.column_config.DateColumn(title, format="D MMM YYYY")
-        elif column == "mean_score":
-            config[column] = st.column_config.NumberColumn("Mean answer", format="%.1f")
-        else:
-            config[column] = st.column_config.Column(title)
-    return shown, config
+    return table_config(
+        frame,
+        money=MONEY_COLUMNS,
+        percent=PERCENT_COLUMNS,
+        percent_suffixes=(),
+        title=lambda column: (
+            column.replace("_", " ").capitalize().replace("arr", "ARR").replace("Arr", "ARR")
+        ),
+        columns={"mean_score": st.column_config.NumberColumn("Mean answer", format="%.1f")},
+    )
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -9,11 +11,7 @@ from dashboard.csv_export import dataframe_csv_bytes
 from metrics.money import column_format
 
 MONEY_COLUMNS = {"amount", "list_amount", "arr", "renewed_arr", "concession", "at_stake", "won_amount"}
-
-
 PERCENT_COLUMNS = {"discount", "customer_share", "revenue_share", "share_discounted"}
-
-
 TITLES = {
     "arr": "ARR",
     "renewed_arr": "Renewed ARR",
@@ -22,25 +20,41 @@ TITLES = {
 }
 
 
-def table_config(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """``frame`` ready for ``st.dataframe``: fractions as percentages, money, dates and readable titles."""
+def _title(column: str) -> str:
+    return TITLES.get(column, column.replace("_", " ").capitalize())
+
+
+def table_config(
+    frame: pd.DataFrame,
+    *,
+    money: set[str] = MONEY_COLUMNS,
+    percent: set[str] = PERCENT_COLUMNS,
+    percent_suffixes: tuple[str, ...] = ("_share", "_discount", "_rate"),
+    title: Callable[[str], str] = _title,
+    columns: dict | None = None,
+) -> tuple[pd.DataFrame, dict]:
+    """``frame`` ready for ``st.dataframe``: fractions (the ``percent`` columns and those ending in
+    ``percent_suffixes``) as percentages, ``money`` in the organisation's currency, dates, readable
+    titles; ``columns`` gives some columns a config of their own (None hides one). By default the
+    meeting id is hidden."""
     shown = frame.copy()
     config: dict = {}
+    own = {"meeting_id": None} if columns is None else columns
     for column in shown.columns:
-        title = TITLES.get(str(column), str(column).replace("_", " ").capitalize())
-        if column in MONEY_COLUMNS:
-            config[column] = st.column_config.NumberColumn(title, format=column_format())
-        elif column in PERCENT_COLUMNS or str(column).endswith(("_share", "_discount", "_rate")):
+        label = title(str(column))
+        if column in own:
+            config[column] = own[column]
+        elif column in money:
+            config[column] = st.column_config.NumberColumn(label, format=column_format())
+        elif column in percent or str(column).endswith(percent_suffixes):
             shown[column] = pd.to_numeric(shown[column], errors="coerce") * 100
-            config[column] = st.column_config.NumberColumn(title, format="%.1f%%")
+            config[column] = st.column_config.NumberColumn(label, format="%.1f%%")
         elif column == "held_at":
             config[column] = st.column_config.DatetimeColumn("Held", format="D MMM YYYY, HH:mm")
         elif str(column).endswith("_date"):
-            config[column] = st.column_config.DateColumn(title, format="D MMM YYYY")
-        elif column == "meeting_id":
-            config[column] = None
+            config[column] = st.column_config.DateColumn(label, format="D MMM YYYY")
         else:
-            config[column] = st.column_config.Column(title)
+            config[column] = st.column_config.Column(label)
     return shown, config
 
 
