@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from dashboard.brief_pdf import pdf_for_view
 from dashboard.components.leadership import (
     ALL_TEAMS,
     pick_card,
@@ -28,6 +29,17 @@ org = cached.org_scorecard(url, scope, filters)
 to_date = " to date (the period has not ended)" if filters.running else ""
 st.caption(f"{filters.period.label()}{to_date}, {org.symptoms[0].comparison}.")
 render_index(ALL_TEAMS if filters.team_ids is None else "Teams chosen", org, settings)
+engine = state.get_engine()
+st.download_button(
+    "Download the leadership brief (PDF)",
+    lambda: pdf_for_view(engine, scope, filters),  # built only when clicked
+    file_name=f"purpose-pulse-brief-{filters.period.start}-to-{filters.period.end}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    icon=":material/picture_as_pdf:",
+    help="This period and these teams (every segment) on a page, then a page per team.",
+    key="pp.overview.brief_pdf",
+)
 
 st.subheader("Teams at a glance")
 cards = cached.team_scorecards(url, scope, filters)
