@@ -37,3 +37,28 @@ def fmt_date(value) -> str:
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
     return f"{value:%-d %b %Y}"
+
+
+def fmt_change(change, unit: str) -> str:
+    """A change of a symptom's value in its unit: +4.0 pts (shares), +6 (eNPS points), +0.10, +0.2."""
+    if _missing(change):
+        return "—"
+    if unit == "share":
+        return f"{change * 100:+.1f} pts"
+    if unit == "points":
+        return f"{change:+.0f}"
+    if unit == "per_deal":
+        return f"{change:+.2f}"
+    return f"{change:+.1f}"
+
+
+def fmt_trend(value, previous, trend: str | None) -> str:
+    """Where a value went against the previous period, as the scorecard shows it: an arrow (▲ up,
+    ▼ down, ► steady) and whether that is better or worse; "— no previous value" without one, and
+    a dash when the figure is not compared (too few to score)."""
+    if _missing(previous):
+        return "— no previous value"
+    if trend is None or _missing(value):
+        return "—"
+    arrow = "▲" if value > previous else "▼" if value < previous else "►"
+    return f"{'►' if trend == 'steady' else arrow} {trend}"

@@ -28,6 +28,16 @@ org = reads.org_scorecard(view)
 to_date = " to date (the period has not ended)" if filters.running else ""
 st.caption(f"{filters.period.label()}{to_date}, {org.symptoms[0].comparison}.")
 render_index(ALL_TEAMS if filters.team_ids is None else "Teams chosen", org, settings)
+st.download_button(
+    "Download the leadership brief (PDF)",
+    lambda: reads.brief_pdf(view),  # built only when clicked
+    file_name=f"purpose-pulse-brief-{filters.period.start}-to-{filters.period.end}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    icon=":material/picture_as_pdf:",
+    help="This period and these teams (every segment) on a page, then a page per team.",
+    key="pp.overview.brief_pdf",
+)
 
 st.subheader("Teams at a glance")
 cards = reads.team_scorecards(view)

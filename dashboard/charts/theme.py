@@ -22,6 +22,8 @@ STATUS_LABELS = {
     "red": "Red",
     "needs": "Needs data",
     "suppressed": "Hidden",
+    "too_few": "Too few",
+    "incomplete": "To date",
 }
 ACCENT = "#1f6f8b"
 MUTED = "#6B7280"

@@ -1,4 +1,4 @@
-"""``report``: the symptom scorecard and Purpose Health Index as JSON or a Markdown brief."""
+"""``report``: the symptom scorecard and Purpose Health Index as JSON, a Markdown brief or a PDF brief."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import sys
 import time
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -14,7 +15,10 @@ from dashboard.config import Settings
 from data_access.scope import Period, Scope
 
 NAME = "report"
-HELP = "Print the symptom scorecard and Purpose Health Index for a period, as JSON or a Markdown brief."
+HELP = (
+    "Print the symptom scorecard and Purpose Health Index for a period, as JSON or a Markdown brief, "
+    "or write it as a PDF brief."
+)
 
 
 def _day(text: str) -> dt.date:
@@ -37,7 +41,10 @@ def add_arguments(parser) -> None:
         "--team", action="append", default=[], metavar="NAME", help="only this team (or region); repeatable"
     )
     parser.add_argument(
-        "--format", choices=("json", "markdown"), default="json", help="output format (default json)"
+        "--format", choices=("json", "markdown", "pdf"), default="json", help="output format (default json)"
+    )
+    parser.add_argument(
+        "--output", metavar="FILE", help="write to FILE instead of standard output (needed for pdf)"
     )
     add_as_argument(parser)
 
@@ -86,22 +93,54 @@ def build_report(engine: Engine, period: Period, scope: Scope, teams: tuple[str,
 
 
 def run(args, settings: Settings, scope: Scope | None = None, today: dt.date | None = None) -> int:
+    from dashboard.cli.errors import UserError
     from dashboard.cli.viewer import scope_for
     from dashboard.database import open_engine
+    from metrics.parameters import load_metric_settings
     from metrics.report import public, render_markdown
 
     period = period_from(args, today or dt.date.today())
+    output = getattr(args, "output", None)
+    if args.format == "pdf" and not output:
+        raise UserError("A PDF brief is written to a file: add --output FILE, e.g. --output brief.pdf.")
+    if output and not Path(output).absolute().parent.is_dir():
+        raise UserError(f"Cannot write {output}: the folder {Path(output).absolute().parent} does not exist.")
     engine = open_engine(settings, must_exist=True)
     started = time.perf_counter()
     try:
         with engine.connect() as conn:
             scope = scope or scope_for(conn, args.as_email)
         report = build_report(engine, period, scope, tuple(args.team))
+        if args.format == "pdf":
+            with engine.connect() as conn:
+                metric_settings = load_metric_settings(conn)
     finally:
         engine.dispose()
-    if args.format == "json":
-        print(json.dumps(public(report), indent=2, default=str))
+    if args.format == "pdf":
+        from dashboard.brief_pdf import ALL_TEAMS, render_pdf
+
+        title = ", ".join(args.team) if args.team else ALL_TEAMS
+        write(output, render_pdf(report, title=title, settings=metric_settings))
+    elif args.format == "json":
+        write(output, json.dumps(public(report), indent=2, default=str) + "\n")
     else:
-        print(render_markdown(report), end="")
-    print(f"Report built in {time.perf_counter() - started:.1f} s.", file=sys.stderr)
+        write(output, render_markdown(report))
+    where = f" and written to {output}" if output else ""
+    print(f"Report built{where} in {time.perf_counter() - started:.1f} s.", file=sys.stderr)
     return 0
+
+
+def write(path: str | None, content: str | bytes) -> None:
+    """``content`` to the file at ``path``, or to standard output without one."""
+    from dashboard.cli.errors import UserError
+
+    if path is None:
+        print(content, end="")
+        return
+    try:
+        if isinstance(content, bytes):
+            Path(path).write_bytes(content)
+        else:
+            Path(path).write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"Cannot write {path}: {exc.strerror or exc}.") from None

@@ -8,6 +8,7 @@ spinner says while a read computes; ``store=False`` marks light reads kept out o
 
 from __future__ import annotations
 
+from dashboard.brief_pdf import pdf_for_view
 from dashboard.components.evidence import EvidenceRows
 from dashboard.reads.cached_read import cached_read, live_read
 from dashboard.view import View
@@ -41,6 +42,13 @@ def evidence_rows(view: View, metric_id: str) -> EvidenceRows:
 
 org_scorecard = cached_read(scorecard.scorecard, spinner="Computing the scorecard…")
 team_scorecards = cached_read(scorecard.team_scorecards, spinner="Computing the team scorecards…")
+
+
+
+def brief_pdf(view: View) -> bytes:
+    """The leadership brief of the view as a PDF, from the stored report (built only when asked)."""
+    return pdf_for_view(view)
+
 
 # --- NSP adoption and morale ---------------------------------------------------------------------
 before_after = cached_read(adoption.before_after, spinner="Comparing before and after the launch…")
