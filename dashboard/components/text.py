@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
+from dashboard.formatting import fmt_change  # noqa: F401 - the one formatter, used by components
 from metrics.metric import MetricResult
 from metrics.parameters import MetricSettings
 from metrics.privacy import minimum_respondents
@@ -23,19 +22,6 @@ TREND_WORDS = {"improving": "improving", "worsening": "worsening", "steady": "st
 
 
 IMPORT_HINT = "Import it with `python -m dashboard import …` or on the Data › Imports page."
-
-
-def fmt_change(change: float | None, unit: str) -> str:
-    """A change of a value in its unit: +4.0 pts (shares), +6 (eNPS points), -0.10, +0.2."""
-    if change is None or pd.isna(change):
-        return "—"
-    if unit == "share":
-        return f"{change * 100:+.1f} pts"
-    if unit == "points":
-        return f"{change:+.0f}"
-    if unit == "per_deal":
-        return f"{change:+.2f}"
-    return f"{change:+.1f}"
 
 
 def trend_text(result: MetricResult) -> str:
