@@ -54,7 +54,7 @@ def fresh_copy(destination: Path) -> Path:
     return destination
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -65,7 +65,7 @@ def streamlit_server(
     app_root: Path, env: dict | None = None, log_path: Path | None = None, port: int | None = None
 ):
     """Start ``streamlit run dashboard/app.py`` in ``app_root``; yield its URL; stop it afterwards."""
-    port = port or _free_port()
+    port = port or free_port()
     environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
     environment.update(env or {})
     log_file = log_path or (app_root / "streamlit.log")
@@ -174,3 +174,59 @@ def error_texts(page) -> list[str]:
     """Texts of Streamlit error and exception boxes on the page."""
     boxes = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
     return [boxes.nth(i).inner_text() for i in range(boxes.count())]
+
+
+@contextmanager
+def oidc_provider():
+    """A local OpenID Connect provider (oidc-provider-mock on loopback); yields its URL."""
+    pytest.importorskip("oidc_provider_mock", reason="oidc-provider-mock is not installed (requirements-dev.txt)")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "oidc_provider_mock", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@contextmanager
+def signed_in_server(copy_to: Path, database_url: str, provider_url: str, cookie_secret: str):
+    """``streamlit run`` on a fresh copy of the app whose secrets.toml has an [auth] section signing in
+    through ``provider_url``; yields the app's URL."""
+    require_browser()
+    root = fresh_copy(copy_to / "purpose-pulse")
+    port = free_port()
+    (root / ".streamlit" / "secrets.toml").write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{cookie_secret}"\n'
+        'client_id = "purpose-pulse"\n'
+        'client_secret = "purpose-pulse-secret"\n'
+        f'server_metadata_url = "{provider_url}/.well-known/openid-configuration"\n'
+    )
+    with streamlit_server(root, env={"DATABASE_URL": database_url}, port=port) as url:
+        yield url
+
+
+def sign_in(page, app_url: str, email: str) -> str:
+    """Sign in through the provider's form as ``email``; returns the text of the page signed in to."""
+    page.goto(app_url)
+    wait_until_idle(page)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_selector("input[name=sub]", timeout=30_000)
+    page.fill("input[name=sub]", email)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{app_url}/**", timeout=30_000)
+    wait_until_idle(page)
+    return page.inner_text("body")

@@ -193,6 +193,16 @@ def browser():
         yield shared
 
 
+@pytest.fixture(scope="module")
+def provider():
+    """A local OpenID Connect provider for the sign-in tests; its URL."""
+    from tests.browser import oidc_provider, require_browser
+
+    require_browser()
+    with oidc_provider() as url:
+        yield url
+
+
 @pytest.fixture
 def downloads(monkeypatch):
     """The bytes of every file the page offers for download (Streamlit's own in-memory media store)."""

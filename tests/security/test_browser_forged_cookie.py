@@ -11,16 +11,8 @@ import json
 import pytest
 
 from dashboard.config import EXAMPLE_SECRETS_PATH, read_secrets
-from tests.browser import (
-    chromium_page,
-    fresh_copy,
-    require_browser,
-    screenshot,
-    streamlit_server,
-    wait_until_idle,
-)
+from tests.browser import chromium_page, free_port, screenshot, signed_in_server, wait_until_idle
 from tests.conftest import copy_database
-from tests.test_browser_login import _free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,20 +21,11 @@ EXECUTIVE = "morgan.hale@example.com"
 
 @pytest.fixture(scope="module")
 def app_with_example_secret(demo_database_url, tmp_path_factory):
-    require_browser()
-    root = fresh_copy(tmp_path_factory.mktemp("forged") / "purpose-pulse")
-    port = _free_port()
     secret = read_secrets(EXAMPLE_SECRETS_PATH)["auth"]["cookie_secret"]
-    (root / ".streamlit" / "secrets.toml").write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        f'cookie_secret = "{secret}"\n'
-        'client_id = "purpose-pulse"\n'
-        'client_secret = "purpose-pulse-secret"\n'
-        f'server_metadata_url = "http://127.0.0.1:{_free_port()}/.well-known/openid-configuration"\n'
-    )
     database = copy_database(demo_database_url, tmp_path_factory.mktemp("forged-db") / "demo.db")
-    with streamlit_server(root, env={"DATABASE_URL": database}, port=port) as url:
+    # No provider runs: nobody can sign in, only a forged cookie could.
+    nowhere = f"http://127.0.0.1:{free_port()}"
+    with signed_in_server(tmp_path_factory.mktemp("forged"), database, nowhere, secret) as url:
         yield url, secret
 
 

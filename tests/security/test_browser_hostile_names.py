@@ -14,16 +14,8 @@ from urllib.parse import urlparse
 import pytest
 
 from dashboard.shell.navigation import PAGE_SPECS
-from tests.browser import (
-    chromium_page,
-    fresh_copy,
-    require_browser,
-    screenshot,
-    streamlit_server,
-    wait_until_idle,
-)
+from tests.browser import chromium_page, screenshot, sign_in, signed_in_server, wait_until_idle
 from tests.conftest import copy_database
-from tests.test_browser_login import _free_port, _sign_in, provider  # noqa: F401 - provider is a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -40,8 +32,7 @@ def hostile(tag: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_app(provider, demo_database_url, tmp_path_factory):  # noqa: F811
-    require_browser()
+def hostile_app(provider, demo_database_url, tmp_path_factory):
     database = copy_database(demo_database_url, tmp_path_factory.mktemp("hostile-db") / "demo.db")
     with sqlite3.connect(database.split("///", 1)[1]) as db:
         for (team_id,) in db.execute("SELECT id FROM teams").fetchall():
@@ -53,17 +44,9 @@ def hostile_app(provider, demo_database_url, tmp_path_factory):  # noqa: F811
         db.execute("UPDATE meetings SET title = ? || id", (hostile("meeting"),))
         db.execute("UPDATE nsp SET statement = ?", (hostile("nsp"),))
         db.execute("DELETE FROM stored_results")
-    root = fresh_copy(tmp_path_factory.mktemp("hostile") / "purpose-pulse")
-    port = _free_port()
-    (root / ".streamlit" / "secrets.toml").write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        'cookie_secret = "kq8Zr2vN5xLp0Ws7Yt4Hb9Jc3Fd6Gm1QeUaRoSiT"\n'
-        'client_id = "purpose-pulse"\n'
-        'client_secret = "purpose-pulse-secret"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
-    )
-    with streamlit_server(root, env={"DATABASE_URL": database}, port=port) as url:
+    with signed_in_server(
+        tmp_path_factory.mktemp("hostile"), database, provider, "kq8Zr2vN5xLp0Ws7Yt4Hb9Jc3Fd6Gm1QeUaRoSiT"
+    ) as url:
         yield url
 
 
@@ -92,7 +75,7 @@ def test_every_page_shows_hostile_names_as_text(hostile_app):
     requests: list[str] = []
     with chromium_page(1280, 720) as page:
         page.on("request", lambda request: requests.append(request.url))
-        body = _sign_in(page, hostile_app, EXECUTIVE)
+        body = sign_in(page, hostile_app, EXECUTIVE)
         assert "[Session expired person](https" in body.replace("\u2060", "")  # the name, shown as typed
         _assert_inert(page, requests, "sign-in")
         query = (
@@ -115,7 +98,7 @@ def test_no_access_page_shows_a_hostile_email_as_text(hostile_app):
     email = f"[x](https://{EVIL}/n)<img src=https://{EVIL}/n.png>@example.com"
     with chromium_page(1280, 720) as page:
         page.on("request", lambda request: requests.append(request.url))
-        body = _sign_in(page, hostile_app, email)
+        body = sign_in(page, hostile_app, email)
         screenshot(page, "hostile-no-access")
         _assert_inert(page, requests, "No access")
     shown = body.replace("\u2060", "")  # the invisible joiners that keep addresses from linking
