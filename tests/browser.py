@@ -60,6 +60,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_for_port(port: int, proc: subprocess.Popen, timeout_s: float) -> bool:
+    """Wait until something listens on ``port``; False if ``proc`` exited first."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            if proc.poll() is not None:
+                return False
+            time.sleep(0.25)
+    return True  # the test that uses it says what does not answer
+
+
 @contextmanager
 def streamlit_server(
     app_root: Path, env: dict | None = None, log_path: Path | None = None, port: int | None = None
@@ -93,15 +107,8 @@ def streamlit_server(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError as exc:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"streamlit exited: {log_file.read_text()[-2000:]}") from exc
-                time.sleep(0.3)
+        if not _wait_for_port(port, proc, timeout_s=60):
+            raise RuntimeError(f"streamlit exited: {log_file.read_text()[-2000:]}")
         yield url
     finally:
         proc.terminate()
@@ -187,13 +194,7 @@ def oidc_provider():
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
+        _wait_for_port(port, proc, timeout_s=30)
         yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
