@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
+from pathlib import Path
 
 import pytest
 
-from metrics.talk import realdata
+from metrics.talk import lexicon, realdata
 from metrics.talk.classifier import default_classifier, is_question
 from metrics.talk.evaluation import SEEDS_PATH, TEST_PATH, TRAIN_PATH, read_labelled
 from metrics.talk.features import Lexicon, extract, is_content, sparse_features, substance, tokens
+from metrics.talk.lexicon import FILES, word_lists, words
 from metrics.talk.nsp import NspMatcher
 
 NSP = NspMatcher(
@@ -71,6 +74,7 @@ def test_written_sentences_get_the_same_features_and_labels():
     assert _digest(_what_is_said(texts)) == WRITTEN_DIGEST
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     not realdata.available(),
     reason=f"the real transcripts are not at {realdata.talk_dir()} (shared/data/talk beside the repository)",
@@ -81,3 +85,15 @@ def test_real_sentences_get_the_same_features_and_labels():
         texts += [text for _, text in realdata.read_transcript(source)[:REAL_LINES_PER_FILE]]
     assert len(texts) > 2000
     assert _digest(_what_is_said(texts)) == REAL_DIGEST
+
+
+def test_every_word_list_is_read_once_and_shipped_with_the_package():
+    assert word_lists("labels") is word_lists("labels")
+    assert set(words("labels", "revenue.terms")) >= {"quota", "discount", "pipeline"}
+    folder = Path(lexicon.__file__).parent
+    assert sorted(p.stem for p in folder.glob("*.toml")) == sorted(FILES)
+    with open(Path(__file__).parents[2] / "pyproject.toml", "rb") as f:
+        shipped = tomllib.load(f)["tool"]["setuptools"]["package-data"]
+    assert "*.toml" in shipped["metrics.talk.lexicon"]
+    with pytest.raises(ValueError, match="not a word list file"):
+        word_lists("passwords")
