@@ -219,10 +219,10 @@ def pushed_deals(
     """The seller's deals, open during the period or closed in it, whose close date was moved later at
     least ``min_pushes`` times up to the period's end; most pushes first. The Pipeline page lists the
     same deals for the seller's team (one definition of a push, :mod:`metrics.pushes`)."""
-    from metrics.analyses.pipeline import deals_in_view
+    from metrics.analyses.pipeline import deals_in_scope
 
     per_deal = moves_per_deal(
-        deals_in_view(scope, filters, OPP.owner_id == seller.id), until=filters.period.end
+        deals_in_scope(scope, filters, OPP.owner_id == seller.id), until=filters.period.end
     )
     total = conn.execute(select(func.count()).where(per_deal.c.pushes >= min_pushes)).scalar_one()
     rows = conn.execute(
