@@ -142,8 +142,8 @@ def team_scorecards(
     so 200 teams cost about the queries of one.
     """
     settings = settings or MetricSettings.defaults()
-    in_view = filters.team_ids_within(scope)
-    teams = [(tid, name) for tid, name in sales_teams(conn, in_view) if team_ids is None or tid in team_ids]
+    within = filters.team_ids_within(scope)
+    teams = [(tid, name) for tid, name in sales_teams(conn, within) if team_ids is None or tid in team_ids]
     ids = tuple(tid for tid, _ in teams)
     by_metric = {
         metric.id: evaluate_by_team(conn, metric, scope, filters, ids, settings) for metric in METRICS

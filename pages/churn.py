@@ -8,6 +8,7 @@ from dashboard.components import evidence, tiles
 from dashboard.components import signals as ui
 from dashboard.components.text import IMPORT_HINT
 from dashboard.shell import state
+from metrics.parts import RetentionParts
 
 view = state.view()
 filters = view.filters
@@ -55,7 +56,7 @@ else:
     st.caption("Cohort = the quarter of an account's first subscription; (n) = accounts in the cohort.")
 
 st.subheader("Does how we sold predict churn?")
-splits = churn.parts.get("churn_by_how_sold") or {}
+splits = RetentionParts.of(churn.parts).churn_by_how_sold
 if splits:
     tiles.chart(
         churn_by_how_sold(splits, title="Churn rate of renewals due, by how the original deal was sold")

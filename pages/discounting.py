@@ -13,6 +13,7 @@ from dashboard.components import signals as ui
 from dashboard.components import tiles
 from dashboard.components.text import IMPORT_HINT
 from dashboard.shell import state
+from metrics.parts import DiscountParts, PriceLossParts
 
 view = state.view()
 filters = view.filters
@@ -45,19 +46,19 @@ with left:
         discount_histogram(histogram, settings.numbers("approval_limits"), title="Discount distribution")
     )
 with right:
-    weeks = discounting.parts["discount_by_week_of_quarter"]
+    weeks = DiscountParts.of(discounting.parts).discount_by_week_of_quarter
     tiles.chart(discount_by_week(weeks, title="Mean discount by week of quarter"))
 
 left, right = st.columns(2)
 with left:
-    bands = discounting.parts["win_rate_by_discount_band"]
+    bands = DiscountParts.of(discounting.parts).win_rate_by_discount_band
     tiles.chart(
         share_bars(
             bands, title="Win rate by discount band: does the discount buy anything?", x_title="Discount"
         )
     )
 with right:
-    reasons = price.parts.get("loss_reasons") or {}
+    reasons = PriceLossParts.of(price.parts).loss_reasons
     if reasons:
         tiles.chart(count_bars(reasons, title="Why we lost", highlight="price"))
     else:

@@ -10,6 +10,7 @@ from dashboard.components.transcript_upload import render_transcript_upload
 from dashboard.csv_export import dataframe_csv_bytes
 from dashboard.shell import state
 from metrics.analyses.meetings import SORTS
+from metrics.parts import ReviewParts
 
 view = state.view()
 filters = view.filters
@@ -28,9 +29,10 @@ tiles.show_result(
 )
 tiles.show_result(cols[1], "Deal reviews asking about the customer", reviews)
 if reviews.status not in ("needs", "suppressed"):
-    per_review = reviews.parts["customer_questions_per_review"]
+    review_parts = ReviewParts.of(reviews.parts)
     cols[1].caption(
-        f"{per_review:.1f} customer questions per review · {reviews.parts['deal_reviews']} reviews"
+        f"{review_parts.customer_questions_per_review:.1f} customer questions per review · "
+        f"{review_parts.deal_reviews} reviews"
     )
 tiles.show_result(cols[2], "Meetings opening with a customer", opening)
 tiles.show_result(cols[3], "Meetings mentioning the NSP", nsp)

@@ -53,15 +53,9 @@ gaming = reads.evaluate(view, "comp_plan_gaming")
 cols = st.columns(4)
 tiles.show_result(cols[0], f"Won amount in the last {settings.integer('quarter_end_days')} days", closing)
 tiles.show_result(cols[1], "Close-date pushes per closed deal", gaming, ui.per_deal(gaming.value))
-tiles.show_result(
-    cols[2], "Closed deals pushed at least once", gaming, ui.part_percent(gaming, "deals_pushed_share")
-)
-tiles.show_result(
-    cols[3],
-    "First-days closes by sellers over quota",
-    gaming,
-    ui.part_percent(gaming, "first_days_closes_by_sellers_over_quota"),
-)
+pushed_share, over_quota_share = ui.gaming_shares(gaming)
+tiles.show_result(cols[2], "Closed deals pushed at least once", gaming, pushed_share)
+tiles.show_result(cols[3], "First-days closes by sellers over quota", gaming, over_quota_share)
 tiles.chart(won_by_week(reads.won_by_week(view), title="Won amount by week of quarter"))
 
 left, right = st.columns(2)

@@ -1,7 +1,8 @@
 """The layers import one way: pages -> dashboard -> metrics -> data_access; only pages/ and
 dashboard/ import streamlit. Inside the app: pages never import data_access, components import no
 reads, charts no streamlit, and only dashboard/reads and dashboard/shell (and the command line, which
-runs outside the app) reach the database engine. Parsed with ast, so nobody has to remember the rules."""
+runs outside the app) reach the database engine. Only the first start and the command line generate
+the demo organisation. Parsed with ast, so nobody has to remember the rules."""
 
 from __future__ import annotations
 
@@ -119,6 +120,31 @@ def test_charts_are_pure_figure_builders():
         str(p.relative_to(ROOT)) for p in _under(ROOT / "dashboard" / "charts") if "streamlit" in _imports(p)
     ]
     assert offenders == []
+
+
+# Who may import the demo generator (data_access.demo), besides the generator itself, the tests and
+# the benchmarks: dashboard/setup.py loads the demo on first start (the shell's bootstrap and
+# ``init --demo`` both go through it), and the command line runs outside the app (``crosscheck``
+# scores the classifier on the demo's planted labels). Metrics and pages take data, never make it.
+DEMO = "data_access.demo"
+DEMO_IMPORTERS = ("dashboard/setup.py", "dashboard/cli/")
+
+
+def _imports_demo(path: Path) -> bool:
+    return any(m == DEMO or m.startswith(DEMO + ".") for m in _modules(path))
+
+
+def test_only_the_first_start_and_the_command_line_generate_the_demo():
+    importers = {
+        str(path.relative_to(ROOT))
+        for layer in LAYERS
+        for path in _files(layer)
+        if _imports_demo(path) and ROOT / "data_access" / "demo" not in path.parents
+    }
+    offenders = sorted(p for p in importers if not p.startswith(DEMO_IMPORTERS))
+    assert offenders == [], "pass the generated rows in; only setup and the command line generate the demo"
+    # Guard against the rule passing because it reads nothing.
+    assert "dashboard/setup.py" in importers
 
 
 def test_the_rule_sees_real_files():

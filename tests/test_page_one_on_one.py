@@ -16,6 +16,7 @@ from data_access.scope import Filters, Period, Scope
 from metrics.analyses import coaching
 from metrics.parameters import load_metric_settings
 from metrics.registry import evaluate
+from metrics.text import escape_markdown
 from tests.apptest import small_roster, start_app
 
 PAGE = "../pages/one_on_one.py"
@@ -117,6 +118,18 @@ def test_questions_and_drill_down_tables_name_the_sellers_deals(demo_app_env, de
     pushed_table = at.dataframe[1].value
     assert list(pushed_table["pushes"]) == [d.pushes for d in facts.pushed.deals]
     assert {b.label for b in at.get("download_button")} >= {"Download the brief (Markdown)", "Download CSV"}
+
+
+def test_the_questions_shown_are_the_rules_questions_for_the_demo_seller(demo_app_env, demo_seller):
+    at = _open(_q3(demo_seller))
+    facts, _ = _expected(demo_app_env, Q3, demo_seller)
+    expected = coaching.questions_for(facts, today=dt.date.today())
+    shown = [md.value for md in at.markdown if md.value.startswith("**") and "?" in md.value]
+    assert shown == [
+        f"**{n}. {escape_markdown(q.text)}**  \n:gray[{escape_markdown(q.because)}]"
+        for n, q in enumerate(expected, start=1)
+    ]
+    assert {q.topic for q in expected} >= {"outcome", "push"}
 
 
 def test_changing_the_period_changes_the_brief(demo_app_env, demo_seller):

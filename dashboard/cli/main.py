@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "init",
     "status",
     "classify",
+    "crosscheck",
     "reclassify",
     "report",
     "precompute",

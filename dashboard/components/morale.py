@@ -13,6 +13,7 @@ from dashboard.escaping import escape_markdown, inert_figure
 from dashboard.formatting import fmt_percent
 from metrics.metric import MetricResult, format_value
 from metrics.parameters import MetricSettings
+from metrics.parts import MoraleParts
 
 DRIVER_LABELS = {
     "meaning_purpose": "Meaning and purpose",
@@ -32,7 +33,7 @@ def _survey_value(result: MetricResult, settings: MetricSettings) -> str:
 
 def render_morale_headline(morale: MetricResult, slide: MetricResult, settings: MetricSettings) -> None:
     """eNPS, participation, attrition and the top-performer slide for all teams in view."""
-    parts = morale.parts
+    parts = MoraleParts.of(morale.parts)
     cols = st.columns(5)
     delta = None
     if morale.value is not None and morale.previous is not None:
@@ -44,7 +45,7 @@ def render_morale_headline(morale: MetricResult, slide: MetricResult, settings: 
         border=True,
         help="% answering 9–10 minus % answering 0–6 to “How likely are you to recommend working here?”",
     )
-    participation = parts.get("participation") if morale.status not in ("needs", "suppressed") else None
+    participation = parts.participation if morale.status not in ("needs", "suppressed") else None
     cols[1].metric(
         "Participation",
         fmt_percent(participation),
@@ -53,16 +54,16 @@ def render_morale_headline(morale: MetricResult, slide: MetricResult, settings: 
     )
     cols[2].metric(
         "Voluntary attrition",
-        fmt_percent(parts.get("voluntary_attrition"), 1),
+        fmt_percent(parts.voluntary_attrition, 1),
         border=True,
         help="Voluntary leavers / average headcount in the period. "
-        + (morale.parts.get("voluntary_attrition_needs") or "").capitalize(),
+        + (parts.voluntary_attrition_needs or "").capitalize(),
     )
     cols[3].metric(
         "Leavers",
-        "—" if parts.get("leavers") is None else f"{parts['leavers']:,}",
+        "—" if parts.leavers is None else f"{parts.leavers:,}",
         border=True,
-        help=f"All leavers; attrition {fmt_percent(parts.get('attrition'), 1)} of average headcount.",
+        help=f"All leavers; attrition {fmt_percent(parts.attrition, 1)} of average headcount.",
     )
     cols[4].metric(
         "Top-performer slide",
@@ -90,6 +91,7 @@ def team_morale_frame(period_rows: pd.DataFrame, people: dict[str, MetricResult]
         match = period_rows.loc[period_rows["team"] == team]
         survey = match.iloc[0] if not match.empty else None
         shown = survey is not None and bool(survey["shown"])
+        parts = MoraleParts.of(result.parts)
         reason = "no answers in this period" if survey is None else (survey["reason"] or "")
         rows.append(
             {
@@ -97,13 +99,11 @@ def team_morale_frame(period_rows: pd.DataFrame, people: dict[str, MetricResult]
                 "respondents": int(survey["respondents"]) if shown else None,
                 "enps": float(survey["enps"]) if shown and pd.notna(survey["enps"]) else None,
                 **{d: (survey[d] if shown else None) for d in DRIVER_LABELS},
-                "participation": (result.parts.get("participation") or 0) * 100 if shown else None,
+                "participation": (parts.participation or 0) * 100 if shown else None,
                 "voluntary_attrition": (
-                    None
-                    if result.parts.get("voluntary_attrition") is None
-                    else result.parts["voluntary_attrition"] * 100
+                    None if parts.voluntary_attrition is None else parts.voluntary_attrition * 100
                 ),
-                "leavers": result.parts.get("leavers"),
+                "leavers": parts.leavers,
                 "note": "" if shown else reason,
             }
         )

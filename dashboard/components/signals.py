@@ -12,16 +12,17 @@ from dashboard.components.tiles import chart, show_result
 from dashboard.formatting import fmt_count, fmt_currency, fmt_percent
 from data_access.scope import Filters
 from metrics.metric import MetricResult
+from metrics.parts import CloseDateParts, DiscountParts, RetentionParts
 
 
 def discount_headline(result: MetricResult) -> dict[str, str]:
     """The discounting metric's headline numbers as shown on the page."""
-    parts = result.parts
+    parts = DiscountParts.of(result.parts)
     return {
-        "Median discount": fmt_percent(parts.get("median_discount"), 1),
-        "P90 discount": fmt_percent(parts.get("p90_discount"), 1),
-        "Won deals discounted": fmt_percent(parts.get("share_discounted")),
-        "Just under an approval limit": fmt_percent(parts.get("just_under_approval_limit")),
+        "Median discount": fmt_percent(parts.median_discount, 1),
+        "P90 discount": fmt_percent(parts.p90_discount, 1),
+        "Won deals discounted": fmt_percent(parts.share_discounted),
+        "Just under an approval limit": fmt_percent(parts.just_under_approval_limit),
     }
 
 
@@ -98,9 +99,11 @@ def per_deal(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def part_percent(result: MetricResult, key: str) -> str:
-    """A share among a result's parts as a percentage ("—" when the part is unknown)."""
-    return fmt_percent(result.parts.get(key))
+def gaming_shares(result: MetricResult) -> tuple[str, str]:
+    """The comp-plan gaming symptom's two shares as percentages ("—" when unknown): closed deals
+    pushed at least once, and first-days closes by sellers over quota."""
+    parts = CloseDateParts.of(result.parts)
+    return fmt_percent(parts.deals_pushed_share), fmt_percent(parts.first_days_closes_by_sellers_over_quota)
 
 
 def movement_headline(movement) -> dict[str, tuple[str, str]]:
@@ -146,10 +149,10 @@ def render_late_stage(
 
 
 def churn_headline(result: MetricResult) -> dict[str, str]:
-    parts = result.parts
+    parts = RetentionParts.of(result.parts)
     return {
         "Logo churn": fmt_percent(result.value, 1) if result.value is not None else "—",
-        "Gross revenue retention": fmt_percent(parts.get("gross_revenue_retention"), 1),
-        "Net revenue retention": fmt_percent(parts.get("net_revenue_retention"), 1),
-        "Customers lost": f"{fmt_count(parts.get('customers_lost'))} of {fmt_count(parts.get('customers_at_start'))}",
+        "Gross revenue retention": fmt_percent(parts.gross_revenue_retention, 1),
+        "Net revenue retention": fmt_percent(parts.net_revenue_retention, 1),
+        "Customers lost": f"{fmt_count(parts.customers_lost)} of {fmt_count(parts.customers_at_start)}",
     }

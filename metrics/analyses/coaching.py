@@ -22,7 +22,9 @@ database; functions that return rows are bounded.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from sqlalchemy import Connection, and_, case, exists, func, or_, select
 
@@ -217,10 +219,10 @@ def pushed_deals(
     """The seller's deals, open during the period or closed in it, whose close date was moved later at
     least ``min_pushes`` times up to the period's end; most pushes first. The Pipeline page lists the
     same deals for the seller's team (one definition of a push, :mod:`metrics.pushes`)."""
-    from metrics.analyses.pipeline import deals_in_view
+    from metrics.analyses.pipeline import deals_in_scope
 
     per_deal = moves_per_deal(
-        deals_in_view(scope, filters, OPP.owner_id == seller.id), until=filters.period.end
+        deals_in_scope(scope, filters, OPP.owner_id == seller.id), until=filters.period.end
     )
     total = conn.execute(select(func.count()).where(per_deal.c.pushes >= min_pushes)).scalar_one()
     rows = conn.execute(
@@ -527,6 +529,10 @@ def coaching_facts(
 
 
 # --- Questions to ask this week ----------------------------------------------------------------
+#
+# Each question comes from one small rule: a name and a function that looks at the coaching facts
+# (and today's date) and returns one question or None. RULES lists them most telling first;
+# questions_for runs them in that order. Adding a question means adding a rule.
 
 MIN_QUESTIONS = 3
 MAX_QUESTIONS = 7
@@ -536,15 +542,32 @@ DISCOUNT_GAP = 0.05
 # A customer share of the seller's own talk under this is worth a question.
 LOW_CUSTOMER_SHARE = 0.5
 MIN_UTTERANCES = 5
+# Late-stage deals and pushed deals asked about at most.
+LATE_STAGE_QUESTIONS = 2
+PUSH_QUESTIONS = 2
 
 
 @dataclass(frozen=True)
 class Question:
-    """A question to ask, and the fact it comes from (shown next to it, so it is never a guess)."""
+    """A question to ask, and the fact it comes from (shown next to it, so it is never a guess).
+
+    ``about`` names what it asks about (an account, a deal's pushes, the talk...): of two questions
+    about the same thing only the first is asked."""
 
     text: str
     because: str
     topic: str
+    about: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One source of a question: ``ask(facts, today)`` returns the question or None. A ``fill`` rule
+    only asks while fewer than :data:`MIN_QUESTIONS` questions were found before it."""
+
+    name: str
+    ask: Callable[[CoachingFacts, dt.date | None], Question | None]
+    fill: bool = False
 
 
 def _times(n: int) -> str:
@@ -559,140 +582,169 @@ def _pct(value: float) -> str:
     return f"{value * 100:.0f}%"
 
 
-def questions_for(
-    facts: CoachingFacts, today: dt.date | None = None, limit: int = MAX_QUESTIONS
-) -> list[Question]:
-    """Three to seven questions for this week, most telling first, each naming the account or deal
-    its fact is about. Order of preference: late-stage deals without a customer outcome, repeated
-    pushes (open deals first), a won discount well deeper than the team's median, revenue-heavy talk
-    (from at least five of the seller's utterances), attainment (a finished quarter when ``today`` is
-    past it), then open deals without an outcome; general customer questions fill up to three when
-    the facts run short."""
-    found: list[Question] = []
-    used: set[str] = set()
+def late_stage_without_outcome(facts: CoachingFacts, today: dt.date | None, nth: int = 0) -> Question | None:
+    """The ``nth`` late-stage open deal without a customer outcome."""
+    late = [d for d in facts.pipeline.missing if d.late_stage]
+    if nth >= len(late):
+        return None
+    deal = late[nth]
+    who = _who(deal.account, deal.deal)
+    return Question(
+        f"What is {who} trying to achieve, and what happens if they don't?",
+        f"{deal.deal} is in {deal.stage} with no customer outcome written down.",
+        "outcome",
+        who,
+    )
 
-    def add(question: Question, key: str) -> None:
-        if key not in used:
-            used.add(key)
-            found.append(question)
 
-    missing = facts.pipeline.missing
-    for deal in [d for d in missing if d.late_stage][:2]:
-        who = _who(deal.account, deal.deal)
-        add(
-            Question(
-                f"What is {who} trying to achieve, and what happens if they don't?",
-                f"{deal.deal} is in {deal.stage} with no customer outcome written down.",
-                "outcome",
-            ),
-            who,
+def pushed_repeatedly(facts: CoachingFacts, today: dt.date | None, nth: int = 0) -> Question | None:
+    """The ``nth`` deal pushed repeatedly, open deals first: there is still time to act on them."""
+    pushed = sorted(facts.pushed.deals, key=lambda d: d.is_closed)
+    if nth >= len(pushed):
+        return None
+    deal = pushed[nth]
+    who = _who(deal.account, deal.deal)
+    if deal.is_closed:
+        outcome = "was won" if deal.is_won else "was lost"
+        text = (
+            f"The {who} deal moved its close date {_times(deal.pushes)} before it {outcome}: what was the "
+            "customer really waiting for?"
         )
-    # Open deals first: there is still time to act on them.
-    for deal in sorted(facts.pushed.deals, key=lambda d: d.is_closed)[:2]:
-        who = _who(deal.account, deal.deal)
-        if deal.is_closed:
-            outcome = "was won" if deal.is_won else "was lost"
-            text = (
-                f"The {who} deal moved its close date {_times(deal.pushes)} before it {outcome}: what was the "
-                "customer really waiting for?"
-            )
-        else:
-            text = f"The {who} deal moved its close date {_times(deal.pushes)}: what is the customer waiting for?"
-        add(Question(text, f"{deal.deal}: close date pushed {deal.pushes} times.", "push"), who + "#push")
+    else:
+        text = f"The {who} deal moved its close date {_times(deal.pushes)}: what is the customer waiting for?"
+    return Question(text, f"{deal.deal}: close date pushed {deal.pushes} times.", "push", who + "#push")
+
+
+def deeper_discount_than_team(facts: CoachingFacts, today: dt.date | None) -> Question | None:
+    """The seller's deepest won discount when it is at least :data:`DISCOUNT_GAP` deeper than the
+    team's median."""
     team_median = facts.discounts.team.median
-    if team_median is not None and facts.discounts.deepest:
-        deal = facts.discounts.deepest[0]
-        if deal.discount >= team_median + DISCOUNT_GAP:
-            who = _who(deal.account, deal.deal)
-            add(
-                Question(
-                    f"You discounted {_pct(deal.discount)} on {who} while the team's median is {_pct(team_median)}: "
-                    "what did the customer get for it?",
-                    f"{deal.deal}, won with a {_pct(deal.discount)} discount.",
-                    "discount",
-                ),
-                who + "#discount",
-            )
+    if team_median is None or not facts.discounts.deepest:
+        return None
+    deal = facts.discounts.deepest[0]
+    if deal.discount < team_median + DISCOUNT_GAP:
+        return None
+    who = _who(deal.account, deal.deal)
+    return Question(
+        f"You discounted {_pct(deal.discount)} on {who} while the team's median is {_pct(team_median)}: "
+        "what did the customer get for it?",
+        f"{deal.deal}, won with a {_pct(deal.discount)} discount.",
+        "discount",
+        who + "#discount",
+    )
+
+
+def revenue_heavy_talk(facts: CoachingFacts, today: dt.date | None) -> Question | None:
+    """The first meeting kind where under :data:`LOW_CUSTOMER_SHARE` of the seller's own words (at
+    least :data:`MIN_UTTERANCES` of them) were about the customer."""
     for kind in facts.talk:
         share = kind.seller_customer_share
         enough = kind.seller_customer_impact + kind.seller_revenue >= MIN_UTTERANCES
         if share is not None and enough and share < LOW_CUSTOMER_SHARE:
-            example = next((d for d in missing), None)
+            example = next(iter(facts.pipeline.missing), None)
             lead = f" — {_who(example.account, example.deal)}, say" if example else ""
-            add(
-                Question(
-                    f"In {kind.label.lower()} {_pct(1 - share)} of what you said was about revenue: which customer's "
-                    f"goal could you open with next time{lead}?",
-                    f"{kind.seller_customer_impact} customer-impact and {kind.seller_revenue} revenue utterances of yours "
-                    f"in {kind.meetings} {kind.label.lower()}.",
-                    "talk",
-                ),
+            return Question(
+                f"In {kind.label.lower()} {_pct(1 - share)} of what you said was about revenue: which customer's "
+                f"goal could you open with next time{lead}?",
+                f"{kind.seller_customer_impact} customer-impact and {kind.seller_revenue} revenue utterances of yours "
+                f"in {kind.meetings} {kind.label.lower()}.",
+                "talk",
                 "talk",
             )
-            break
+    return None
+
+
+def attainment(facts: CoachingFacts, today: dt.date | None) -> Question | None:
+    """The latest quarter's attainment: a finished quarter when ``today`` is past it, else whether
+    the seller is under or at quota."""
     current = facts.attainment[-1] if facts.attainment else None
-    if current is not None and current.attainment is not None:
-        if today is not None and today > current.end:
-            add(
-                Question(
-                    f"You finished {current.label} at {_pct(current.attainment)} of quota: which customer did you help "
-                    "most on the way, and what made the difference for them?",
-                    f"Won {money_exact(current.won_amount)} against a quota of {money_exact(current.quota)} in {current.label}.",
-                    "attainment",
-                ),
-                "attainment",
-            )
-        elif current.attainment < 1:
-            add(
-                Question(
-                    f"You are at {_pct(current.attainment)} of your {current.label} quota: which customers would "
-                    "genuinely be better off buying this quarter, and why?",
-                    f"Won {money_exact(current.won_amount)} against a quota of {money_exact(current.quota)} in {current.label}.",
-                    "attainment",
-                ),
-                "attainment",
-            )
-        else:
-            add(
-                Question(
-                    f"You are at {_pct(current.attainment)} of your {current.label} quota: is any customer waiting on "
-                    "us because a deal is being held for next quarter?",
-                    f"Won {money_exact(current.won_amount)} against a quota of {money_exact(current.quota)} in {current.label}.",
-                    "attainment",
-                ),
-                "attainment",
-            )
-    for deal in missing:
-        who = _who(deal.account, deal.deal)
-        add(
-            Question(
-                f"What will be different for {who} once this is in place, and how will they measure it?",
-                f"{deal.deal} ({deal.stage}) has no customer outcome written down.",
-                "outcome",
-            ),
-            who,
+    if current is None or current.attainment is None:
+        return None
+    because = (
+        f"Won {money_exact(current.won_amount)} against a quota of {money_exact(current.quota)} in {current.label}."
+    )
+    if today is not None and today > current.end:
+        text = (
+            f"You finished {current.label} at {_pct(current.attainment)} of quota: which customer did you help "
+            "most on the way, and what made the difference for them?"
         )
+    elif current.attainment < 1:
+        text = (
+            f"You are at {_pct(current.attainment)} of your {current.label} quota: which customers would "
+            "genuinely be better off buying this quarter, and why?"
+        )
+    else:
+        text = (
+            f"You are at {_pct(current.attainment)} of your {current.label} quota: is any customer waiting on "
+            "us because a deal is being held for next quarter?"
+        )
+    return Question(text, because, "attainment", "attainment")
+
+
+def open_deal_without_outcome(facts: CoachingFacts, today: dt.date | None, nth: int = 0) -> Question | None:
+    """The ``nth`` open deal without a customer outcome (late-stage ones first, as listed)."""
+    missing = facts.pipeline.missing
+    if nth >= len(missing):
+        return None
+    deal = missing[nth]
+    who = _who(deal.account, deal.deal)
+    return Question(
+        f"What will be different for {who} once this is in place, and how will they measure it?",
+        f"{deal.deal} ({deal.stage}) has no customer outcome written down.",
+        "outcome",
+        who,
+    )
+
+
+GENERAL_QUESTIONS = (
+    "Which customer did you help most this month, and what changed for them?",
+    "Which deal would you walk away from because we cannot really help that customer?",
+    "What is the biggest problem one of your customers is trying to solve right now?",
+)
+
+
+def general(facts: CoachingFacts, today: dt.date | None, nth: int = 0) -> Question | None:
+    """A question to ask whatever the numbers say (used to fill up to :data:`MIN_QUESTIONS`)."""
+    text = GENERAL_QUESTIONS[nth]
+    return Question(text, "A question to ask whatever the numbers say.", "general", text)
+
+
+def _each(count: int, name: str, ask, fill: bool = False) -> tuple[Rule, ...]:
+    """``count`` rules asking about the first, second... fact ``ask`` looks at."""
+    return tuple(Rule(f"{name} #{n + 1}", partial(ask, nth=n), fill) for n in range(count))
+
+
+# Most telling first. An open deal without an outcome is asked about at most once: the late-stage
+# rule and the open-deal rule share its account as ``about``.
+RULES: tuple[Rule, ...] = (
+    *_each(LATE_STAGE_QUESTIONS, "late-stage deal without a customer outcome", late_stage_without_outcome),
+    *_each(PUSH_QUESTIONS, "deal pushed repeatedly", pushed_repeatedly),
+    Rule("discount deeper than the team's median", deeper_discount_than_team),
+    Rule("revenue-heavy talk", revenue_heavy_talk),
+    Rule("attainment of the latest quarter", attainment),
+    *_each(DEAL_LIMIT, "open deal without a customer outcome", open_deal_without_outcome),
+    *_each(len(GENERAL_QUESTIONS), "general question", general, fill=True),
+)
+
+
+def questions_for(
+    facts: CoachingFacts, today: dt.date | None = None, limit: int = MAX_QUESTIONS, rules: tuple[Rule, ...] = RULES
+) -> list[Question]:
+    """Three to seven questions for this week, most telling first, each naming the account or deal
+    its fact is about: the questions of ``rules`` in their order, one per ``about``, at most
+    ``limit``; general questions fill up to three when the facts run short."""
+    found: list[Question] = []
+    asked: set[str] = set()
+    for rule in rules:
         if len(found) >= limit:
             break
-    general = [
-        Question(
-            "Which customer did you help most this month, and what changed for them?",
-            "A question to ask whatever the numbers say.",
-            "general",
-        ),
-        Question(
-            "Which deal would you walk away from because we cannot really help that customer?",
-            "A question to ask whatever the numbers say.",
-            "general",
-        ),
-        Question(
-            "What is the biggest problem one of your customers is trying to solve right now?",
-            "A question to ask whatever the numbers say.",
-            "general",
-        ),
-    ]
-    for question in general:
-        if len(found) >= MIN_QUESTIONS:
-            break
-        add(question, question.text)
+        if rule.fill and len(found) >= MIN_QUESTIONS:
+            continue
+        question = rule.ask(facts, today)
+        if question is None:
+            continue
+        about = question.about or question.text
+        if about not in asked:
+            asked.add(about)
+            found.append(question)
     return found[:limit]

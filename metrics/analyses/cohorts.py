@@ -21,6 +21,7 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope, quarter_of
 from metrics.common import as_float, team_clause
+from metrics.parts import RetentionParts
 
 SUB = m.Subscription
 COLUMNS = [
@@ -168,15 +169,15 @@ def retention_by_month(conn: Connection, scope: Scope, filters: Filters, setting
         # A month still running is read to date: a renewal due later in it is not churned yet.
         month = Period(first, next_first - dt.timedelta(days=1)).to_date(filters.today)
         measured = metric.measure(conn, scope, replace(filters, period=month), settings, None)[None]
-        parts = measured.parts
+        parts = RetentionParts.of(measured.parts)
         rows.append(
             {
                 "month": first,
                 "logo_churn": measured.value,
-                "customers_at_start": parts.get("customers_at_start"),
-                "customers_lost": parts.get("customers_lost"),
-                "gross_revenue_retention": parts.get("gross_revenue_retention"),
-                "net_revenue_retention": parts.get("net_revenue_retention"),
+                "customers_at_start": parts.customers_at_start,
+                "customers_lost": parts.customers_lost,
+                "gross_revenue_retention": parts.gross_revenue_retention,
+                "net_revenue_retention": parts.net_revenue_retention,
             }
         )
     return pd.DataFrame(rows)

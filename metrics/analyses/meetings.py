@@ -44,7 +44,7 @@ LIST_COLUMNS = [
 ]
 
 
-def _meetings_in_view(scope: Scope, filters: Filters) -> list:
+def _meetings_in_scope(scope: Scope, filters: Filters) -> list:
     """Talk rollup rows of the meetings held in the period by teams in view."""
     return [team_clause(TALK.team_id, scope, filters), at_times(TALK.held_at, filters.period)]
 
@@ -73,7 +73,7 @@ def talk_mix(conn: Connection, scope: Scope, filters: Filters, by: str) -> pd.Da
     for table, on in joins:
         stmt = stmt.outerjoin(table, on)
     rows = conn.execute(
-        stmt.where(*_meetings_in_view(scope, filters), TALK.labelled > 0).group_by(group)
+        stmt.where(*_meetings_in_scope(scope, filters), TALK.labelled > 0).group_by(group)
     ).all()
     frame = pd.DataFrame(rows, columns=["group", "meetings", *LABELS])
     if frame.empty:
@@ -97,7 +97,7 @@ def weekly_talk(conn: Connection, scope: Scope, filters: Filters) -> pd.DataFram
     day = func.date(TALK.held_at)
     rows = conn.execute(
         select(day.label("day"), _total(TALK.customer_impact), _total(TALK.revenue))
-        .where(*_meetings_in_view(scope, filters), TALK.customer_impact + TALK.revenue > 0)
+        .where(*_meetings_in_scope(scope, filters), TALK.customer_impact + TALK.revenue > 0)
         .group_by(day)
     ).all()
     per_day = {as_date(d): (int(ci), int(rev)) for d, ci, rev in rows}
@@ -167,7 +167,7 @@ def meeting_list(
         )
         .join(MT, MT.id == TALK.meeting_id)
         .outerjoin(m.Team, m.Team.id == TALK.team_id)
-        .where(*_meetings_in_view(scope, filters))
+        .where(*_meetings_in_scope(scope, filters))
         .order_by(*order, TALK.meeting_id)
         .limit(limit)
     ).all()

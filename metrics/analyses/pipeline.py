@@ -290,7 +290,7 @@ def won_by_week_of_quarter(conn: Connection, scope: Scope, filters: Filters) -> 
     return frame
 
 
-def deals_in_view(scope: Scope, filters: Filters, *extra) -> Select:
+def deals_in_scope(scope: Scope, filters: Filters, *extra) -> Select:
     """The deals a list of pushed deals is drawn from: open at some time in the period (created by its
     end, not closed before its start) or closed in it."""
     period = filters.period
@@ -312,7 +312,7 @@ def repeatedly_pushed(
     Columns: ``opportunity``, ``deal``, ``team``, ``owner``, ``stage``, ``amount``, ``close_date``,
     ``pushes``, ``days_slipped`` (from the first close date the history holds to the last).
     """
-    per = moves_per_deal(deals_in_view(scope, filters), until=filters.period.end)
+    per = moves_per_deal(deals_in_scope(scope, filters), until=filters.period.end)
     result = conn.execute(
         select(
             OPP.external_key.label("opportunity"),

@@ -89,12 +89,12 @@ def _everyone(by_team: dict[int | None, dict[int, float]]) -> dict[int, float]:
     return {pid: amount for sellers in by_team.values() for pid, amount in sellers.items()}
 
 
-def _in_view(by_team: dict[int | None, dict[int, float]], view: Scope) -> dict[int, float]:
-    """The sellers of the teams ``view`` allows, with their amounts."""
+def _within(by_team: dict[int | None, dict[int, float]], teams: Scope) -> dict[int, float]:
+    """The sellers of the teams ``teams`` allows, with their amounts."""
     return {
         pid: amount
         for team, sellers in by_team.items()
-        if view.allows(team)
+        if teams.allows(team)
         for pid, amount in sellers.items()
     }
 
@@ -167,15 +167,15 @@ def _ranking(conn: Connection, filters: Filters, settings: MetricSettings) -> _R
     return _Ranking(before, now, frozenset(top_before), frozenset(left), share)
 
 
-def _slide_in(ranking: _Ranking, view: Scope) -> dict | None:
-    """Where last period's top performers of the teams in ``view`` stand now; None when it has none.
+def _slide_in(ranking: _Ranking, teams: Scope) -> dict | None:
+    """Where last period's top performers of the teams ``teams`` allows stand now; None when it has none.
 
     Quartiles are the sales force's, not a team's: a team of seven has a "top quartile" of two, and
     one lumpy deal would move it. Sellers are ranked across the organisation, then only the top
     performers in the view are counted (the ranking shows no other team's figures). This period's
     quartiles leave out the view's top performers who left; ties share a quartile.
     """
-    before = _in_view(ranking.before, view)
+    before = _within(ranking.before, teams)
     top = sorted((pid for pid in ranking.top_before if pid in before), key=lambda pid: -before[pid])
     if not top:
         return None
@@ -194,7 +194,7 @@ def _slide_in(ranking: _Ranking, view: Scope) -> dict | None:
             status[pid] = "bottom quartile"
         else:
             status[pid] = "middle quartiles"
-    return {"status": status, "before": before, "now": _in_view(ranking.now, view)}
+    return {"status": status, "before": before, "now": _within(ranking.now, teams)}
 
 
 def _slide(conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings) -> dict | None:
@@ -241,8 +241,8 @@ def top_performer_slide(
     ranking = _ranking(conn, filters, settings)
     result = {}
     for key in keys_of(teams):
-        view = (filters if key is None else only_team(filters, key)).team_ids_within(scope)
-        slide = None if ranking.too_few else _slide_in(ranking, view)
+        teams_asked = (filters if key is None else only_team(filters, key)).team_ids_within(scope)
+        slide = None if ranking.too_few else _slide_in(ranking, teams_asked)
         result[key] = _slide_measurement(slide, ranking)
     return result
 

@@ -39,6 +39,7 @@ from metrics.talk.features import (
     token_features,
     words,
 )
+from metrics.talk.lexicon import word_set
 from metrics.talk.nsp import NspMatcher
 
 MODEL_PATH = Path(__file__).resolve().parent / "model.json"
@@ -59,134 +60,14 @@ _META_FEATURES = (
 )
 
 # Words that carry no meaning on their own: never shown alone as evidence, even when the model leans on them.
-_FUNCTION_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "to",
-        "of",
-        "in",
-        "on",
-        "at",
-        "for",
-        "and",
-        "or",
-        "but",
-        "that",
-        "this",
-        "it",
-        "its",
-        "from",
-        "with",
-        "by",
-        "as",
-        "do",
-        "does",
-        "did",
-        "can",
-        "could",
-        "would",
-        "will",
-        "should",
-        "how",
-        "what",
-        "when",
-        "where",
-        "who",
-        "which",
-        "why",
-        "so",
-        "then",
-        "there",
-        "here",
-        "i",
-        "we",
-        "you",
-        "me",
-        "us",
-        "them",
-        "they",
-        "he",
-        "she",
-        "him",
-        "her",
-        "his",
-        "if",
-        "not",
-        "no",
-    ]
-)
+_FUNCTION_WORDS = word_set("stopwords", "not_evidence")
 _SENTENCE_SPLIT = re.compile(r"[.!;:]+\s+")
-_WH_WORDS = frozenset(["what", "how", "why", "when", "where", "who", "whom", "which", "whose"])
-_AUX_WORDS = frozenset(
-    [
-        "can",
-        "could",
-        "would",
-        "will",
-        "do",
-        "does",
-        "did",
-        "is",
-        "are",
-        "was",
-        "were",
-        "should",
-        "shall",
-        "have",
-        "has",
-        "may",
-        "might",
-        "isn't",
-        "aren't",
-        "don't",
-        "doesn't",
-        "didn't",
-        "won't",
-        "wouldn't",
-        "can't",
-        "couldn't",
-        "shouldn't",
-        "haven't",
-        "hasn't",
-    ]
-)
-_SUBJECTS = frozenset(
-    [
-        "i",
-        "we",
-        "you",
-        "they",
-        "he",
-        "she",
-        "it",
-        "there",
-        "this",
-        "that",
-        "these",
-        "those",
-        "our",
-        "their",
-        "your",
-        "my",
-        "anyone",
-        "anybody",
-        "someone",
-        "everyone",
-        "somebody",
-        "the",
-        "a",
-        "an",
-    ]
-)
-_DEMONSTRATIVES = frozenset(("this", "that", "these", "those"))
+# How a sentence that lost its question mark still opens like a question (lexicon/questions.toml).
+_FILLERS = word_set("questions", "fillers")
+_WH_WORDS = word_set("questions", "question_words")
+_AUX_WORDS = word_set("questions", "auxiliaries")
+_SUBJECTS = word_set("questions", "subjects")
+_DEMONSTRATIVES = word_set("questions", "demonstratives")
 _FIRST_WORDS = re.compile(r"[a-z']+")
 
 
@@ -226,7 +107,7 @@ def is_question(text: str) -> bool:
     for sentence in _SENTENCE_SPLIT.split(text.lower()):
         words = _FIRST_WORDS.findall(sentence[:60])
         # Spoken fillers ("so", "and", "um") often come before the question word.
-        while words and words[0] in ("so", "and", "but", "um", "uh", "okay", "ok", "well", "then"):
+        while words and words[0] in _FILLERS:
             words = words[1:]
         if len(words) < 3:
             continue

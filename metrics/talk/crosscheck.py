@@ -1,13 +1,15 @@
-"""The cross-author check: the talk classifier against the demo organisation's planted labels.
+"""The cross-author check: the talk classifier against planted labels.
 
-The demo's meeting language (:mod:`data_access.demo.language`) was written by a different author,
-for a different purpose, with a label planted on every sentence. None of it is ever used to fit the
-classifier, which makes it a fair test of wording the corpus did not anticipate. Run by hand::
+The demo's meeting language (``data_access.demo.language``) was written by a different author, for
+a different purpose, with a label planted on every sentence. None of it is ever used to fit the
+classifier, which makes it a fair test of wording the corpus did not anticipate. The caller
+generates the demo's tables and passes them in (this module never imports the generator); run it
+with::
 
-    python -m metrics.talk.crosscheck                 # every demo utterance, seed 7
-    python -m metrics.talk.crosscheck --sample 5000 --examples 5
+    python -m dashboard crosscheck                    # every demo utterance, seed 7
+    python -m dashboard crosscheck --sample 5000 --examples 5
 
-It prints per-label precision, recall and F1, macro-F1, the confusion matrix, the largest
+It scores per-label precision, recall and F1, macro-F1, the confusion matrix, the largest
 confusions with example sentences and the words that decided them, and what the relabelling does to
 two figures users read on the dashboard: each team's customer-talk share and the share of its deal
 reviews that ask a customer-impact question.
@@ -15,25 +17,18 @@ reviews that ask a customer-impact question.
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import random
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from metrics.talk.classifier import LABELS, TalkClassifier, default_classifier
 from metrics.talk.evaluation import Evaluation, evaluate
 
-# The demo the app loads on first run is seed 7; any fixed end date gives two years of meetings.
-DEMO_SEED = 7
-DEMO_END = dt.date(2026, 4, 30)
-
 
 @dataclass(frozen=True, slots=True)
-class DemoUtterance:
-    """One planted utterance of the demo, with the meeting facts the dashboard groups by."""
+class PlantedUtterance:
+    """One planted utterance (of the demo), with the meeting facts the dashboard groups by."""
 
     label: str
     text: str
@@ -71,26 +66,24 @@ class CrossCheck:
         return "\n".join(lines)
 
 
-def demo_utterances(
-    seed: int = DEMO_SEED, end: dt.date = DEMO_END, *, sample: int | None = None, sample_seed: int = 1
-) -> list[DemoUtterance]:
-    """The demo's utterances with their planted labels, generated in memory (nothing is written).
+def planted_utterances(
+    tables: Mapping[str, Sequence[Mapping]], *, sample: int | None = None, sample_seed: int = 1
+) -> list[PlantedUtterance]:
+    """The utterances of generated tables (``teams``, ``meetings`` and ``utterances`` rows, as the
+    demo generator builds them) with their planted labels.
 
     With ``sample``, a reproducible simple random sample of that many utterances (all when fewer).
     """
-    from data_access.demo import build_demo
-
-    tables = build_demo(seed, end)
     team_names = {row["id"]: row["name"] for row in tables["teams"]}
     meetings = {row["id"]: (team_names.get(row["team_id"], ""), row["kind"]) for row in tables["meetings"]}
-    rows = tables["utterances"]
+    rows = list(tables["utterances"])
     if sample is not None and sample < len(rows):
         rows = random.Random(sample_seed).sample(rows, sample)
     out = []
     for row in rows:
         team, kind = meetings[row["meeting_id"]]
         out.append(
-            DemoUtterance(row["label"], row["text"], bool(row["is_question"]), team, kind, row["meeting_id"])
+            PlantedUtterance(row["label"], row["text"], bool(row["is_question"]), team, kind, row["meeting_id"])
         )
     return out
 
@@ -134,7 +127,7 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def team_figures(
-    utterances: Sequence[DemoUtterance], classifier: TalkClassifier | None = None
+    utterances: Sequence[PlantedUtterance], classifier: TalkClassifier | None = None
 ) -> list[TeamFigures]:
     """Per team: customer-talk share (customer_impact / (customer_impact + revenue)) and the share of
     deal reviews with at least one customer-impact question, planted against classified.
@@ -172,48 +165,3 @@ def team_figures(
             )
         )
     return figures
-
-
-def _fmt(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=DEMO_SEED, help="demo seed (default %(default)s)")
-    parser.add_argument(
-        "--end", type=dt.date.fromisoformat, default=DEMO_END, help="demo end date (default %(default)s)"
-    )
-    parser.add_argument("--sample", type=int, default=None, help="score a random sample of this many")
-    parser.add_argument("--examples", type=int, default=4, help="example sentences per confusion")
-    parser.add_argument("--confusions", type=int, default=6, help="how many confusions to show")
-    parser.add_argument(
-        "--model", type=Path, default=None, help="a model.json to check instead of the shipped one"
-    )
-    args = parser.parse_args(argv)
-    utterances = demo_utterances(args.seed, args.end, sample=args.sample)
-    model = TalkClassifier.from_file(args.model) if args.model else default_classifier()
-    check = cross_check([(u.label, u.text) for u in utterances], model)
-    print(f"classifier {model.version} against the demo's planted labels (seed {args.seed}, end {args.end})")
-    print(check.evaluation.table())
-    print()
-    print(check.matrix_table())
-    for (gold, predicted), n in check.top_confusions(args.confusions):
-        words = ", ".join(f"{w} ({k})" for w, k in check.evidence[(gold, predicted)].most_common(6))
-        print(f"\nplanted {gold}, labelled {predicted}: {n} utterances; deciding words: {words or 'none'}")
-        for text in check.examples[(gold, predicted)][: args.examples]:
-            print(f"  {text}")
-    if args.sample is None:
-        print(
-            "\nteam         customer share (planted -> classified)   deal reviews asking (planted -> classified)"
-        )
-        for f in team_figures(utterances, model):
-            print(
-                f"{f.team:<12} {_fmt(f.planted_customer_share):>14} -> {_fmt(f.classified_customer_share):<24}"
-                f"{_fmt(f.planted_reviews_asking):>14} -> {_fmt(f.classified_reviews_asking)}"
-            )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -130,10 +130,10 @@ def meeting_measures(
         conditions.append(mt.held_at < dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min))
     if kind is not None:
         conditions.append(mt.kind == kind)
-    meetings_in_view = select(mt.id).where(and_(*conditions))
+    meetings_within = select(mt.id).where(and_(*conditions))
     ranked = (
         select(u.meeting_id, u.label, u.is_question, u.nsp_mention)
-        .where(u.meeting_id.in_(meetings_in_view))
+        .where(u.meeting_id.in_(meetings_within))
         .subquery()
     )
     label = ranked.c.label

@@ -11,43 +11,10 @@ import re
 from collections.abc import Iterable
 
 from metrics.talk.features import stem
+from metrics.talk.lexicon import word_set
 
 _WORDS = re.compile(r"[a-z0-9]+")
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "we",
-        "our",
-        "us",
-        "to",
-        "of",
-        "in",
-        "on",
-        "for",
-        "and",
-        "or",
-        "be",
-        "is",
-        "are",
-        "more",
-        "most",
-        "that",
-        "this",
-        "with",
-        "by",
-        "at",
-        "as",
-        "it",
-        "its",
-        "their",
-        "them",
-        "they",
-        "you",
-        "your",
-    ]
-)
+_STOPWORDS = word_set("stopwords", "not_in_purpose")
 # The share of the statement's content words an utterance must contain to count as a paraphrase.
 STATEMENT_OVERLAP = 0.75
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 
-from data_access.demo import language
+from dashboard.cli.main import main
+from dashboard.config import Settings
+from data_access.demo import build_demo, language
 from metrics.talk.classifier import LABELS, TalkClassifier
-from metrics.talk.crosscheck import cross_check, demo_utterances, main, team_figures
+from metrics.talk.crosscheck import cross_check, planted_utterances, team_figures
 from metrics.talk.evaluation import SEEDS_PATH, TRAIN_PATH, read_labelled
 
 # Measured on the whole demo (seed 7): macro-F1 0.899 with the shipped model, which learns mostly
@@ -22,7 +25,7 @@ SAMPLE = 4000
 
 @pytest.fixture(scope="module")
 def sample():
-    return demo_utterances(sample=SAMPLE)
+    return planted_utterances(build_demo(7, dt.date(2026, 4, 30)), sample=SAMPLE)
 
 
 def test_sample_covers_every_label_team_and_meeting_kind(sample):
@@ -117,8 +120,32 @@ def test_training_corpus_copies_no_demo_wording():
     assert copied == []
 
 
-def test_crosscheck_script_prints_scores_and_confusions(capsys):
-    assert main(["--sample", "300", "--examples", "1", "--confusions", "2"]) == 0
+def test_planted_utterances_name_their_team_and_meeting_kind():
+    tables = {
+        "teams": [{"id": 1, "name": "Atlas"}],
+        "meetings": [{"id": 5, "team_id": 1, "kind": "deal_review"}, {"id": 6, "team_id": 2, "kind": "pipeline"}],
+        "utterances": [
+            {"meeting_id": 5, "label": "revenue", "text": "Can we close it?", "is_question": 1},
+            {"meeting_id": 6, "label": "other", "text": "Next slide.", "is_question": 0},
+        ],
+    }
+    first, second = planted_utterances(tables)
+    assert (first.team, first.meeting_kind, first.is_question, first.label) == ("Atlas", "deal_review", True, "revenue")
+    assert (second.team, second.meeting_kind, second.is_question) == ("", "pipeline", False)
+    assert len(planted_utterances(tables, sample=1)) == 1
+
+
+def test_crosscheck_command_prints_scores_and_confusions(capsys, tmp_path):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'unused.db'}")
+    argv = ["crosscheck", "--sample", "300", "--examples", "1", "--confusions", "2"]
+    assert main(argv, settings=settings) == 0
     out = capsys.readouterr().out
     assert "macro-F1" in out and "planted \\ predicted" in out
     assert out.count("planted ") >= 1
+    assert "(seed 7, end 2026-04-30)" in out
+
+
+def test_crosscheck_command_refuses_a_missing_model_in_one_sentence(capsys, tmp_path):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'unused.db'}")
+    assert main(["crosscheck", "--model", str(tmp_path / "nope.json")], settings=settings) == 2
+    assert capsys.readouterr().err == f"error: {tmp_path / 'nope.json'}: no such model file.\n"
