@@ -135,6 +135,11 @@ def _per_deal_from_history(scope: Scope, filters: Filters, horizon: dt.date):
     )
 
 
+def _without_history():
+    """Deals with no history at all (none in the per-deal history summary)."""
+    return ~exists().where(m.DealHistory.opportunity_id == OPP.id)
+
+
 def pipeline_movement(
     conn: Connection, scope: Scope, filters: Filters, horizon: dt.date | None = None
 ) -> Movement:
@@ -175,7 +180,7 @@ def pipeline_movement(
     _add(deals, money, row)
 
     # Deals without any history cannot have moved: they enter by creation and leave by closing.
-    no_history = ~exists().where(m.DealHistory.opportunity_id == OPP.id)
+    no_history = _without_history()
     due_now = and_(OPP.close_date.is_not(None), OPP.close_date <= horizon)
     created_before = or_(OPP.created_date.is_(None), OPP.created_date < period.start)
     created_during = on_days(OPP.created_date, period)

@@ -760,7 +760,7 @@ def comp_plan_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
         .join(moves, moves.c.opportunity_id == OPP.id)
         .outerjoin(m.Team, m.Team.id == OPP.team_id)
         .outerjoin(m.Person, m.Person.id == OPP.owner_id)
-        .order_by(moves.c.pushes.desc(), OPP.close_date.desc())
+        .order_by(moves.c.pushes.desc(), OPP.close_date.desc(), OPP.id)
         .limit(limit)
     )
     return read_frame(conn, stmt)

@@ -16,8 +16,8 @@ import itertools
 from sqlalchemy import Connection, insert
 
 from data_access import models as m
-from data_access.scope import Filters, Period
 from data_access.history_rollup import rebuild_deal_history
+from data_access.scope import Filters, Period
 from data_access.talk_rollup import refresh_meetings
 
 Q1 = Period(dt.date(2025, 1, 1), dt.date(2025, 3, 31))
