@@ -62,8 +62,9 @@ DEAL_HISTORY_COLUMNS = (
 )
 # Deals per refresh statement: keeps the IN lists well under every database's parameter limit.
 DEAL_CHUNK = 500
-# Past this many deals one rebuild of everything is cheaper than refreshing them chunk by chunk.
-FULL_REBUILD_FROM = 50_000
+# Past this many deals, and half of all deals, one rebuild of everything is cheaper than refreshing
+# them chunk by chunk (the first import of a large history).
+FULL_REBUILD_FROM = 20_000
 
 HIST = m.OpportunityHistory.__table__
 OPP = m.Opportunity.__table__
@@ -186,14 +187,16 @@ def _refresh(conn: Connection, deal_ids: list[int] | None) -> None:
 def rebuild_deal_history(conn: Connection, deal_ids: Iterable[int] | None = None) -> None:
     """Recompute the history rollups of ``deal_ids`` (every deal when None) from the raw rows.
 
-    A deal without history loses its rows; many deals at once are rebuilt as a whole."""
+    A deal without history loses its rows; most of the deals at once are rebuilt as a whole."""
     if deal_ids is None:
         _refresh(conn, None)
         return
     ids = sorted({int(i) for i in deal_ids})
     if len(ids) >= FULL_REBUILD_FROM:
-        _refresh(conn, None)
-        return
+        deals = conn.execute(select(func.count()).select_from(OPP)).scalar_one()
+        if 2 * len(ids) >= deals:
+            _refresh(conn, None)
+            return
     for start in range(0, len(ids), DEAL_CHUNK):
         _refresh(conn, ids[start : start + DEAL_CHUNK])
 

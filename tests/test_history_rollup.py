@@ -521,6 +521,28 @@ def test_the_q1_waterfall_counts_the_hand_built_moves(conn, hand_built):
     assert movement.balances()
 
 
+def test_every_way_of_rebuilding_gives_the_same_rollups(conn, hand_built, monkeypatch):
+    from data_access import history_rollup
+
+    def stored():
+        return [
+            table_rows(conn, m.DealCloseDateMove.__table__, MOVE_COLUMNS),
+            table_rows(conn, m.DealStageFirst.__table__, STAGE_FIRST_COLUMNS),
+            table_rows(conn, m.DealHistory.__table__, DEAL_HISTORY_COLUMNS),
+        ]
+
+    everything = stored()
+    deals = list(conn.execute(select(OPP.id)).scalars())
+    monkeypatch.setattr(history_rollup, "DEAL_CHUNK", 2)
+    rebuild_deal_history(conn, deals)  # deal by deal, two at a time
+    assert stored() == everything
+    monkeypatch.setattr(history_rollup, "FULL_REBUILD_FROM", 1)
+    rebuild_deal_history(conn, deals[:1])  # one deal of seven: refreshed alone
+    rebuild_deal_history(conn, deals)  # all of them: rebuilt as a whole
+    assert stored() == everything
+    assert len(everything[2]) == 5  # the five deals with history
+
+
 # Keeping it current ------------------------------------------------------------------------------
 
 OPP_HEADER = "Opportunity Owner,Opportunity Name,Opportunity ID,Stage,Amount,Close Date,Created Date"
