@@ -115,7 +115,7 @@ def load(url: str, rows: dict[str, list[dict]], divisions: int) -> tuple[dict[st
         for copy in range(divisions):
             for name in TABLES:
                 bulk_insert(conn, m.Base.metadata.tables[name], copy_of(rows[name], copy))
-    refresh_statistics(engine)
+    refresh_statistics(engine, full=True)
     with engine.begin() as conn:
         started = time.perf_counter()
         rebuild_deal_history(conn)
@@ -126,7 +126,7 @@ def load(url: str, rows: dict[str, list[dict]], divisions: int) -> tuple[dict[st
             )
             for name in (*TABLES, "deal_close_date_moves", "deal_stage_firsts", "deal_history")
         }
-    refresh_statistics(engine)
+    refresh_statistics(engine, full=True)
     engine.dispose()
     return counts, rebuild
 

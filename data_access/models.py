@@ -436,6 +436,8 @@ class DealCloseDateMove(Base):
 
     Written only by :mod:`data_access.history_rollup` (the demo loaders and every import refresh it),
     so pushes and pull-ins are counted without a window function over the whole history at read time.
+    Like the other history rollups it has no foreign key: it is rebuilt from the raw rows, and checking
+    one per row made a rebuild several times slower on PostgreSQL.
     ``old_close`` is None on a deal's first row; ``next_at`` is when the deal's next such row was
     written (None on its last); ``direction`` is 1 for a push (later date), -1 for a pull-in (earlier
     date), 0 otherwise; ``days`` is how far the date moved (None on the first row).
@@ -443,9 +445,7 @@ class DealCloseDateMove(Base):
 
     __tablename__ = "deal_close_date_moves"
 
-    opportunity_id: Mapped[int] = mapped_column(
-        ForeignKey("opportunities.id", ondelete="CASCADE"), primary_key=True
-    )
+    opportunity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, primary_key=True)
     old_close: Mapped[dt.date | None] = mapped_column(Date)
     new_close: Mapped[dt.date] = mapped_column(Date)
@@ -463,9 +463,7 @@ class DealStageFirst(Base):
 
     __tablename__ = "deal_stage_firsts"
 
-    opportunity_id: Mapped[int] = mapped_column(
-        ForeignKey("opportunities.id", ondelete="CASCADE"), primary_key=True
-    )
+    opportunity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     stage: Mapped[str] = mapped_column(String(100), primary_key=True)
     first_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
@@ -482,9 +480,7 @@ class DealHistory(Base):
     __tablename__ = "deal_history"
     __table_args__ = (Index("ix_deal_history_team_segment", "team_id", "segment"),)
 
-    opportunity_id: Mapped[int] = mapped_column(
-        ForeignKey("opportunities.id", ondelete="CASCADE"), primary_key=True
-    )
+    opportunity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[int | None] = mapped_column(Integer)
     segment: Mapped[str | None] = mapped_column(String(50))
     history_rows: Mapped[int] = mapped_column(Integer, default=0)
