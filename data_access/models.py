@@ -170,6 +170,8 @@ class OpportunityHistory(Base):
         # The deals that changed in a period, without reading every deal's history.
         Index("ix_opportunity_history_changed", "changed_at", "opportunity_id"),
         UniqueConstraint("opportunity_id", "changed_at", name="uq_opportunity_history_opp_changed"),
+        # The deals an import wrote history for, whose history rollup it refreshes.
+        Index("ix_opportunity_history_batch", "source_batch_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -425,6 +427,68 @@ class MeetingTalk(Base):
     timed: Mapped[int] = mapped_column(Integer, default=0)
     # Revenue plus customer-impact utterances: how much purpose-relevant talk a share is computed on.
     purpose_relevant: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DealCloseDateMove(Base):
+    """One row per history row of a deal that holds a close date and was written up to the day the
+    deal closed (a correction written after the close is no move), with the close date the row before
+    it held: a rollup of ``opportunity_history`` kept equal to the raw rows.
+
+    Written only by :mod:`data_access.history_rollup` (the demo loaders and every import refresh it),
+    so pushes and pull-ins are counted without a window function over the whole history at read time.
+    Like the other history rollups it has no foreign key: it is rebuilt from the raw rows, and checking
+    one per row made a rebuild several times slower on PostgreSQL.
+    ``old_close`` is None on a deal's first row; ``next_at`` is when the deal's next such row was
+    written (None on its last); ``direction`` is 1 for a push (later date), -1 for a pull-in (earlier
+    date), 0 otherwise; ``days`` is how far the date moved (None on the first row).
+    """
+
+    __tablename__ = "deal_close_date_moves"
+
+    opportunity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, primary_key=True)
+    old_close: Mapped[dt.date | None] = mapped_column(Date)
+    new_close: Mapped[dt.date] = mapped_column(Date)
+    next_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    direction: Mapped[int] = mapped_column(Integer, default=0)
+    days: Mapped[int | None] = mapped_column(Integer)
+
+
+class DealStageFirst(Base):
+    """When a deal first reached each stage its history names: a rollup of ``opportunity_history``.
+
+    Which stages are late ones depends on today's deals, so the first late-stage time is read from
+    here for whatever stages are late when a page asks. Written only by :mod:`data_access.history_rollup`.
+    """
+
+    __tablename__ = "deal_stage_firsts"
+
+    opportunity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage: Mapped[str] = mapped_column(String(100), primary_key=True)
+    first_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class DealHistory(Base):
+    """One row per deal that has any history: how much, and its close-date moves added up.
+
+    Written only by :mod:`data_access.history_rollup`. ``team_id`` and ``segment`` are copies of the
+    deal's, so "which teams have any history" and the count of history rows need no join. The moves
+    (``pushes``, ``pull_ins``, ``first_close``, ``last_close`` the latest date, ``last_move_at``)
+    add up the deal's :class:`DealCloseDateMove` rows; all None or zero when it has none.
+    """
+
+    __tablename__ = "deal_history"
+    __table_args__ = (Index("ix_deal_history_team_segment", "team_id", "segment"),)
+
+    opportunity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    segment: Mapped[str | None] = mapped_column(String(50))
+    history_rows: Mapped[int] = mapped_column(Integer, default=0)
+    pushes: Mapped[int] = mapped_column(Integer, default=0)
+    pull_ins: Mapped[int] = mapped_column(Integer, default=0)
+    first_close: Mapped[dt.date | None] = mapped_column(Date)
+    last_close: Mapped[dt.date | None] = mapped_column(Date)
+    last_move_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class StoredResult(Base):

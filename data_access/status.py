@@ -32,12 +32,10 @@ def load_counts(conn: Connection, scope: Scope) -> dict:
         "opportunities": _count(conn, select(func.count()).select_from(opp).where(opp_scope)),
         "won_opportunities": int(won[0]),
         "won_amount": float(won[1]),
+        # Added up from the per-deal history summary, which copies each deal's team.
         "history_rows": _count(
             conn,
-            select(func.count())
-            .select_from(m.OpportunityHistory)
-            .join(opp, opp.id == m.OpportunityHistory.opportunity_id)
-            .where(opp_scope),
+            select(func.sum(m.DealHistory.history_rows)).where(scope.clause(m.DealHistory.team_id)),
         ),
         "subscriptions": _count(
             conn, select(func.count()).select_from(m.Subscription).where(scope.clause(m.Subscription.team_id))

@@ -72,6 +72,16 @@ def opportunity_clauses(scope: Scope, filters: Filters) -> list[ColumnElement[bo
     return clauses
 
 
+def history_clauses(scope: Scope, filters: Filters) -> list[ColumnElement[bool]]:
+    """:func:`opportunity_clauses` on the per-deal history summary, which copies each deal's team and
+    segment (:class:`data_access.models.DealHistory`): its deals with history in scope and filters."""
+    deals = m.DealHistory
+    clauses = [team_clause(deals.team_id, scope, filters)]
+    if filters.segment:
+        clauses.append(deals.segment == filters.segment)
+    return clauses
+
+
 def for_teams(filters: Filters, team_ids) -> Filters:
     """``filters`` narrowed to ``team_ids`` (period, segment and reference day kept): the rows a
     by-team computation reads before grouping them by team."""

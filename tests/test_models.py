@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data_access import models as m
+from data_access.history_rollup import rebuild_deal_history
 from data_access.scope import Scope
 from data_access.status import load_counts
 
@@ -155,9 +156,12 @@ def test_counts_respect_scope(conn):
     with Session(bind=conn, join_transaction_mode="create_savepoint") as session:
         ids = _org(session)
         session.commit()
+    # Written straight to the tables, so the history rollup is brought up to date as every writer does.
+    rebuild_deal_history(conn)
     everything = load_counts(conn, Scope.everything())
     assert everything["opportunities"] == 1 and everything["won_amount"] == 9000.0
     assert everything["utterances"] == 2 and everything["history_rows"] == 2
+    assert load_counts(conn, Scope.teams([ids["west"]]))["history_rows"] == 0
     assert everything["accounts"] == 1 and load_counts(conn, Scope.teams([ids["east"]]))["accounts"] == 1
     west_only = load_counts(conn, Scope.teams([ids["west"]]))
     assert west_only["accounts"] == 0

@@ -179,11 +179,13 @@ def load_demo(conn: Connection, *, seed: int = 7, end: dt.date, progress: DemoPr
             written += len(rows[offset : offset + BATCH_ROWS])
             progress(0.62 + 0.37 * written / max(1, total), f"Saving {name.replace('_', ' ')}")
         _sync_sequence(conn, table)
+    from data_access.history_rollup import rebuild_deal_history
     from data_access.rollups import rebuild_rollups
     from data_access.talk_rollup import rebuild_meeting_talk
 
     rebuild_rollups(conn)
     rebuild_meeting_talk(conn)
+    rebuild_deal_history(conn)
     progress(1.0, "Demo organisation ready")
     return {
         **counts,

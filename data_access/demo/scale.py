@@ -102,9 +102,10 @@ def stream_demo(
 
     The caller owns the transaction. Records one ImportBatch (source "demo") like
     :func:`data_access.demo.load_demo`, and returns the rows written per table, the total, the batch
-    id and the window. Rollups are rebuilt at the end (see :mod:`data_access.rollups` and
-    :mod:`data_access.talk_rollup`).
+    id and the window. Rollups are rebuilt at the end (see :mod:`data_access.rollups`,
+    :mod:`data_access.talk_rollup` and :mod:`data_access.history_rollup`).
     """
+    from data_access.history_rollup import rebuild_deal_history
     from data_access.rollups import rebuild_rollups
     from data_access.talk_rollup import rebuild_meeting_talk
 
@@ -167,6 +168,8 @@ def stream_demo(
     rebuild_rollups(conn)
     progress(0.97, "Rolling up the talk of each meeting")
     rebuild_meeting_talk(conn)
+    progress(0.98, "Rolling up the history of each deal")
+    rebuild_deal_history(conn)
     if conn.dialect.name == "postgresql":
         # Fresh statistics, or the planner keeps treating a million-row table as empty.
         conn.exec_driver_sql("ANALYZE")

@@ -72,10 +72,12 @@ def finish_batch(
     rejected: int,
     message: str,
 ) -> None:
-    """Mark the batch done and bring the rollups of the teams it touched up to date."""
+    """Mark the batch done and bring the rollups of the teams and deals it touched up to date."""
+    from data_access.history_rollup import deals_of_batch, rebuild_deal_history
     from data_access.rollups import refresh_teams, teams_of_batch
 
     refresh_teams(conn, teams_of_batch(conn, batch_id))
+    rebuild_deal_history(conn, deals_of_batch(conn, batch_id))
     conn.execute(
         update(m.ImportBatch)
         .where(m.ImportBatch.id == batch_id)

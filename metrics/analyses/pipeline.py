@@ -13,7 +13,8 @@ date, as the history knew it at that moment, on or before the end). Across the p
 - ``won`` / ``lost``: deals closed in the period (close date in it);
 - ``end``: still open at the end of the period and due by it (overdue).
 
-Every move is read from ``opportunity_history`` rows, never from a vendor's push counter. A deal
+Every move is read from ``opportunity_history`` rows (through their per-deal rollup,
+:mod:`data_access.history_rollup`), never from a vendor's push counter. A deal
 moved out and back counts once each way. Deals with no history at all cannot have moved: they enter
 by creation and leave by closing. Each deal is valued at its current amount, so a change of amount is
 not a movement and the identity holds exactly, in deals and in amount.
@@ -44,7 +45,7 @@ from metrics.common import (
 from metrics.pushes import REPEATED_PUSHES, moves_per_deal
 
 OPP = m.Opportunity
-HIST = m.OpportunityHistory
+MOVES = m.DealCloseDateMove
 STEPS = ("start", "new", "pulled_in", "pushed", "won", "lost", "end")
 STEP_LABELS = {
     "start": "Start",
@@ -99,64 +100,44 @@ def _closed_in(period: Period):
     return and_(OPP.is_closed.is_(True), on_days(OPP.close_date, period))
 
 
-def _before_close():
-    """History rows up to the day the deal closed: a correction written later is not a move."""
-    return or_(
-        OPP.is_closed.is_(False), OPP.close_date.is_(None), func.date(HIST.changed_at) <= OPP.close_date
-    )
-
-
 def _per_deal_from_history(scope: Scope, filters: Filters, horizon: dt.date):
     """One row per deal with history: its due flag (due by ``horizon``) at the start, its moves in the
-    period, its last flag."""
+    period, its last flag.
+
+    Read from the deals' close-date moves (:class:`data_access.models.DealCloseDateMove`): each holds
+    the close date before it and when the next move was written, so no window function runs here. A
+    move is the last one by the period's end when the next was written after it (or never)."""
     period = filters.period
     start_at = dt.datetime.combine(period.start, dt.time())
     end_at = _next_midnight(period.end)
-    due = case((HIST.close_date <= horizon, 1), else_=0)
-    order = (HIST.changed_at, HIST.id)
-    rows = (
-        select(
-            HIST.opportunity_id.label("deal"),
-            (HIST.changed_at >= start_at).label("in_period"),
-            due.label("due"),
-            func.lag(due).over(partition_by=HIST.opportunity_id, order_by=order).label("was_due"),
-            func.lead(HIST.changed_at)
-            .over(partition_by=HIST.opportunity_id, order_by=order)
-            .label("next_at"),
-        )
-        .join(OPP, OPP.id == HIST.opportunity_id)
-        .where(
-            *_deals_in_play(scope, filters),
-            HIST.close_date.is_not(None),
-            HIST.changed_at < end_at,
-            # A row written after the deal closed (a later correction) is not a move of the pipeline.
-            or_(
-                OPP.is_closed.is_(False),
-                OPP.close_date.is_(None),
-                func.date(HIST.changed_at) <= OPP.close_date,
-            ),
-        )
-        .subquery()
-    )
-    in_period = rows.c.in_period.is_(True)
+    in_period = MOVES.changed_at >= start_at
+    due = case((MOVES.new_close <= horizon, 1), else_=0)
+    first = MOVES.old_close.is_(None)
 
     def total(condition, value=1):
         return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
     return (
         select(
-            rows.c.deal,
-            total(
-                and_(~in_period, or_(rows.c.next_at.is_(None), rows.c.next_at >= start_at)), rows.c.due
-            ).label("start"),
-            total(and_(in_period, rows.c.was_due.is_(None), rows.c.due == 1)).label("new"),
-            total(and_(in_period, rows.c.was_due == 0, rows.c.due == 1)).label("pulled_in"),
-            total(and_(in_period, rows.c.was_due == 1, rows.c.due == 0)).label("pushed"),
-            total(rows.c.next_at.is_(None), rows.c.due).label("last"),
+            MOVES.opportunity_id.label("deal"),
+            total(and_(~in_period, or_(MOVES.next_at.is_(None), MOVES.next_at >= start_at)), due).label(
+                "start"
+            ),
+            total(and_(in_period, first, MOVES.new_close <= horizon)).label("new"),
+            total(and_(in_period, MOVES.old_close > horizon, MOVES.new_close <= horizon)).label("pulled_in"),
+            total(and_(in_period, MOVES.old_close <= horizon, MOVES.new_close > horizon)).label("pushed"),
+            total(or_(MOVES.next_at.is_(None), MOVES.next_at >= end_at), due).label("last"),
         )
-        .group_by(rows.c.deal)
+        .join(OPP, OPP.id == MOVES.opportunity_id)
+        .where(*_deals_in_play(scope, filters), MOVES.changed_at < end_at)
+        .group_by(MOVES.opportunity_id)
         .subquery()
     )
+
+
+def _without_history():
+    """Deals with no history at all (none in the per-deal history summary)."""
+    return ~exists().where(m.DealHistory.opportunity_id == OPP.id)
 
 
 def pipeline_movement(
@@ -199,7 +180,7 @@ def pipeline_movement(
     _add(deals, money, row)
 
     # Deals without any history cannot have moved: they enter by creation and leave by closing.
-    no_history = ~exists().where(HIST.opportunity_id == OPP.id)
+    no_history = _without_history()
     due_now = and_(OPP.close_date.is_not(None), OPP.close_date <= horizon)
     created_before = or_(OPP.created_date.is_(None), OPP.created_date < period.start)
     created_during = on_days(OPP.created_date, period)

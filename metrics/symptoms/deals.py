@@ -22,6 +22,7 @@ from metrics.common import (
     as_float,
     discount_expr,
     has_text,
+    history_clauses,
     in_quarter_end,
     keys_of,
     missing,
@@ -34,6 +35,7 @@ from metrics.common import (
     quarters_touching,
     ratio,
     read_frame,
+    team_clause,
     week_of_quarter,
 )
 from metrics.engine import Ratio, Required, ratio_measure
@@ -219,17 +221,18 @@ def _late_stage(scope: Scope, filters: Filters) -> list:
     """Deals at a late stage at some time in the period: open during it and, from the history, at
     a late stage (a stage that flagged deals are in) by its end; without stage history, the flag.
 
-    The history matters for past periods: a deal won since no longer carries the flag.
+    The history matters for past periods: a deal won since no longer carries the flag. Read from
+    when each deal first reached each stage (:class:`data_access.models.DealStageFirst`).
     """
-    hist = m.OpportunityHistory
+    firsts = m.DealStageFirst
     flagged = aliased(m.Opportunity)
     late_stages = select(flagged.stage).where(flagged.is_late_stage.is_(True)).distinct()
     reached = exists().where(
-        hist.opportunity_id == OPP.id,
-        hist.stage.in_(late_stages),
-        hist.changed_at < dt.datetime.combine(filters.period.end + dt.timedelta(days=1), dt.time()),
+        firsts.opportunity_id == OPP.id,
+        firsts.stage.in_(late_stages),
+        firsts.first_at < dt.datetime.combine(filters.period.end + dt.timedelta(days=1), dt.time()),
     )
-    staged = exists().where(hist.opportunity_id == OPP.id, hist.stage.is_not(None))
+    staged = exists().where(firsts.opportunity_id == OPP.id)
     return [*_open_during(scope, filters), or_(and_(OPP.is_late_stage.is_(True), ~staged), reached)]
 
 
@@ -644,15 +647,15 @@ def _over_quota_shares(
 
 def _with_history(conn: Connection, scope: Scope, filters: Filters, *by) -> set[int | None]:
     """The teams (``by`` the team column) with a deal in scope that has a history, or {None} when any
-    deal of the filters has one (``by`` empty)."""
-    hist = m.OpportunityHistory
+    deal of the filters has one (``by`` empty). Read from the per-deal history summary, which carries
+    each deal's team and segment: one lookup per team, not a read of every deal."""
+    deals = m.DealHistory
     if not by:
-        probe = exists().where(hist.opportunity_id == OPP.id, *opportunity_clauses(scope, filters))
+        probe = exists().select_from(deals).where(*history_clauses(scope, filters))
         return {None} if conn.execute(select(probe)).scalar_one() else set()
-    stmt = (
-        select(OPP.team_id)
-        .where(*opportunity_clauses(scope, filters), exists().where(hist.opportunity_id == OPP.id))
-        .group_by(OPP.team_id)
+    stmt = select(m.Team.id).where(
+        team_clause(m.Team.id, scope, filters),
+        exists().where(deals.team_id == m.Team.id, *history_clauses(scope, filters)),
     )
     return {int(team_id) for team_id in conn.execute(stmt).scalars()}
 
@@ -757,7 +760,7 @@ def comp_plan_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
         .join(moves, moves.c.opportunity_id == OPP.id)
         .outerjoin(m.Team, m.Team.id == OPP.team_id)
         .outerjoin(m.Person, m.Person.id == OPP.owner_id)
-        .order_by(moves.c.pushes.desc(), OPP.close_date.desc())
+        .order_by(moves.c.pushes.desc(), OPP.close_date.desc(), OPP.id)
         .limit(limit)
     )
     return read_frame(conn, stmt)

@@ -16,6 +16,7 @@ import itertools
 from sqlalchemy import Connection, insert
 
 from data_access import models as m
+from data_access.history_rollup import rebuild_deal_history
 from data_access.scope import Filters, Period
 from data_access.talk_rollup import refresh_meetings
 
@@ -126,7 +127,8 @@ class Org:
     def history(
         self, deal: int, *close_dates: dt.date, first_change: dt.datetime = dt.datetime(2024, 7, 1)
     ) -> None:
-        """One history row per close date, in order, a day apart."""
+        """One history row per close date, in order, a day apart; the deal's history rollup is
+        recomputed as every writer of history does."""
         for step, day in enumerate(close_dates):
             self._insert(
                 m.OpportunityHistory,
@@ -135,6 +137,7 @@ class Org:
                 close_date=day,
                 stage="Negotiation",
             )
+        rebuild_deal_history(self.conn, [deal])
 
     def subscription(
         self,

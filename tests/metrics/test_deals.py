@@ -211,6 +211,7 @@ def test_segment_filter_and_team_scope(conn):
 
 def test_late_stage_in_a_past_period_comes_from_the_history(conn):
     from data_access import models as m
+    from data_access.history_rollup import rebuild_deal_history
 
     org = Org(conn)
     atlas = org.team("Atlas")
@@ -224,6 +225,7 @@ def test_late_stage_in_a_past_period_comes_from_the_history(conn):
                     opportunity_id=deal, changed_at=dt.datetime(2025, 1, 10 + step), stage=stage
                 )
             )
+        rebuild_deal_history(conn, [deal])
     # Open in Q1 2025 and in Negotiation by its end: the deal won since counts, the early one not.
     result = value(conn, "late_stage_without_outcome")
     assert result.n == 1 + 1  # plus the deal flagged today, without history

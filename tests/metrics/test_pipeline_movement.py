@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from data_access import models as m
+from data_access.history_rollup import rebuild_deal_history
 from data_access.scope import Period, Scope
 from metrics.analyses.pipeline import (
     first_days_closes,
@@ -27,12 +28,14 @@ T = dt.datetime
 
 
 def history(conn, deal: int, *rows: tuple[dt.datetime, dt.date]) -> None:
+    """History rows for ``deal``, then its history rollup recomputed as every writer of history does."""
     for changed_at, close_date in rows:
         conn.execute(
             insert(m.OpportunityHistory).values(
                 opportunity_id=deal, changed_at=changed_at, close_date=close_date, stage="Proposal"
             )
         )
+    rebuild_deal_history(conn, [deal])
 
 
 @pytest.fixture
