@@ -12,7 +12,7 @@ from dashboard.brief_pdf import pdf_for_view
 from dashboard.components.evidence import EvidenceRows
 from dashboard.reads.cached_read import cached_read, live_read
 from dashboard.view import View
-from data_access import currency, org, parameter_history, parameter_store, status
+from data_access import currency, one_on_one, org, parameter_history, parameter_store, status
 from data_access.importers import batches, mappings
 from metrics import registry, scorecard
 from metrics.analyses import adoption, coaching, cohorts, discounting, meetings, morale, pipeline
@@ -81,6 +81,10 @@ cohort_retention = cached_read(cohorts.cohort_retention, spinner="Building the c
 # --- One-on-one prep -----------------------------------------------------------------------------
 sellers = cached_read(coaching.sellers_in_scope, store=False)
 coaching_facts = cached_read(coaching.coaching_facts, spinner="Preparing the brief…")
+# Notes are read afresh (what was just written shows at once) and only for the seller's line.
+may_keep_notes = live_read(one_on_one.in_line)
+agreed_last_time = live_read(one_on_one.agreed_last_time)
+one_on_one_notes = live_read(one_on_one.one_on_ones)
 
 # --- The Data pages: read afresh on every run, so what was just imported or saved shows at once ----
 import_history = live_read(batches.list_batches)
