@@ -247,7 +247,7 @@ def test_same_seed_gives_identical_rows_and_a_second_init_loads_nothing(demo, fr
     second = initialise(settings, demo=True, seed=7, end=END)
     assert second["demo"] == "present"
     with fresh_engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(m.ImportBatch)).scalar_one() == 1
+        assert conn.execute(select(func.count()).select_from(m.ImportBatch)).scalar_one() == 8  # one per source
         assert (
             conn.execute(select(func.count()).select_from(m.Opportunity)).scalar_one()
             == summary["opportunities"]

@@ -503,7 +503,7 @@ def show_freshness(rows: list[dict], coverage: list[dict], stale_after_days: int
     """When each source was last imported and how much of the deals carries each optional field;
     sources older than ``stale_after_days`` (a setting) are flagged."""
     if not any(row["imports"] or row["rows"] for row in rows):
-        st.info("No source has been imported yet.")
+        st.info("Nothing has been imported yet. Use `python -m dashboard import` or the Data › Imports page.")
         return
     sentence = stale_sentence(rows, stale_after_days)
     if sentence:
