@@ -43,7 +43,7 @@ def _has_demo(url: str) -> bool:
     try:
         with engine.connect() as conn:
             return bool(
-                conn.execute(text("SELECT 1 FROM import_batches WHERE source = 'demo' LIMIT 1")).first()
+                conn.execute(text("SELECT 1 FROM import_batches WHERE format = 'demo' LIMIT 1")).first()
             )
     except Exception:  # a missing database or table both mean "not loaded yet"
         return False

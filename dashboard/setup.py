@@ -46,7 +46,7 @@ def initialise(
         if demo:
             with engine.begin() as conn:
                 already = conn.execute(
-                    select(m.ImportBatch.id).where(m.ImportBatch.source == "demo").limit(1)
+                    select(m.ImportBatch.id).where(m.ImportBatch.format == "demo").limit(1)
                 ).first()
                 if already:
                     summary["demo"] = "present"

@@ -534,3 +534,36 @@ class SettingChange(Base):
     key: Mapped[str] = mapped_column(String(120))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class OneOnOne(Base):
+    """A one-on-one a manager held with a seller: the notes of it. Only the seller's management line
+    (their manager and those above) may read or write it (:mod:`data_access.one_on_one`)."""
+
+    __tablename__ = "one_on_ones"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    written_by: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+    actions: Mapped[list[OneOnOneAction]] = relationship(
+        back_populates="one_on_one", cascade="all, delete-orphan", order_by="OneOnOneAction.id"
+    )
+
+
+class OneOnOneAction(Base):
+    """An action agreed in a one-on-one; open until someone in the line marks it done."""
+
+    __tablename__ = "one_on_one_actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    one_on_one_id: Mapped[int] = mapped_column(ForeignKey("one_on_ones.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    done_by: Mapped[str | None] = mapped_column(String(320))
+
+    one_on_one: Mapped[OneOnOne] = relationship(back_populates="actions")

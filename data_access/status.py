@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, select
 
 from data_access import models as m
 from data_access.scope import Scope
@@ -54,15 +54,104 @@ def load_counts(conn: Connection, scope: Scope) -> dict:
     }
 
 
-def freshness(conn: Connection) -> list[dict]:
-    """Per source: when it was last imported and the newest date its data holds."""
-    rows = conn.execute(
-        select(m.ImportBatch.source, func.max(m.ImportBatch.finished_at), func.count())
-        .where(m.ImportBatch.status == "done")
-        .group_by(m.ImportBatch.source)
-        .order_by(m.ImportBatch.source)
-    ).all()
-    return [{"source": r[0], "last_import": r[1], "imports": int(r[2])} for r in rows]
+# Every source a leader relies on, in the order the freshness table lists them: its label, the table
+# its rows land in and that table's team column (None: the table carries no team).
+SOURCE_TABLES: tuple[tuple[str, str, type[m.Base], str | None], ...] = (
+    ("opportunities", "Opportunities (pipeline)", m.Opportunity, "team_id"),
+    ("history", "Opportunity history", m.OpportunityHistory, None),
+    ("subscriptions", "Renewals (subscriptions)", m.Subscription, "team_id"),
+    ("surveys", "Pulse surveys", m.SurveyResponse, "team_id"),
+    ("transcripts", "Meeting transcripts", m.Meeting, "team_id"),
+    ("people", "Roster (people)", m.Person, "team_id"),
+    ("accounts", "Accounts", m.Account, None),
+    ("quotas", "Quotas", m.Quota, None),
+)
+NEVER = "never imported"
+STALE = "stale"
+FRESH = "fresh"
+
+
+def source_freshness(
+    conn: Connection, scope: Scope, stale_after_days: int = 7, now: dt.datetime | None = None
+) -> list[dict]:
+    """Per source (:data:`SOURCE_TABLES`): when it was last imported (the newest finished batch that
+    did not fail), how many imports, how many rows it holds in the viewer's scope, its age in whole
+    days and its state: ``fresh``, ``stale`` (older than ``stale_after_days``) or ``never imported``."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    batch = m.ImportBatch
+    last = {
+        source: (finished, int(n))
+        for source, finished, n in conn.execute(
+            select(batch.source, func.max(batch.finished_at), func.count())
+            .where(batch.status == "done")
+            .group_by(batch.source)
+        ).all()
+    }
+    rows = []
+    for source, label, model, team in SOURCE_TABLES:
+        count = select(func.count()).select_from(model)
+        if team is not None:
+            count = count.where(scope.clause(getattr(model, team)))
+        elif model is m.OpportunityHistory:
+            count = count.join(m.Opportunity, m.Opportunity.id == model.opportunity_id).where(
+                scope.clause(m.Opportunity.team_id)
+            )
+        elif model is m.Quota:
+            count = count.join(m.Person, m.Person.id == model.person_id).where(scope.clause(m.Person.team_id))
+        finished, imports = last.get(source, (None, 0))
+        finished = _as_datetime(finished)
+        age = None if finished is None else max(0, (now - finished).days)
+        state = NEVER if finished is None else (STALE if age > stale_after_days else FRESH)
+        rows.append(
+            {
+                "source": source,
+                "label": label,
+                "last_import": finished,
+                "age_days": age,
+                "imports": imports,
+                "rows": _count(conn, count),
+                "state": state,
+            }
+        )
+    return rows
+
+
+# The optional fields of a deal that symptoms need, with the condition that a deal carries each.
+def _deal_fields():
+    opp = m.Opportunity
+    has_text = lambda column: func.length(func.trim(func.coalesce(column, ""))) > 0  # noqa: E731
+    return (
+        ("Customer outcome", has_text(opp.customer_outcome)),
+        ("Executive sponsor", has_text(opp.executive_sponsor)),
+        ("Discount or list price", (opp.discount.is_not(None)) | (opp.list_amount.is_not(None))),
+        (
+            "Close-date history",
+            select(m.OpportunityHistory.id).where(m.OpportunityHistory.opportunity_id == opp.id).exists(),
+        ),
+    )
+
+
+def field_coverage(conn: Connection, scope: Scope) -> list[dict]:
+    """How many of the deals in the viewer's scope carry each optional field (customer outcome,
+    executive sponsor, discount or list price, close-date history), and the share (None without deals)."""
+    opp = m.Opportunity
+    fields = _deal_fields()
+    totals = conn.execute(
+        select(func.count(), *[func.coalesce(func.sum(case((cond, 1), else_=0)), 0) for _, cond in fields]).where(
+            scope.clause(opp.team_id)
+        )
+    ).one()
+    deals = int(totals[0])
+    return [
+        {"field": label, "deals_with": int(n), "deals": deals, "share": int(n) / deals if deals else None}
+        for (label, _), n in zip(fields, totals[1:], strict=True)
+    ]
+
+
+def _as_datetime(value) -> dt.datetime | None:
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
 
 
 def data_window(conn: Connection, scope: Scope) -> tuple[dt.date | None, dt.date | None]:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import reads
+from dashboard.components.imports import show_freshness
 from dashboard.escaping import escape_markdown
 from dashboard.formatting import fmt_count, fmt_currency, fmt_date
 from dashboard.shell import state
@@ -40,16 +41,5 @@ cols[3].metric("Utterances", fmt_count(counts["utterances"]))
 cols[4].metric("Subscriptions", fmt_count(counts["subscriptions"]))
 
 st.subheader("Data freshness")
-fresh = reads.freshness(view)
-if fresh:
-    st.dataframe(
-        fresh,
-        hide_index=True,
-        column_config={
-            "source": st.column_config.TextColumn("Source"),
-            "last_import": st.column_config.DatetimeColumn("Last import", format="D MMM YYYY, HH:mm"),
-            "imports": st.column_config.NumberColumn("Imports", format="%d"),
-        },
-    )
-else:
-    st.info("Nothing has been imported yet. Use `python -m dashboard import` or the Data › Imports page.")
+stale_after = (view.settings or reads.metric_settings(view)).integer("stale_after_days")  # admins have no view settings
+show_freshness(reads.freshness(view, stale_after), reads.field_coverage(view), stale_after)

@@ -41,9 +41,21 @@ left_note = f" · left {fmt_date(seller.left_on)}" if seller.left_on else ""
 st.caption(f"Team {ui.escape_markdown(seller.team)} · {filters.period.label()}{left_note}")
 ui.render_headline(facts)
 
+keeps_notes = reads.may_keep_notes(view, seller.id)
+agreed = reads.agreed_last_time(view, seller.id) if keeps_notes else None
+if keeps_notes:
+    ui.render_agreed(agreed, seller)
+
 questions = questions_for(facts, today=today)
 ui.render_questions(questions)
-ui.render_download(facts, questions, today)
+ui.render_download(facts, questions, today, agreed)
+
+st.subheader("Notes")
+if keeps_notes:
+    ui.render_note_form(seller, today)
+    ui.render_past_notes(reads.one_on_one_notes(view, seller.id))
+else:
+    ui.render_notes_closed(seller, local=not state.get_access().email or "@" not in state.get_access().email)
 
 ui.render_open_deals(facts)
 ui.render_pushed(facts)

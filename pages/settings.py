@@ -1,15 +1,17 @@
-"""Data › Settings: the NSP, and every threshold and weight of the scorecard with its help text."""
+"""Data › Settings: the NSP, the currency, and every threshold, weight and parameter of the scorecard,
+grouped by symptom, in the units a leader reads (percent, days, counts), with their history."""
 
 import streamlit as st
 
 from dashboard import reads
 from dashboard.components.threshold_table import (
+    NSP_LABELS,
     currency_form,
     history_frame,
     may_edit,
     nsp_form,
-    settings_editor,
-    settings_table,
+    render_history,
+    settings_groups,
 )
 from dashboard.shell import state
 
@@ -25,38 +27,20 @@ if not editor:
     )
 st.subheader("Noble Sales Purpose")
 nsp_form(reads.nsp(view), access, editor)
+history = reads.setting_history(view)  # after the NSP form, so a change just saved shows
+nsp_history = history_frame(history, NSP_LABELS)
+if not nsp_history.empty:
+    with st.expander("Changes to the NSP"):
+        render_history(nsp_history, key="pp.settings.history.nsp")
 
 st.subheader("Currency")
 currency_form(reads.stored_currency(view), by=access.email, role=access.role)
 
-st.subheader("Scorecard thresholds and weights")
+st.subheader("Symptoms: thresholds, weights and definitions")
 st.caption(
-    "Green at or better than the green threshold, red at or worse than the red one, amber between. "
-    "Weights set each symptom's share of the Purpose Health Index. Change a value and save; "
-    "set it back to its default to clear the change."
+    "Open a symptom to see and change its settings. Green at or better than the green threshold, red at "
+    "or worse than the red one, amber between; the weight sets the symptom's share of the Purpose Health "
+    "Index. Percentages are entered as percent (7 for 7%). Setting a value back to its default clears "
+    "the change. Each symptom lists who changed what, and when."
 )
-settings_editor(settings_table(reads.setting_overrides(view)), access, editor)
-
-st.subheader("Change history")
-history = history_frame(reads.setting_history(view))
-if history.empty:
-    st.caption("No setting and no part of the NSP has been changed yet.")
-else:
-    st.caption(
-        "Every change of a setting or of the NSP: who made it, when, and the value before and after "
-        "(“default” where the built-in value applied)."
-    )
-    st.dataframe(
-        history,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "changed_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm"),
-            "changed_by": st.column_config.TextColumn("Who"),
-            "role": st.column_config.TextColumn("Role", width="small"),
-            "key": st.column_config.TextColumn("Setting"),
-            "old_value": st.column_config.TextColumn("Before"),
-            "new_value": st.column_config.TextColumn("After"),
-        },
-        key="pp.settings.history",
-    )
+settings_groups(reads.setting_overrides(view), history, access, editor)

@@ -82,7 +82,13 @@ def test_counts_are_in_the_documented_ranges(demo):
                 ("quotas", m.Quota),
             )
         }
-        batch = conn.execute(select(m.ImportBatch.__table__)).one()
+        batches = {b.source: b for b in conn.execute(select(m.ImportBatch.__table__)).all()}
+        batch_of = {
+            "opportunities": conn.execute(select(distinct(m.Opportunity.source_batch_id))).scalars().all(),
+            "history": conn.execute(select(distinct(m.OpportunityHistory.source_batch_id))).scalars().all(),
+            "transcripts": conn.execute(select(distinct(m.Meeting.source_batch_id))).scalars().all(),
+            "surveys": conn.execute(select(distinct(m.SurveyResponse.source_batch_id))).scalars().all(),
+        }
         kinds = conn.execute(
             select(m.Team.name, func.count(distinct(m.Meeting.kind)))
             .join(m.Team, m.Team.id == m.Meeting.team_id)
@@ -106,8 +112,20 @@ def test_counts_are_in_the_documented_ranges(demo):
     assert {name for name, n in kinds if n == 5} == set(SALES_TEAMS)
     for name, count in counts.items():
         assert summary[name] == count
-    assert batch.source == "demo" and batch.status == "done" and batch.file_name == "demo seed 7"
-    assert batch.inserted == summary["rows"] == sum(counts.values()) + 1  # + the NSP row
+    # One batch per source, each pointed at by its own rows, stamped with when it was written.
+    assert sorted(batches) == sorted(
+        ["people", "quotas", "accounts", "opportunities", "history", "subscriptions", "transcripts", "surveys"]
+    )
+    assert all(b.status == "done" and b.format == "demo" and b.file_name == "demo seed 7" for b in batches.values())
+    assert {source: ids for source, ids in batch_of.items()} == {
+        source: [batches[source].id] for source in batch_of
+    }
+    assert batches["opportunities"].inserted == counts["opportunities"]
+    assert batches["transcripts"].inserted == counts["meetings"] + counts["utterances"]
+    assert sum(b.inserted for b in batches.values()) + 1 == summary["rows"] == sum(counts.values()) + 1  # + NSP
+    assert all(b.started_at <= b.finished_at for b in batches.values())
+    ordered = sorted(batches.values(), key=lambda b: b.id)
+    assert all(a.finished_at <= b.started_at for a, b in zip(ordered, ordered[1:], strict=False))
     fractions = [f for f, _ in summary["progress"]]
     assert len(summary["progress"]) >= 6 and fractions == sorted(fractions) and fractions[-1] == 1.0
 
@@ -229,7 +247,7 @@ def test_same_seed_gives_identical_rows_and_a_second_init_loads_nothing(demo, fr
     second = initialise(settings, demo=True, seed=7, end=END)
     assert second["demo"] == "present"
     with fresh_engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(m.ImportBatch)).scalar_one() == 1
+        assert conn.execute(select(func.count()).select_from(m.ImportBatch)).scalar_one() == 8  # one per source
         assert (
             conn.execute(select(func.count()).select_from(m.Opportunity)).scalar_one()
             == summary["opportunities"]

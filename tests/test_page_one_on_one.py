@@ -49,7 +49,7 @@ def _expected(url: str, period: Period, seller_name: str):
             seller = next(
                 s
                 for s in coaching.sellers_in_scope(conn, Scope.everything(), filters)
-                if s.name == seller_name
+                if s.name == seller_name.split(" — ")[0]
             )
             settings = load_metric_settings(conn)
             facts = coaching.coaching_facts(conn, Scope.everything(), filters, seller.id, settings)
@@ -81,7 +81,7 @@ def demo_seller(demo_database_url) -> str:
                 and facts.discounts.seller.median is not None
             ):
                 engine.dispose()
-                return seller.name
+                return f"{seller.name} — {seller.team}"  # as the picker labels them
     raise AssertionError("The demo has no seller with every kind of fact.")
 
 
@@ -145,10 +145,12 @@ def test_changing_the_period_changes_the_brief(demo_app_env, demo_seller):
 
 def test_picking_another_seller_changes_the_brief(demo_app_env, demo_seller):
     at = _open(_q3(demo_seller))
-    other = next(option for option in at.selectbox(key="seller").options if option != demo_seller)
+    other = next(
+        option for option in at.selectbox(key="seller").options if not option.startswith(f"{demo_seller} — ")
+    )
     at.selectbox(key="seller").set_value(other).run()
     assert not at.exception, at.exception
-    facts, _ = _expected(demo_app_env, Q3, other)
+    facts, _ = _expected(demo_app_env, Q3, other.split(" — ")[0])
     assert (
         _metrics(at)["Deals without an outcome"]
         == f"{facts.pipeline.without_outcome} of {facts.pipeline.deals}"
@@ -212,7 +214,7 @@ def _everything_text(at: AppTest) -> str:
 
 def test_a_manager_cannot_pick_another_teams_seller_even_by_link(roster_url):
     at = _open({"seller": "Ben Beacon"}, user={"is_logged_in": True, "email": "max@example.com"})
-    assert at.selectbox(key="seller").options == ["Sue Seller"]
+    assert at.selectbox(key="seller").options == ["Sue Seller — Atlas"]
     warning = " ".join(w.value for w in at.warning)
     assert "Ignored seller" in warning and "not one of the sellers you can see" in warning
     assert not at.metric and not at.dataframe
@@ -228,6 +230,92 @@ def test_a_manager_sees_their_own_seller(roster_url):
 
 def test_an_executive_can_pick_any_seller(roster_url):
     at = _open({"seller": "Ben Beacon"}, user={"is_logged_in": True, "email": "eve@example.com"})
-    assert at.selectbox(key="seller").options == ["Ben Beacon", "Sue Seller"]
+    # Grouped by team, then by name: Atlas's Sue before Beacon's Ben.
+    assert at.selectbox(key="seller").options == ["Sue Seller — Atlas", "Ben Beacon — Beacon"]
     assert _metrics(at)["Deals without an outcome"] == "1 of 1"
     assert list(at.dataframe[0].value["deal"]) == ["Beacon Secret Expansion"]
+
+
+def test_each_headline_figure_shows_its_sample(roster_url):
+    at = _open({"seller": "Ben Beacon"}, user={"is_logged_in": True, "email": "eve@example.com"})
+    samples = [c.value for c in at.caption if c.value.startswith("n = ")]
+    assert samples[:2] == ["n = 1 open deal", "n = 0 deals with close-date history"]
+    assert samples[2] == "n = 0 won deals with a known discount (team 0)"
+    assert len(samples) == 5
+
+
+# --- Notes and what was agreed -------------------------------------------------------------------
+
+
+@pytest.fixture
+def line_url(roster_url):
+    """Sue reports to Max, who reports to Eve; Bea manages Beacon, outside Sue's line."""
+    engine = make_engine(roster_url)
+    with engine.begin() as conn:
+        people = m.Person.__table__
+        ids = dict(conn.execute(people.select().with_only_columns(people.c.email, people.c.id)).all())
+        conn.execute(people.update().where(people.c.id == ids["max@example.com"]).values(manager_id=ids["eve@example.com"]))
+        conn.execute(people.update().where(people.c.id == ids["sue@example.com"]).values(manager_id=ids["max@example.com"]))
+    engine.dispose()
+    return roster_url
+
+
+SUE = "Sue Seller — Atlas"
+
+
+def _as(email: str) -> dict:
+    return {"is_logged_in": True, "email": email}
+
+
+def test_notes_and_agreed_actions_carry_into_the_next_prep_for_the_line_only(line_url):
+    at = _open({"seller": SUE}, user=_as("max@example.com"))
+    assert "Agreed last time" in [h.value for h in at.subheader]
+    at.text_area(key="pp.coaching.note.notes").input("Sue wants to own the Acme renewal.")
+    at.text_area(key="pp.coaching.note.actions").input("Ask Acme what success looks like\n\nAdd outcomes to commit deals")
+    at.button(key="FormSubmitter:pp.coaching.note-Save the notes").click().run()
+    assert not at.exception, at.exception
+    assert "Saved" in at.success[0].value
+
+    again = _open({"seller": SUE}, user=_as("max@example.com"))
+    boxes = [box.label for box in again.checkbox if box.key.startswith("pp.coaching.action.")]
+    today = dt.date.today()
+    assert boxes == [
+        f"Ask Acme what success looks like · agreed {today.day} {today:%b %Y}",
+        f"Add outcomes to commit deals · agreed {today.day} {today:%b %Y}",
+    ]
+    # Above Max, Eve reads them too and ticks one done; it leaves the list.
+    eve = _open({"seller": SUE}, user=_as("eve@example.com"))
+    assert "Sue wants to own the Acme renewal." in str(eve.dataframe[-1].value.to_dict())
+    next(box for box in eve.checkbox if box.label.startswith("Ask Acme")).check().run()
+    assert not eve.exception, eve.exception
+    assert [box.label.split(" · ")[0] for box in eve.checkbox if box.key.startswith("pp.coaching.action.")] == [
+        "Add outcomes to commit deals"
+    ]
+
+
+def test_a_manager_outside_the_line_sees_no_notes(line_url):
+    _open({"seller": SUE}, user=_as("max@example.com"))
+    engine = make_engine(line_url)
+    from data_access.one_on_one import record_one_on_one
+
+    with engine.begin() as conn:
+        sue = conn.execute(m.Person.__table__.select().where(m.Person.email == "sue@example.com")).first().id
+        record_one_on_one(conn, Scope.teams([], viewer="max@example.com"), sue, dt.date.today(), "Private", ["Secret step"])
+    engine.dispose()
+    # Bea is a manager of another team: she cannot even pick Sue. A leader above both teams who is not in
+    # Sue's reporting line can pick Sue but reads no notes.
+    engine = make_engine(line_url)
+    with engine.begin() as conn:
+        company = conn.execute(m.Team.__table__.select().where(m.Team.name == "Company")).first().id
+        conn.execute(
+            m.Person.__table__.insert().values(
+                external_key="l", name="Lou Leader", email="lou@example.com", role="leader", team_id=company
+            )
+        )
+    engine.dispose()
+    at = _open({"seller": SUE}, user=_as("lou@example.com"))
+    text = _everything_text(at) + " ".join(box.label for box in at.checkbox)
+    assert "Private" not in text and "Secret step" not in text
+    assert "Agreed last time" not in [h.value for h in at.subheader]
+    assert any("kept for their manager and those above them only" in c.value for c in at.caption)
+    assert not at.text_area

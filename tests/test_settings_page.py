@@ -11,7 +11,7 @@ from data_access.db import make_engine, migrate
 from data_access.nsp import parse_key_phrases
 from data_access.parameter_store import read_overrides
 from data_access.status import current_nsp
-from metrics.parameters import all_settings
+from metrics.parameters import all_settings, setting_groups, spec_for
 from tests.apptest import open_page
 
 
@@ -25,14 +25,12 @@ def engine(tmp_path, monkeypatch):
     engine.dispose()
 
 
-def settings_table(engine):
-    with engine.connect() as conn:
-        return threshold_table.settings_table(read_overrides(conn))
-
-
-def save_settings(engine, edited, **who):
+def save_entered(engine, entered, **who):
     with engine.begin() as conn:
-        return threshold_table.save_settings(conn, edited, **who)
+        return threshold_table.save_entered(conn, entered, **who)
+
+
+EVE = {"by": "eve@example.com", "role": "executive"}
 
 
 def test_key_phrases_from_lines_or_commas():
@@ -43,38 +41,92 @@ def test_key_phrases_from_lines_or_commas():
     ]
 
 
-def test_table_lists_every_setting_with_help(engine):
-    table = settings_table(engine)
-    assert len(table) == len(all_settings())
-    assert table["help"].str.len().min() > 10
-    assert not table["changed"].any()
+def test_every_setting_has_a_label_a_unit_bounds_and_a_group_named_like_its_symptom():
+    groups = setting_groups()
+    listed = [spec.key for _, _, specs in groups for spec in specs]
+    assert sorted(listed) == sorted(spec.key for spec in all_settings())
+    names = dict((group, name) for group, name, _ in groups)
+    assert names["discounting"] == "Discounting" and names["privacy"] == "Survey privacy"
+    for spec in all_settings():
+        assert spec.label and spec.minimum is not None and spec.maximum is not None, spec.key
+        for value in spec.default if isinstance(spec.default, tuple) else (spec.default,):
+            assert spec.minimum <= value <= spec.maximum, spec.key
+    assert spec_for("discounted_from").show(0.01) == "1%"
+    assert spec_for("quarter_end_days").show(14) == "14 days"
+    assert spec_for("threshold.morale.green").show(20) == "20 points"
 
 
 def test_only_changed_values_are_stored_and_defaults_clear_them(engine):
-    table = settings_table(engine)
-    edited = table.copy()
-    edited.loc[edited["key"] == "threshold.customer_talk_share.green", "value"] = "0.55"
-    assert save_settings(engine, edited, by="eve@example.com", role="executive") == [
+    assert save_entered(engine, {"threshold.customer_talk_share.green": 55, "quarter_end_days": 14}, **EVE) == [
         "threshold.customer_talk_share.green"
     ]
     with engine.connect() as conn:
         assert read_overrides(conn) == {"threshold.customer_talk_share.green": "0.55"}
-    assert save_settings(engine, settings_table(engine), by="eve@example.com", role="executive") == []
-    with engine.connect() as conn:
-        assert read_overrides(conn) == {"threshold.customer_talk_share.green": "0.55"}
-    assert save_settings(engine, table, by="eve@example.com", role="executive") == [
+    assert save_entered(engine, {"threshold.customer_talk_share.green": 55}, **EVE) == []
+    assert save_entered(engine, {"threshold.customer_talk_share.green": 40}, **EVE) == [
         "threshold.customer_talk_share.green"
     ]
     with engine.connect() as conn:
         assert read_overrides(conn) == {}
 
 
-def test_an_unreadable_value_saves_nothing(engine):
-    edited = settings_table(engine)
-    edited.loc[edited["key"] == "weight.morale", "value"] = "2"
-    edited.loc[edited["key"] == "threshold.morale.green", "value"] = "lots"
-    with pytest.raises(ValueError, match="threshold.morale.green must be a number"):
-        save_settings(engine, edited, by="eve@example.com", role="executive")
+def test_a_list_of_percents_is_entered_as_percent(engine):
+    assert save_entered(engine, {"approval_limits": "10, 20, 35"}, **EVE) == ["approval_limits"]
+    with engine.connect() as conn:
+        assert read_overrides(conn) == {"approval_limits": "0.1, 0.2, 0.35"}
+
+
+@pytest.mark.parametrize(
+    ("key", "entered", "words"),
+    [
+        ("discounted_from", 150, "cannot be above 100%, not 150%"),
+        ("quarter_end_days", 0, "cannot be below 1 days, not 0 days"),
+        ("approval_limits", "10, 120", "cannot be above 100%, not 120%"),
+        ("approval_limits", "ten", "must be a comma-separated list of numbers"),
+    ],
+)
+def test_an_out_of_bounds_or_unreadable_value_saves_nothing(engine, key, entered, words):
+    with pytest.raises(ValueError, match=words):
+        save_entered(engine, {"weight.morale": 2, key: entered}, **EVE)
+    with engine.connect() as conn:
+        assert read_overrides(conn) == {}
+
+
+def _discounting(at):
+    return at.number_input(key="pp.settings.discounted_from")
+
+
+def test_a_percent_setting_shows_as_percent_and_saving_7_stores_007(engine):
+    at = open_page("../pages/settings.py", period=None, timeout=60)
+    assert any(e.label == "Discounting" for e in at.expander)
+    field = _discounting(at)
+    assert field.label == "Counts as discounted from (%)" and field.value == 1.0
+    assert field.max == 100 and field.min == 0
+    field.set_value(7.0)
+    at.button(key="pp.settings.save.discounting").click().run()
+    assert not at.exception, at.exception
+    assert "Saved 1 change(s)." in [s.value for s in at.success]
+    with engine.connect() as conn:
+        assert read_overrides(conn) == {"discounted_from": "0.07"}
+    assert _discounting(at).value == 7.0
+    assert any(e.label == "Discounting · 1 changed" for e in at.expander)
+    history = at.dataframe[0].value  # the only history with a change
+    assert list(history["setting"]) == ["Counts as discounted from"]
+    assert list(history["old_value"]) == ["default (1%)"] and list(history["new_value"]) == ["7%"]
+
+
+def test_the_page_refuses_out_of_bounds_values(engine):
+    at = open_page("../pages/settings.py", period=None, timeout=60)
+    _discounting(at).set_value(250.0)  # the bounded input does not take it
+    at.button(key="pp.settings.save.discounting").click().run()
+    assert not at.exception, at.exception
+    assert _discounting(at).value == 1.0
+    assert "Nothing changed." in [s.value for s in at.success]
+    at.text_input(key="pp.settings.approval_limits").input("10, 120")
+    at.button(key="pp.settings.save.discounting").click().run()
+    assert [e.value.replace("\\", "") for e in at.error] == [
+        "Setting approval_limits (Approval limits) cannot be above 100%, not 120%."
+    ]
     with engine.connect() as conn:
         assert read_overrides(conn) == {}
 

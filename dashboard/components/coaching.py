@@ -19,6 +19,8 @@ from dashboard.charts.theme import PLOTLY_CONFIG
 from dashboard.csv_export import dataframe_csv_bytes
 from dashboard.escaping import escape_markdown, inert_figure
 from dashboard.formatting import fmt_count, fmt_currency, fmt_date, fmt_percent
+from dashboard.shell import state
+from data_access.one_on_one import Action, NotInLine, OneOnOneNote, record_one_on_one, set_action_done
 from metrics.analyses.coaching import CoachingFacts, DiscountStats, Question, Seller
 from metrics.money import column_format
 
@@ -30,15 +32,18 @@ SELLER_PARAM = "seller"
 
 
 def seller_labels(sellers: list[Seller]) -> dict[str, Seller]:
-    """One label per seller, as shown in the picker and written in the URL: the name, with the team
-    added when two sellers in view share a name."""
-    counts: dict[str, int] = {}
-    for seller in sellers:
-        counts[seller.name.casefold()] = counts.get(seller.name.casefold(), 0) + 1
-    return {
-        (seller.name if counts[seller.name.casefold()] == 1 else f"{seller.name} ({seller.team})"): seller
-        for seller in sellers
-    }
+    """One label per seller, as shown in the picker: "Name — Team", sorted by team then name (so a
+    manager finds their team's sellers together and can type either to search)."""
+    ordered = sorted(sellers, key=lambda s: (s.team.casefold(), s.name.casefold(), s.id))
+    labels: dict[str, Seller] = {}
+    for seller in ordered:
+        label = f"{seller.name} — {seller.team}"
+        number = 2
+        while label in labels:  # two people of one name in one team
+            label = f"{seller.name} — {seller.team} ({number})"
+            number += 1
+        labels[label] = seller
+    return labels
 
 
 def match_seller(requested: str | None, labels: dict[str, Seller]) -> Seller | None:
@@ -46,7 +51,11 @@ def match_seller(requested: str | None, labels: dict[str, Seller]) -> Seller | N
     if not requested:
         return None
     wanted = requested.strip().casefold()
-    return next((seller for label, seller in labels.items() if label.casefold() == wanted), None)
+    found = next((seller for label, seller in labels.items() if label.casefold() == wanted), None)
+    if found is None:  # a link naming the seller alone, when only one seller has that name
+        named = [seller for seller in labels.values() if seller.name.casefold() == wanted]
+        found = named[0] if len(named) == 1 else None
+    return found
 
 
 def pick_seller(sellers: list[Seller]) -> Seller | None:
@@ -193,6 +202,29 @@ def headline(facts: CoachingFacts) -> dict[str, str]:
     }
 
 
+def headline_samples(facts: CoachingFacts) -> list[str]:
+    """What each headline figure stands on, in the order of :func:`headline`."""
+    pipeline, mine, team = facts.pipeline, facts.discounts.seller, facts.discounts.team
+    relevant = sum(k.seller_customer_impact + k.seller_revenue for k in facts.talk)
+    meetings = sum(k.meetings for k in facts.talk)
+    current = facts.attainment[-1] if facts.attainment else None
+    return [
+        f"n = {fmt_count(pipeline.deals)} open {_plural(pipeline.deals, 'deal')}",
+        f"n = {fmt_count(facts.pushed.considered)} {_plural(facts.pushed.considered, 'deal')} with close-date history",
+        f"n = {fmt_count(mine.with_discount)} won {_plural(mine.with_discount, 'deal')} with a known discount "
+        f"(team {fmt_count(team.with_discount)})",
+        f"n = {fmt_count(relevant)} purpose-relevant {_plural(relevant, 'utterance')} in "
+        f"{fmt_count(meetings)} {_plural(meetings, 'meeting')}",
+        f"n = {fmt_count(current.won_deals)} won {_plural(current.won_deals, 'deal')} in {current.label}"
+        if current
+        else "n = 0 quarters",
+    ]
+
+
+def _plural(n: int, word: str) -> str:
+    return word if n == 1 else f"{word}s"
+
+
 def render_headline(facts: CoachingFacts) -> None:
     pipeline = facts.pipeline
     helps = [
@@ -203,8 +235,10 @@ def render_headline(facts: CoachingFacts) -> None:
         "Customer impact / (customer impact + revenue) of what they said in deal reviews and one-on-ones.",
         "Won amount / quota in the quarter holding the period's last day.",
     ]
-    for column, (label, value), help_text in zip(st.columns(5), headline(facts).items(), helps, strict=True):
+    figures = zip(st.columns(5), headline(facts).items(), helps, headline_samples(facts), strict=True)
+    for column, (label, value), help_text, sample in figures:
         column.metric(label, value, help=help_text)
+        column.caption(sample)
 
 
 def render_questions(questions: list[Question]) -> None:
@@ -310,6 +344,7 @@ def render_pushed(facts: CoachingFacts) -> None:
 def _stats_row(stats: DiscountStats) -> dict[str, str]:
     return {
         "Won deals": fmt_count(stats.won_deals),
+        "With a known discount": fmt_count(stats.with_discount),
         "Median discount": fmt_percent(stats.median),
         "Share discounted": fmt_percent(stats.share_discounted),
         "P90 discount": fmt_percent(stats.p90),
@@ -396,14 +431,23 @@ def _cell(value) -> str:
     return escape_markdown(value) if value not in (None, "") else "—"
 
 
-def brief_markdown(facts: CoachingFacts, questions: list[Question], prepared_on: dt.date) -> str:
-    """The one-on-one brief as a Markdown document: the questions, then each fact behind them."""
+def brief_markdown(
+    facts: CoachingFacts, questions: list[Question], prepared_on: dt.date, agreed: list[Action] | None = None
+) -> str:
+    """The one-on-one brief as a Markdown document: what was agreed last time and is still open (when
+    the reader may see the notes), the questions, then each fact behind them."""
     seller, pipeline = facts.seller, facts.pipeline
     lines = [
         f"# One-on-one prep: {escape_markdown(seller.name)}",
         "",
         f"Team {escape_markdown(seller.team)} · {facts.period.label()} · prepared {fmt_date(prepared_on)}",
         "",
+    ]
+    if agreed:
+        lines += ["## Agreed last time (still open)", ""]
+        lines += [f"- [ ] {escape_markdown(a.text)} (agreed {fmt_date(a.agreed_on)})" for a in agreed]
+        lines.append("")
+    lines += [
         "## Questions to ask this week",
         "",
     ]
@@ -482,13 +526,116 @@ def brief_markdown(facts: CoachingFacts, questions: list[Question], prepared_on:
     return "\n".join(lines) + "\n"
 
 
-def render_download(facts: CoachingFacts, questions: list[Question], today: dt.date) -> None:
+def render_download(
+    facts: CoachingFacts, questions: list[Question], today: dt.date, agreed: list[Action] | None = None
+) -> None:
     st.download_button(
         "Download the brief (Markdown)",
-        brief_markdown(facts, questions, today).encode("utf-8"),
+        brief_markdown(facts, questions, today, agreed).encode("utf-8"),
         file_name=download_name("One-on-one prep", facts.seller.name, today.isoformat(), suffix=".md"),
         mime="text/markdown",
         key="pp.coaching.brief",
         type="primary",
         icon=":material/description:",
+    )
+
+
+# --- Notes and agreed actions (the seller's management line only) -------------------------------
+
+
+def notes_frame(notes: list[OneOnOneNote]) -> pd.DataFrame:
+    """Past one-on-ones, most recent first: date, who wrote them, the notes, the actions and whether
+    each is done."""
+    rows = [
+        {
+            "held_on": note.held_on,
+            "written_by": note.written_by,
+            "notes": note.notes or "—",
+            "actions": "; ".join(f"{'✓' if not a.open else '○'} {a.text}" for a in note.actions) or "—",
+        }
+        for note in notes
+    ]
+    return pd.DataFrame(rows, columns=["held_on", "written_by", "notes", "actions"])
+
+
+def render_agreed(agreed: list[Action], seller: Seller) -> None:
+    """What was agreed in earlier one-on-ones and is still open, each with a box to mark it done."""
+    st.subheader("Agreed last time")
+    if not agreed:
+        st.caption(f"No open action from an earlier one-on-one with {escape_markdown(seller.name)}.")
+        return
+    for action in agreed:
+        if st.checkbox(
+            f"{action.text} · agreed {fmt_date(action.agreed_on)}",
+            value=False,
+            key=f"pp.coaching.action.{action.id}",
+            help="Tick when done: it leaves this list and shows as done in the notes.",
+        ):
+            try:
+                with state.transaction() as conn:
+                    set_action_done(conn, state.view().scope, action.id)
+            except NotInLine as exc:
+                st.error(escape_markdown(str(exc)))
+            else:
+                st.session_state.pop(f"pp.coaching.action.{action.id}", None)
+                st.rerun()
+
+
+NOTE_FORM = "pp.coaching.note"
+
+
+def render_note_form(seller: Seller, today: dt.date) -> None:
+    """The notes of today's one-on-one and the actions agreed in it, saved for the seller's line."""
+    with st.form(NOTE_FORM, clear_on_submit=True):
+        st.markdown(f"**Notes of this one-on-one with {escape_markdown(seller.name)}**")
+        held_on = st.date_input("Held on", today, max_value=today, key=f"{NOTE_FORM}.held_on")
+        notes = st.text_area(
+            "Notes",
+            key=f"{NOTE_FORM}.notes",
+            help="Only their manager and those above them can read these.",
+        )
+        actions = st.text_area(
+            "Agreed actions (one per line)",
+            key=f"{NOTE_FORM}.actions",
+            help="Each one shows under “Agreed last time” in the next prep until it is ticked done.",
+        )
+        if st.form_submit_button("Save the notes", type="primary"):
+            try:
+                with state.transaction() as conn:
+                    record_one_on_one(conn, state.view().scope, seller.id, held_on, notes, actions.splitlines())
+            except (ValueError, NotInLine) as exc:
+                st.error(escape_markdown(str(exc)))
+            else:
+                st.success("Saved. The agreed actions will show in the next prep.")
+
+
+def render_past_notes(notes: list[OneOnOneNote]) -> None:
+    if not notes:
+        st.caption("No one-on-one recorded yet.")
+        return
+    with st.expander(f"Earlier one-on-ones ({len(notes)})"):
+        st.dataframe(
+            notes_frame(notes),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "held_on": st.column_config.DateColumn("Held on", format="D MMM YYYY", width="small"),
+                "written_by": st.column_config.TextColumn("Written by", width="small"),
+                "notes": st.column_config.TextColumn("Notes", width="large"),
+                "actions": st.column_config.TextColumn("Agreed actions (✓ done)", width="large"),
+            },
+            key="pp.coaching.notes",
+        )
+
+
+def render_notes_closed(seller: Seller, local: bool) -> None:
+    """Why this viewer sees no notes for the seller."""
+    why = (
+        "sign in with the email the roster holds for their manager (local mode has no one to check)"
+        if local
+        else "you are not in that line"
+    )
+    st.caption(
+        f"One-on-one notes and agreed actions for {escape_markdown(seller.name)} are kept for their manager and "
+        f"those above them only: {why}."
     )

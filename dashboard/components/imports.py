@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import pandas as pd
 import streamlit as st
 
 from dashboard.csv_export import csv_bytes
@@ -441,17 +442,98 @@ def show_rejects(rejected: list[dict], batch_id: int) -> None:
     )
 
 
-def show_freshness(rows: list[dict]) -> None:
-    """When each source was last imported (:func:`data_access.status.freshness`)."""
-    if not rows:
-        st.info("No source has been imported yet.")
+def _when(value: dt.datetime | None) -> str:
+    return "—" if value is None else f"{value.day} {value:%b %Y, %H:%M}"
+
+
+def _age(days: int | None) -> str:
+    if days is None:
+        return "—"
+    return "today" if days == 0 else ("1 day" if days == 1 else f"{days:,} days")
+
+
+def freshness_frame(rows: list[dict], stale_after_days: int) -> pd.DataFrame:
+    """The freshness table (:func:`data_access.status.source_freshness`) as a leader reads it: every
+    source, its last import (UTC), its age, its rows and imports, and whether it is fresh, stale or
+    never imported — words, never blanks."""
+    def status(row: dict) -> str:
+        if row["state"] == "never imported":
+            return "Never imported" + (" (rows present)" if row["rows"] else "")
+        if row["state"] == "stale":
+            return f"Stale: older than {stale_after_days} days"
+        return "Fresh"
+
+    out = [
+        {
+            "source": row["label"],
+            "status": status(row),
+            "last_import": _when(row["last_import"]),
+            "age": _age(row["age_days"]),
+            "rows": int(row["rows"]),
+            "imports": int(row["imports"]),
+        }
+        for row in rows
+    ]
+    return pd.DataFrame(out, columns=["source", "status", "last_import", "age", "rows", "imports"])
+
+
+def coverage_frame(rows: list[dict]) -> pd.DataFrame:
+    """Share of deals carrying each optional field (:func:`data_access.status.field_coverage`), in percent."""
+    out = [
+        {
+            "field": row["field"],
+            "share": 100.0 * row["share"] if row["share"] is not None else 0.0,
+            "deals_with": f"{row['deals_with']:,} of {row['deals']:,}",
+        }
+        for row in rows
+    ]
+    return pd.DataFrame(out, columns=["field", "share", "deals_with"])
+
+
+def stale_sentence(rows: list[dict], stale_after_days: int) -> str | None:
+    """One sentence naming the stale sources with their age, or None when none is."""
+    stale = [row for row in rows if row["state"] == "stale"]
+    if not stale:
+        return None
+    named = ", ".join(f"{row['label']} ({_age(row['age_days'])} old)" for row in stale)
+    return f"Older than {stale_after_days} days: {named}. Import a fresh export on Data › Imports."
+
+
+def show_freshness(rows: list[dict], coverage: list[dict], stale_after_days: int) -> None:
+    """When each source was last imported and how much of the deals carries each optional field;
+    sources older than ``stale_after_days`` (a setting) are flagged."""
+    if not any(row["imports"] or row["rows"] for row in rows):
+        st.info("Nothing has been imported yet. Use `python -m dashboard import` or the Data › Imports page.")
         return
+    sentence = stale_sentence(rows, stale_after_days)
+    if sentence:
+        st.warning(escape_markdown(sentence), icon=":material/schedule:")
     st.dataframe(
-        rows,
+        freshness_frame(rows, stale_after_days),
         hide_index=True,
+        width="stretch",
         column_config={
-            "source": "Source",
-            "last_import": st.column_config.DatetimeColumn("Last import (UTC)", format="D MMM YYYY, HH:mm"),
-            "imports": st.column_config.NumberColumn("Imports", format="%d"),
+            "source": st.column_config.TextColumn("Source"),
+            "status": st.column_config.TextColumn(
+                "Status", help=f"Stale when last imported more than {stale_after_days} days ago (Settings › Data freshness)."
+            ),
+            "last_import": st.column_config.TextColumn("Last import (UTC)"),
+            "age": st.column_config.TextColumn("Age"),
+            "rows": st.column_config.NumberColumn("Rows", format="localized"),
+            "imports": st.column_config.NumberColumn("Imports", format="localized"),
+        },
+    )
+    if not coverage or not coverage[0]["deals"]:
+        st.caption("No deals loaded yet: field coverage shows once opportunities are imported.")
+        return
+    st.caption("Share of deals carrying each optional field the symptoms need.")
+    st.dataframe(
+        coverage_frame(coverage),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "field": st.column_config.TextColumn("Field"),
+            "share": st.column_config.ProgressColumn("Share of deals", format="%.0f%%", min_value=0, max_value=100),
+            "deals_with": st.column_config.TextColumn("Deals with it"),
         },
     )

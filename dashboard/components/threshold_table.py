@@ -15,50 +15,14 @@ from data_access.parameter_store import apply_changes
 from metrics.parameters import all_settings, spec_for
 
 
-def group_of(key: str) -> str:
-    if key.startswith("threshold."):
-        return "Threshold"
-    if key.startswith("weight."):
-        return "Health Index weight"
-    if key.startswith("min_sample."):
-        return "Minimum sample"
-    if key.startswith("depth."):
-        return "Threshold"
-    if key.startswith("privacy."):
-        return "Privacy"
-    return "Definition"
-
-
-def _text(value) -> str:
-    if isinstance(value, tuple):
-        return ", ".join(f"{v:g}" for v in value)
-    return f"{value:g}"
-
-
-def settings_table(overrides: dict[str, str]) -> pd.DataFrame:
-    """Every setting with its default, current value (``overrides``, the stored ones) and help text,
-    for ``st.data_editor``."""
-    rows = [
-        {
-            "key": spec.key,
-            "group": group_of(spec.key),
-            "help": spec.help,
-            "default": _text(spec.default),
-            "value": overrides.get(spec.key, _text(spec.default)),
-            "changed": spec.key in overrides,
-        }
-        for spec in all_settings()
-    ]
-    return pd.DataFrame(rows)
-
-
 def save_settings(conn: Connection, edited: pd.DataFrame, *, by: str, role: str | None) -> list[str]:
-    """Store the values that differ from their defaults and clear the ones set back to default.
+    """Store the values (``key``, ``value`` as stored text: 0.07 for 7%) that differ from their
+    defaults and clear the ones set back to default.
 
     Only executives and admins may (:class:`data_access.parameter_history.NotAllowed` otherwise). Every
-    value is checked before anything is written; an unreadable one raises ValueError naming the
-    setting, and nothing is saved. Every change is recorded in the change history. Returns the keys
-    whose stored value changed.
+    value is checked (readable, within its bounds) before anything is written; a bad one raises
+    ValueError naming the setting, and nothing is saved. Every change is recorded in the change
+    history. Returns the keys whose stored value changed.
     """
     require_editor(by, role)
     changes: dict[str, str | None] = {}
@@ -69,13 +33,197 @@ def save_settings(conn: Connection, edited: pd.DataFrame, *, by: str, role: str 
     return apply_changes(conn, changes, by=by, role=role)
 
 
-def history_frame(rows: list[dict]) -> pd.DataFrame:
-    """The change history (:func:`data_access.parameter_history.change_history`) for the settings
-    page, most recent first."""
-    frame = pd.DataFrame(rows, columns=["changed_at", "changed_by", "role", "key", "old_value", "new_value"])
-    for column in ("old_value", "new_value"):
-        frame[column] = frame[column].astype(object).where(frame[column].notna(), "default")
-    return frame
+def stored_text(key: str, entered) -> str:
+    """What a leader entered (in the unit shown: 7 for 7%, "5, 15, 25" for a list of percents) as
+    the text stored for the setting (0.07). ValueError names the setting when it is unreadable."""
+    spec = spec_for(key)
+    if spec.kind == "numbers":
+        try:
+            shown = [float(part) for part in str(entered).replace("%", "").split(",") if part.strip()]
+        except ValueError:
+            raise ValueError(
+                f"Setting {key} ({spec.title}) must be a comma-separated list of numbers, not {entered!r}."
+            ) from None
+        return spec.text_for(tuple(spec.from_display(v) for v in shown))
+    if entered is None:
+        raise ValueError(f"Setting {key} ({spec.title}) needs a value.")
+    return spec.text_for(spec.from_display(float(entered)))
+
+
+def save_entered(conn: Connection, entered: dict, *, by: str, role: str | None) -> list[str]:
+    """Save what a leader entered on the settings page, in the units shown (``{key: 7}`` stores 0.07
+    for a percent setting); out-of-bounds or unreadable values save nothing (ValueError)."""
+    table = pd.DataFrame([{"key": key, "value": stored_text(key, value)} for key, value in entered.items()])
+    return save_settings(conn, table, by=by, role=role)
+
+
+def current_values(overrides: dict[str, str]) -> dict[str, float | tuple[float, ...]]:
+    """Every setting's value now: the stored override, else the default."""
+    values = {}
+    for spec in all_settings():
+        try:
+            values[spec.key] = spec.parse(overrides[spec.key]) if spec.key in overrides else spec.default
+        except ValueError:
+            values[spec.key] = spec.default
+    return values
+
+
+SAVED_KEY = "pp.settings.saved"  # (group, message) shown once after a save
+HISTORY_COLUMNS = ["changed_at", "changed_by", "role", "setting", "old_value", "new_value"]
+NSP_LABELS = {"nsp.statement": "Statement", "nsp.key_phrases": "Key phrases", "nsp.launch_date": "Launch date"}
+
+
+def _shown(key: str, text: str | None) -> str:
+    spec = spec_for(key)
+    if text is None:
+        return f"default ({spec.show(spec.default)})" if spec else "default"
+    if spec is None:
+        return text
+    try:
+        return spec.show(spec.parse(text))
+    except ValueError:
+        return text
+
+
+def history_frame(rows: list[dict], keys=None) -> pd.DataFrame:
+    """The change history (:func:`data_access.parameter_history.change_history`), most recent first,
+    of ``keys`` (every key when None): the setting by its label, values in their unit (7% rather
+    than 0.07; "default (…)" where the built-in value applied)."""
+    wanted = None if keys is None else set(keys)
+    out = []
+    for row in rows:
+        key = row["key"]
+        if wanted is not None and key not in wanted:
+            continue
+        spec = spec_for(key)
+        out.append(
+            {
+                "changed_at": row["changed_at"],
+                "changed_by": row["changed_by"],
+                "role": (row.get("role") or "—").capitalize(),
+                "setting": spec.title if spec else NSP_LABELS.get(key, key),
+                "old_value": _shown(key, row["old_value"]),
+                "new_value": _shown(key, row["new_value"]),
+            }
+        )
+    return pd.DataFrame(out, columns=HISTORY_COLUMNS)
+
+
+def render_history(frame: pd.DataFrame, key: str) -> None:
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "changed_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm"),
+            "changed_by": st.column_config.TextColumn("Who"),
+            "role": st.column_config.TextColumn("Role", width="small"),
+            "setting": st.column_config.TextColumn("Setting"),
+            "old_value": st.column_config.TextColumn("Before"),
+            "new_value": st.column_config.TextColumn("After"),
+        },
+        key=key,
+    )
+
+
+def _unit_words(spec) -> str:
+    from metrics.money import currency
+    from metrics.parameters import UNITS
+
+    if spec.unit == "money":
+        return currency()
+    return UNITS.get(spec.unit, "")
+
+
+def _widget_label(spec) -> str:
+    unit = _unit_words(spec)
+    if spec.kind == "numbers":
+        return f"{spec.title} ({unit}, comma-separated)" if unit else f"{spec.title} (comma-separated)"
+    return f"{spec.title} ({unit})" if unit else spec.title
+
+
+def _help(spec) -> str:
+    bounds = ""
+    if spec.minimum is not None and spec.maximum is not None:
+        bounds = f" From {spec.show(spec.minimum)} to {spec.show(spec.maximum)}."
+    return f"{spec.help} Default {spec.show(spec.default)}.{bounds}"
+
+
+def _input(spec, value, editor: bool, container):
+    key = f"pp.settings.{spec.key}"
+    if spec.kind == "numbers":
+        shown = ", ".join(f"{spec.to_display(v):g}" for v in value)
+        return container.text_input(_widget_label(spec), shown, key=key, help=_help(spec), disabled=not editor)
+    shown = spec.to_display(value)
+    low = None if spec.minimum is None else spec.to_display(spec.minimum)
+    high = None if spec.maximum is None else spec.to_display(spec.maximum)
+    # A value stored before the bounds existed still shows (saving it again is refused, in words).
+    low = None if low is None else min(low, shown)
+    high = None if high is None else max(high, shown)
+    if spec.integer:
+        return container.number_input(
+            _widget_label(spec),
+            min_value=None if low is None else int(low),
+            max_value=None if high is None else int(high),
+            value=int(shown),
+            step=1,
+            key=key,
+            help=_help(spec),
+            disabled=not editor,
+        )
+    return container.number_input(
+        _widget_label(spec),
+        min_value=low,
+        max_value=high,
+        value=float(shown),
+        step=1.0 if spec.unit in ("percent", "points") else 0.1,
+        format="%.1f" if spec.unit in ("percent", "points", "score_1_5") else "%.2f",
+        key=key,
+        help=_help(spec),
+        disabled=not editor,
+    )
+
+
+def settings_groups(overrides: dict[str, str], history: list[dict], access, editor: bool) -> None:
+    """Every setting, one expander per symptom (then data freshness, survey privacy, every page):
+    a labelled, bounded input per setting in its unit, a save button per group for an editor, and
+    the group's change history."""
+    from metrics.parameters import setting_groups
+
+    values = current_values(overrides)
+    for group, name, specs in setting_groups():
+        changed = [spec for spec in specs if spec.key in overrides]
+        title = f"{name} · {len(changed)} changed" if changed else name
+        flash = st.session_state.get(SAVED_KEY)
+        just_saved = flash is not None and flash[0] == group
+        with st.expander(title, expanded=just_saved):
+            if just_saved:
+                st.success(st.session_state.pop(SAVED_KEY)[1])
+            with st.form(f"pp.settings.form.{group}", border=False):
+                entered = {}
+                columns = st.columns(2)
+                for index, spec in enumerate(specs):
+                    entered[spec.key] = _input(spec, values[spec.key], editor, columns[index % 2])
+                submitted = st.form_submit_button(
+                    f"Save {name}", type="primary", disabled=not editor, key=f"pp.settings.save.{group}"
+                )
+            if submitted:
+                try:
+                    with state.transaction() as conn:
+                        saved = save_entered(conn, entered, by=access.email, role=access.role)
+                except (ValueError, NotAllowed) as exc:
+                    st.error(escape_markdown(str(exc)))
+                else:
+                    st.cache_data.clear()
+                    message = f"Saved {len(saved)} change(s)." if saved else "Nothing changed."
+                    st.session_state[SAVED_KEY] = (group, message)
+                    st.rerun()
+            frame = history_frame(history, [spec.key for spec in specs])
+            if frame.empty:
+                st.caption("No change yet: the defaults apply.")
+            else:
+                st.caption("Changes, most recent first.")
+                render_history(frame, key=f"pp.settings.history.{group}")
 
 
 def currency_form(stored: str | None, *, by: str | None, role: str | None = None) -> None:
@@ -134,32 +282,3 @@ def nsp_form(nsp: dict | None, access, editor: bool) -> None:
             else:
                 st.cache_data.clear()
                 st.success("Saved. Every page now uses the new statement.")
-
-
-def settings_editor(table: pd.DataFrame, access, editor: bool) -> None:
-    """Every threshold and weight (``table``, from :func:`settings_table`), editable by an editor,
-    and the button that saves the changes."""
-    edited = st.data_editor(
-        table,
-        key="pp.settings_table",
-        hide_index=True,
-        width="stretch",
-        disabled=True if not editor else ["key", "group", "help", "default", "changed"],
-        column_config={
-            "key": st.column_config.TextColumn("Setting", width="medium"),
-            "group": st.column_config.TextColumn("Kind", width="small"),
-            "help": st.column_config.TextColumn("What it means", width="large"),
-            "default": st.column_config.TextColumn("Default", width="small"),
-            "value": st.column_config.TextColumn("Value", width="small", required=True),
-            "changed": st.column_config.CheckboxColumn("Changed", width="small"),
-        },
-    )
-    if st.button("Save thresholds and weights", type="primary", disabled=not editor):
-        try:
-            with state.transaction() as conn:
-                changed = save_settings(conn, edited, by=access.email, role=access.role)
-        except (ValueError, NotAllowed) as exc:
-            st.error(escape_markdown(str(exc)))
-        else:
-            st.cache_data.clear()
-            st.success(f"Saved {len(changed)} change(s)." if changed else "Nothing changed.")

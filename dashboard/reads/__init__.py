@@ -12,7 +12,7 @@ from dashboard.brief_pdf import pdf_for_view
 from dashboard.components.evidence import EvidenceRows
 from dashboard.reads.cached_read import cached_read, live_read
 from dashboard.view import View
-from data_access import currency, org, parameter_history, parameter_store, status
+from data_access import currency, one_on_one, org, parameter_history, parameter_store, status
 from data_access.importers import batches, mappings
 from metrics import registry, scorecard
 from metrics.analyses import adoption, coaching, cohorts, discounting, meetings, morale, pipeline
@@ -21,7 +21,8 @@ from metrics.parameters import load_metric_settings
 # --- What is loaded ------------------------------------------------------------------------------
 load_counts = cached_read(status.load_counts)
 data_window = cached_read(status.data_window)
-freshness = cached_read(status.freshness, store=False)
+freshness = cached_read(status.source_freshness, store=False)
+field_coverage = cached_read(status.field_coverage, store=False)
 nsp = cached_read(status.current_nsp, store=False)
 teams = cached_read(org.teams_in_scope, store=False)
 segments = cached_read(org.segments_in_scope)
@@ -81,11 +82,16 @@ cohort_retention = cached_read(cohorts.cohort_retention, spinner="Building the c
 # --- One-on-one prep -----------------------------------------------------------------------------
 sellers = cached_read(coaching.sellers_in_scope, store=False)
 coaching_facts = cached_read(coaching.coaching_facts, spinner="Preparing the brief…")
+# Notes are read afresh (what was just written shows at once) and only for the seller's line.
+may_keep_notes = live_read(one_on_one.in_line)
+agreed_last_time = live_read(one_on_one.agreed_last_time)
+one_on_one_notes = live_read(one_on_one.one_on_ones)
 
 # --- The Data pages: read afresh on every run, so what was just imported or saved shows at once ----
 import_history = live_read(batches.list_batches)
 rejected_rows = live_read(batches.rejected_rows)
-import_freshness = live_read(status.freshness)
+import_freshness = live_read(status.source_freshness)
+import_coverage = live_read(status.field_coverage)
 saved_mappings = live_read(mappings.list_mappings)
 saved_mapping = live_read(mappings.load_mapping)
 setting_overrides = live_read(parameter_store.read_overrides)

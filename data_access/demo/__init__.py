@@ -135,50 +135,82 @@ def _sync_sequence(conn: Connection, table: Table) -> None:
     )
 
 
+# The import source each demo table stands for: the demo records one batch per source, as a real
+# organisation's imports would (the NSP is a setting, not an import).
+DEMO_SOURCES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("people", ("teams", "people")),
+    ("quotas", ("quotas",)),
+    ("accounts", ("accounts",)),
+    ("opportunities", ("opportunities",)),
+    ("history", ("opportunity_history",)),
+    ("subscriptions", ("subscriptions",)),
+    ("transcripts", ("meetings", "utterances")),
+    ("surveys", ("survey_responses",)),
+)
+
+
+def _clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
 def load_demo(conn: Connection, *, seed: int = 7, end: dt.date, progress: DemoProgress = _quiet) -> dict:
     """Generate the demo organisation and insert it on ``conn`` (the caller owns the transaction).
 
-    Records one ImportBatch (source "demo", status "done", file name "demo seed N", inserted =
-    rows written). Returns the number of rows per table, the total, the batch id and the window.
+    Records one ImportBatch per source (:data:`DEMO_SOURCES`; format "demo", status "done", file name
+    "demo seed N", started and finished when that source's rows were written, inserted = its rows),
+    and points each imported row at its source's batch. Returns the number of rows per table, the
+    total, the batch ids by source and the window.
     """
     ids = _last_ids(conn)
-    batch_id = ids.next("import_batches")
-    tables = build_demo(seed, end, ids=ids, batch_id=batch_id, progress=progress)
+    tables = build_demo(seed, end, ids=ids, progress=progress)
     counts = {name: len(rows) for name, rows in tables.items()}
     total = sum(counts.values())
     timeline = Timeline.ending(end)
-    # The batch is stamped with the demo's own "now" (its last day), not the clock, so the same
-    # seed and end date give identical rows everywhere.
-    stamp = dt.datetime.combine(end, dt.time(18, 0))
     batch = m.ImportBatch.__table__
-    conn.execute(
-        insert(batch),
-        [
-            {
-                "id": batch_id,
-                "source": "demo",
-                "file_name": f"demo seed {seed}",
-                "format": "demo",
-                "imported_by": "demo generator",
-                "started_at": stamp,
-                "finished_at": stamp,
-                "status": "done",
-                "rows_read": total,
-                "inserted": total,
-                "message": f"Demo organisation, seed {seed}, {timeline.start} to {timeline.end}.",
-            }
-        ],
-    )
-    _sync_sequence(conn, batch)
+    batch_ids = {source: ids.next("import_batches") for source, _ in DEMO_SOURCES}
+    for source, names in DEMO_SOURCES:
+        for name in names:
+            for row in tables[name]:
+                if "source_batch_id" in row:
+                    row["source_batch_id"] = batch_ids[source]
     written = 0
-    for name, model in TABLES:
-        table = model.__table__
+
+    def write(name: str) -> int:
+        nonlocal written
+        table = dict(TABLES)[name].__table__
         rows = tables[name]
         for offset in range(0, len(rows), BATCH_ROWS):
             conn.execute(insert(table), rows[offset : offset + BATCH_ROWS])
             written += len(rows[offset : offset + BATCH_ROWS])
             progress(0.62 + 0.37 * written / max(1, total), f"Saving {name.replace('_', ' ')}")
         _sync_sequence(conn, table)
+        return len(rows)
+
+    write("nsp")
+    for source, names in DEMO_SOURCES:
+        started = _clock()
+        conn.execute(
+            insert(batch),
+            [
+                {
+                    "id": batch_ids[source],
+                    "source": source,
+                    "file_name": f"demo seed {seed}",
+                    "format": "demo",
+                    "imported_by": "demo generator",
+                    "started_at": started,
+                    "status": "running",
+                    "message": f"Demo organisation, seed {seed}, {timeline.start} to {timeline.end}.",
+                }
+            ],
+        )
+        _sync_sequence(conn, batch)
+        rows = sum(write(name) for name in names)
+        conn.execute(
+            batch.update()
+            .where(batch.c.id == batch_ids[source])
+            .values(status="done", finished_at=_clock(), rows_read=rows, inserted=rows)
+        )
     from data_access.history_rollup import rebuild_deal_history
     from data_access.rollups import rebuild_rollups
     from data_access.talk_rollup import rebuild_meeting_talk
@@ -190,7 +222,7 @@ def load_demo(conn: Connection, *, seed: int = 7, end: dt.date, progress: DemoPr
     return {
         **counts,
         "rows": total,
-        "batch_id": batch_id,
+        "batch_ids": batch_ids,
         "start": timeline.start.isoformat(),
         "end": timeline.end.isoformat(),
         "nsp_launch": timeline.launch.isoformat(),

@@ -207,10 +207,12 @@ class PushedDeal:
 
 @dataclass(frozen=True)
 class PushedDeals:
-    """How many of the seller's deals were pushed repeatedly, and the most pushed of them (at most 25)."""
+    """How many of the seller's deals were pushed repeatedly, and the most pushed of them (at most 25);
+    ``considered`` is how many of their deals have close-date history to tell (the sample)."""
 
     total: int
     deals: list[PushedDeal] = field(default_factory=list)
+    considered: int = 0
 
 
 def pushed_deals(
@@ -224,7 +226,10 @@ def pushed_deals(
     per_deal = moves_per_deal(
         deals_in_scope(scope, filters, OPP.owner_id == seller.id), until=filters.period.end
     )
-    total = conn.execute(select(func.count()).where(per_deal.c.pushes >= min_pushes)).scalar_one()
+    considered, total = conn.execute(
+        select(func.count(), func.coalesce(func.sum(case((per_deal.c.pushes >= min_pushes, 1), else_=0)), 0))
+        .select_from(per_deal)
+    ).one()
     rows = conn.execute(
         select(
             OPP.id,
@@ -259,7 +264,7 @@ def pushed_deals(
         )
         for r in rows
     ]
-    return PushedDeals(int(total), listed)
+    return PushedDeals(int(total), listed, int(considered))
 
 
 # --- Discounts against the team ----------------------------------------------------------------

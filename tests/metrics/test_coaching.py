@@ -173,6 +173,7 @@ def test_open_deals_without_outcome_late_stage_first(conn, world):
 def test_repeated_pushes_are_counted_from_the_history(conn, world):
     pushed = coaching.pushed_deals(conn, EVERYONE, filters(), _kim(conn, world))
     assert pushed.total == 1
+    assert pushed.considered == 2  # Initech (three pushes) and Globex (one) have close-date history
     (deal,) = pushed.deals
     assert (deal.account, deal.pushes, deal.first_close, deal.close_date) == (
         "Initech",

@@ -112,5 +112,5 @@ def test_an_executives_change_shows_in_the_history(roster_url):  # noqa: F811
     assert not at.exception, at.exception
     history = at.dataframe[-1].value
     assert list(history["changed_by"]) == ["eve@example.com"]
-    assert list(history["key"]) == ["nsp.statement"]
+    assert list(history["setting"]) == ["Statement"]
     assert history["new_value"][0] == "We help clinics spend more time with patients."

@@ -16,10 +16,12 @@ from dashboard.components.coaching import (
     download_name,
     escape_markdown,
     headline,
+    headline_samples,
     match_seller,
     seller_labels,
     talk_frame,
 )
+from data_access.one_on_one import Action
 from data_access.scope import Period
 from metrics.analyses.coaching import (
     CoachingFacts,
@@ -102,18 +104,43 @@ def test_escape_keeps_imported_text_literal():
     assert escape_markdown("Plain name") == "Plain name"
 
 
-def test_seller_labels_add_the_team_only_to_shared_names():
+def test_seller_labels_name_the_team_sorted_by_team_then_name():
     sellers = [
-        Seller(1, "Alex Kim", 1, "Atlas"),
-        Seller(2, "Alex Kim", 2, "Beacon"),
+        Seller(4, "Alex Kim", 2, "Beacon"),
+        Seller(2, "Zoe Ward", 1, "Atlas"),
         Seller(3, "Sue Seller", 1, "Atlas"),
+        Seller(1, "Alex Kim", 2, "Beacon"),
     ]
     labels = seller_labels(sellers)
-    assert list(labels) == ["Alex Kim (Atlas)", "Alex Kim (Beacon)", "Sue Seller"]
-    assert match_seller("  sue SELLER ", labels).id == 3
-    assert match_seller("Alex Kim", labels) is None
+    assert list(labels) == [
+        "Sue Seller — Atlas",
+        "Zoe Ward — Atlas",
+        "Alex Kim — Beacon",
+        "Alex Kim — Beacon (2)",
+    ]
+    assert match_seller("  sue SELLER — atlas ", labels).id == 3
+    assert match_seller("Zoe Ward", labels).id == 2  # a link naming one seller alone
+    assert match_seller("Alex Kim", labels) is None  # two of that name: ambiguous
     assert match_seller("Ben Beacon", labels) is None
     assert match_seller(None, labels) is None
+
+
+def test_each_headline_figure_has_its_sample(facts):
+    assert headline_samples(facts) == [
+        "n = 4 open deals",
+        "n = 0 deals with close-date history",
+        "n = 3 won deals with a known discount (team 18)",
+        "n = 16 purpose-relevant utterances in 3 meetings",
+        "n = 1 won deal in Q3 2026",
+    ]
+
+
+def test_the_brief_starts_with_what_was_agreed_last_time(facts):
+    agreed = [Action(1, "Ask Acme's CFO what *success* is", dt.date(2026, 9, 28))]
+    brief = brief_markdown(facts, [], dt.date(2026, 10, 5), agreed)
+    section = brief[brief.index("## Agreed last time (still open)") : brief.index("## Questions to ask")]
+    assert "- [ ] Ask Acme's CFO what \\*success\\* is (agreed 28 Sep 2026)" in section
+    assert "Agreed last time" not in brief_markdown(facts, [], dt.date(2026, 10, 5))
 
 
 def test_attainment_chart_bars_quota_and_colours(facts):
