@@ -135,7 +135,8 @@ def run(args, settings: Settings) -> int:
     from dashboard.database import open_engine
     from dashboard.progress import silent, terminal_progress
     from data_access.db import refresh_statistics
-    from data_access.importers import UnreadableFile, get_source, import_maven, prepare, run_import
+    from data_access.importers import UnreadableFile, get_source, import_maven
+    from data_access.importers.batched import plan, run_planned
 
     if getattr(args, "import_handler", None) is not None:
         return int(args.import_handler(args, settings) or 0)
@@ -157,12 +158,12 @@ def run(args, settings: Settings) -> int:
             if path.is_dir():
                 raise UserError(f"{path} is a folder; give the CSV file to import.")
             try:
-                data = path.read_bytes()
+                # Read in chunks: the file is never held whole, and progress shows rows done and the rate.
+                planned = plan(get_source(args.source), path, str(path), options)
+                with engine.begin() as conn:
+                    result = run_planned(conn, planned, options, progress)
             except OSError as exc:
                 raise UserError(f"{path} cannot be read: {exc.strerror}.") from None
-            prepared = prepare(get_source(args.source), data, str(path), options)
-            with engine.begin() as conn:
-                result = run_import(conn, prepared, options, progress)
         if not args.dry_run:
             refresh_statistics(engine)
     except UnreadableFile as exc:
