@@ -209,9 +209,45 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict], returning: str
         for part in chunks(rows, INSERT_CHUNK):
             copy_rows(conn, table, part)
         return out
+    if conn.dialect.name == "sqlite" and len(rows) >= COPY_MIN_ROWS and _driver_insert(conn, table, rows):
+        return out
     for part in chunks(rows, INSERT_CHUNK):
         conn.execute(insert(table), list(part))
     return out
+
+
+def _driver_insert(conn: Connection, table: Table, rows: list[dict]) -> bool:
+    """SQLite: one ``executemany`` of tuples, each column converted once by its type, as an INSERT would.
+
+    The same values reach the database as through SQLAlchemy's executemany of dicts, without its
+    per-row work. False (nothing written) when a column absent from the rows has a default that is
+    not a plain value.
+    """
+    present = {key for row in rows[:1] for key in row}
+    if any(row.keys() != present for row in rows):
+        present = {key for row in rows for key in row}
+    defaults = _column_defaults(table)
+    names = []
+    for column in table.columns:
+        if column.name in present or column.name in defaults:
+            names.append(column.name)
+        elif column.default is not None:
+            return False
+    columns = []
+    for name in names:
+        fill = defaults.get(name)
+        values = [row.get(name, fill) for row in rows]
+        process = table.c[name].type._cached_bind_processor(conn.dialect)
+        if process is not None:
+            values = [None if v is None else process(v) for v in values]
+        columns.append(values)
+    quoted = ", ".join(f'"{n}"' for n in names)
+    marks = ", ".join("?" for _ in names)
+    statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
+    for start in range(0, len(rows), INSERT_CHUNK):
+        part = [col[start : start + INSERT_CHUNK] for col in columns]
+        conn.exec_driver_sql(statement, list(zip(*part, strict=True)))
+    return True
 
 
 def _has_json(table: Table) -> bool:
