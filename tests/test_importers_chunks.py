@@ -13,7 +13,6 @@ import io
 import os
 import subprocess
 import sys
-from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
