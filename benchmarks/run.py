@@ -307,7 +307,8 @@ def render_text(results: dict) -> str:
 def machine() -> str:
     mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (
-        f"{platform.machine()}, {os.cpu_count()} cores, {mem_gib:.0f} GiB, Python {platform.python_version()}"
+        f"{platform.machine()}, {os.cpu_count()} cores, {mem_gib:.0f} GiB, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f} at the start (shared: figures vary with what else runs)"
     )
 
 

@@ -201,7 +201,8 @@ def _survey(planned: Planned, options: ImportOptions, chunk_rows: int) -> tuple[
 
     def column(chunk: list[Line], name: str) -> list[str]:
         i = index[mapping[name]]
-        cells = dict.fromkeys(cells[i] for _, cells in chunk if i < len(cells) and cells[i].strip())
+        distinct = dict.fromkeys([cells[i] for _, cells in chunk if i < len(cells)])
+        cells = [c for c in distinct if c.strip()]
         if name in ctx.value_maps:
             table_of = ctx.value_maps[name]
             return [v for v in dict.fromkeys(table_of.get(fold_value(c), c) for c in cells) if v]
@@ -278,15 +279,19 @@ def _parser(kind: str, name: str, ctx: ParseContext) -> Callable[[str], object]:
     raise ValueError(kind)
 
 
-def parse_column(kind: str, name: str, cells: list[str], ctx: ParseContext) -> tuple[np.ndarray, np.ndarray]:
-    """(values, doubtful) of a column: each distinct cell parsed once; empty cells are None."""
+def parse_column(
+    kind: str, name: str, cells: list[str], ctx: ParseContext, limit: int = DEFAULT_TEXT_LIMIT
+) -> tuple[np.ndarray, np.ndarray]:
+    """(values, doubtful) of a column: each distinct cell parsed once; empty cells are None; a text
+    longer than ``limit`` characters is doubtful."""
     codes, uniques = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=False)
     stripped = [u.strip() for u in uniques]
     parsed = np.empty(len(uniques), dtype=object)
-    doubtful = np.zeros(len(uniques), dtype=bool)
     if kind == "text":
         parsed[:] = [s or None for s in stripped]
+        doubtful = np.fromiter((len(s) > limit for s in stripped), dtype=bool, count=len(stripped))
         return parsed[codes], doubtful[codes]
+    doubtful = np.zeros(len(uniques), dtype=bool)
     parse = _parser(kind, name, ctx)
     plain = (
         pd.Series(uniques, dtype=object).str.fullmatch(_PLAIN_AMOUNT).to_numpy(dtype=bool)
@@ -319,16 +324,14 @@ def _row_type(source: Source):
 _ROW_TYPES: dict[str, type] = {}
 
 
-def check_chunk(
+def check_columns(
     source: Source, meta: RawTable, rows: list[Line], mapping: dict[str, str], ctx: ParseContext
-) -> tuple[list[ValidRow], list[Rejection]]:
+) -> tuple[dict[str, np.ndarray], list[int], list[ValidRow], list[Rejection]]:
     """Check a chunk of rows column by column; doubtful rows go through the row model for their reason.
 
-    Valid rows carry no raw values (only rejected rows keep them); everything else is as
-    :func:`validation.validate_rows` returns it, in line order.
+    Returns the valid rows the columns settled (field -> values, and their line numbers), the valid
+    rows the row model settled, and the rejected rows, as :func:`validation.validate_rows` words them.
     """
-    if source.flag_rows is None or ctx.value_maps:
-        return validate_rows(source, replace(meta, rows=rows), mapping, ctx)
     width = len(meta.headers)
     fast = [row for row in rows if len(row[1]) == width]
     slow = [row for row in rows if len(row[1]) != width]
@@ -338,6 +341,7 @@ def check_chunk(
     columns: dict[str, np.ndarray] = {}
     model_fields = source.model.model_fields
     limits = getattr(source.model, "TEXT_LIMITS", {})
+    checked = getattr(source.model, "CHECKED_LIMITS", {})
     for spec in source.fields:
         if spec.name not in mapping:
             columns[spec.name] = np.full(n, None, dtype=object)
@@ -345,30 +349,45 @@ def check_chunk(
                 doubtful[:] = True
             continue
         i = index[mapping[spec.name]]
-        parsed, bad = parse_column(spec.kind, spec.name, [cells[i] for _, cells in fast], ctx)
+        limit = min(limits.get(spec.name, DEFAULT_TEXT_LIMIT), checked.get(spec.name, DEFAULT_TEXT_LIMIT))
+        parsed, bad = parse_column(spec.kind, spec.name, [cells[i] for _, cells in fast], ctx, limit)
         doubtful |= bad
         if model_fields[spec.name].is_required():
             doubtful |= parsed == None  # noqa: E711 (element-wise on an object array)
-        if spec.kind == "text":
-            limit = limits.get(spec.name, DEFAULT_TEXT_LIMIT)
-            doubtful |= np.fromiter((len(v) > limit if v else False for v in parsed), dtype=bool, count=n)
         columns[spec.name] = parsed
     if n:
         doubtful |= source.flag_rows(columns, ctx)
-    names = list(model_fields)
-    row_type = _row_type(source)
-    keep = np.flatnonzero(~doubtful)
-    lines = [fast[k][0] for k in keep]
-    picked = zip(*(columns[name][keep].tolist() for name in names), strict=True)
-    valid = [ValidRow(line, row_type(*vals), {}) for line, vals in zip(lines, picked, strict=True)]
+    keep = ~doubtful
+    kept = {name: values[keep] for name, values in columns.items()}
+    lines = [fast[k][0] for k in np.flatnonzero(keep)]
     slow += [fast[k] for k in np.flatnonzero(doubtful)]
     if not slow:
-        return valid, []
+        return kept, lines, [], []
     slow.sort(key=lambda row: row[0])
     checked, rejected = validate_rows(source, replace(meta, rows=slow), mapping, ctx)
+    return kept, lines, checked, rejected
+
+
+def check_chunk(
+    source: Source, meta: RawTable, rows: list[Line], mapping: dict[str, str], ctx: ParseContext
+) -> tuple[list[ValidRow], list[Rejection]]:
+    """:func:`validation.validate_rows` of a chunk, column by column where the source allows it.
+
+    Valid rows carry no raw values (only rejected rows keep them), in line order.
+    """
+    if source.flag_rows is None or ctx.value_maps:
+        return validate_rows(source, replace(meta, rows=rows), mapping, ctx)
+    columns, lines, checked, rejected = check_columns(source, meta, rows, mapping, ctx)
+    valid = _as_rows(source, columns, lines)
     if checked:
         valid = sorted([*valid, *checked], key=lambda v: v.line_number)
     return valid, rejected
+
+
+def _as_rows(source: Source, columns: dict[str, np.ndarray], lines: list[int]) -> list[ValidRow]:
+    row_type = _row_type(source)
+    picked = zip(*(columns[name].tolist() for name in row_type._fields), strict=True)
+    return [ValidRow(line, row_type(*vals), {}) for line, vals in zip(lines, picked, strict=True)]
 
 
 # Writing -------------------------------------------------------------------------------------------------
@@ -394,6 +413,7 @@ def run_planned(
         dry_run=options.dry_run,
     )
     progress(0.0, f"Checking {meta.file_name}")
+    cache = _larger_sqlite_cache(conn)
     savepoint = conn.begin_nested()
     try:
         directory = Directory(conn)
@@ -405,6 +425,9 @@ def run_planned(
     except BaseException:
         savepoint.rollback()
         raise
+    finally:
+        if cache is not None:
+            conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
     if options.dry_run:
         savepoint.rollback()
     else:
@@ -412,6 +435,19 @@ def run_planned(
     result.seconds = time.perf_counter() - started
     progress(1.0, result.summary_line())
     return result
+
+
+# SQLite page cache while an import writes: index pages of a large table stay in memory (default 2 MiB).
+SQLITE_IMPORT_CACHE_KIB = 32 * 1024
+
+
+def _larger_sqlite_cache(conn: Connection) -> int | None:
+    """Raise SQLite's page cache for the import; returns the setting to restore (None elsewhere)."""
+    if conn.dialect.name != "sqlite":
+        return None
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
+    return before
 
 
 def _rate(done: int, total: int, started: float, verb: str) -> str:
@@ -472,33 +508,71 @@ def _in_chunks(conn, planned: Planned, options, directory, result, progress, chu
     currencies: dict[str, int] = {}
     inserted = updated = unchanged = rejected_count = done = 0
     refused = False
+    found_currencies: list[tuple[int, str]] = []
+    by_columns = (
+        source.write_columns is not None and source.flag_rows is not None and not planned.context.value_maps
+    )
     for chunk in planned.chunks(chunk_rows):
-        valid, rejected = check_chunk(source, meta, chunk, planned.mapping, planned.context)
+        if by_columns:
+            columns, lines, valid, rejected = check_columns(
+                source, meta, chunk, planned.mapping, planned.context
+            )
+        else:
+            valid, rejected = check_chunk(source, meta, chunk, planned.mapping, planned.context)
+            columns, lines = {}, []
+        raw = _RawOf(meta, chunk, kept)
+
+        if lines:
+            for code, line in _first_lines(columns.get("currency"), lines):
+                found_currencies.append((line, code))
+            repeats = np.fromiter(
+                (hash(k) in planned.repeated for k in columns[key]), dtype=bool, count=len(lines)
+            )
+            if repeats.any():
+                held_rows = _as_rows(
+                    source,
+                    {n: v[repeats] for n, v in columns.items()},
+                    [lines[k] for k in np.flatnonzero(repeats)],
+                )
+                held_fast = [ValidRow(r.line_number, r.row, raw(r.line_number)) for r in held_rows]
+                columns = {n: v[~repeats] for n, v in columns.items()}
+            else:
+                held_fast = []
+        else:
+            held_fast = []
         free: list[ValidRow] = []
-        cells_of = None
+        held_slow: list[ValidRow] = []
         for row in valid:
             currency = getattr(row.row, "currency", None)
             if currency:
-                currencies.setdefault(currency.strip().upper(), row.line_number)
+                found_currencies.append((row.line_number, currency.strip().upper()))
             if hash(getattr(row.row, key)) in planned.repeated:
-                cells_of = cells_of or dict(chunk)
-                held.append(
-                    ValidRow(row.line_number, row.row, meta.raw_record(cells_of[row.line_number], kept))
-                )
+                held_slow.append(ValidRow(row.line_number, row.row, raw(row.line_number)))
             else:
                 free.append(row)
+        held += sorted([*held_fast, *held_slow], key=lambda r: r.line_number)
+        for line, code in sorted(found_currencies):
+            currencies.setdefault(code, line)
+        found_currencies.clear()
         refused = refused or (source.check is not None and len(currencies) > 1)
         done += len(chunk)
         if refused:  # the file will be refused: check the rest only to name every currency
             progress(done / max(total, 1), _rate(done, total, started, "Checked"))
             continue
-        outcome = source.write(ctx, free)
-        inserted, updated, unchanged = (
-            inserted + outcome.inserted,
-            updated + outcome.updated,
-            unchanged + outcome.unchanged,
-        )
-        set_aside = sorted([*rejected, *outcome.rejected], key=lambda r: r.line_number)
+        outcomes = []
+        if columns and len(next(iter(columns.values()))):
+            outcomes.append(source.write_columns(ctx, columns))
+        if free or not by_columns:
+            outcomes.append(source.write(ctx, free))
+        set_aside = list(rejected)
+        for outcome in outcomes:
+            inserted, updated, unchanged = (
+                inserted + outcome.inserted,
+                updated + outcome.updated,
+                unchanged + outcome.unchanged,
+            )
+            set_aside += outcome.rejected
+        set_aside.sort(key=lambda r: r.line_number)
         record_rejections(conn, batch_id, set_aside)
         rejected_count += len(set_aside)
         progress(done / max(total, 1) * 0.98, _rate(done, total, started, "Imported"))
@@ -534,6 +608,29 @@ def _in_chunks(conn, planned: Planned, options, directory, result, progress, chu
         rejected=rejected_count,
         message=message or None,
     )
+
+
+class _RawOf:
+    """The raw values (mapped columns) of a chunk's row by line number, indexed only when first asked."""
+
+    def __init__(self, meta: RawTable, chunk: list[Line], kept: list[str]) -> None:
+        self.meta, self.chunk, self.kept = meta, chunk, kept
+        self.cells: dict[int, list[str]] | None = None
+
+    def __call__(self, line: int) -> dict[str, str]:
+        if self.cells is None:
+            self.cells = dict(self.chunk)
+        return self.meta.raw_record(self.cells[line], self.kept)
+
+
+def _first_lines(codes: np.ndarray | None, lines: list[int]) -> list[tuple[str, int]]:
+    """(currency code as stored, line of its first row) for each code a column names."""
+    if codes is None:
+        return []
+    found: dict[str, int] = {}
+    for k in np.flatnonzero(codes != None).tolist():  # noqa: E711
+        found.setdefault(codes[k].strip().upper(), lines[k])
+    return list(found.items())
 
 
 @dataclass(frozen=True)

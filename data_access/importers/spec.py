@@ -66,6 +66,8 @@ class Source:
     # A source with one writes in chunks, keyed by ``chunk_key`` (rows sharing a key are written last).
     flag_rows: Callable | None = None
     chunk_key: str | None = None
+    # Writes valid rows given as parsed columns (rows whose chunk key repeats excluded).
+    write_columns: Callable | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:

@@ -13,7 +13,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, bindparam, insert, select, tuple_, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Table,
+    bindparam,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 
 from data_access import models as m
 from data_access.importers.validation import Rejection
@@ -233,21 +245,62 @@ def _driver_insert(conn: Connection, table: Table, rows: list[dict]) -> bool:
             names.append(column.name)
         elif column.default is not None:
             return False
-    columns = []
+    columns = {}
     for name in names:
         fill = defaults.get(name)
-        values = [row.get(name, fill) for row in rows]
-        process = table.c[name].type._cached_bind_processor(conn.dialect)
-        if process is not None:
+        columns[name] = [row.get(name, fill) for row in rows]
+    _sqlite_executemany(conn, table, columns)
+    return True
+
+
+def _sqlite_executemany(conn: Connection, table: Table, columns: dict[str, list]) -> None:
+    """INSERT columns of values with the driver's executemany, each column converted once by its type."""
+    names = list(columns)
+    converted = []
+    for name in names:
+        values = columns[name]
+        column_type = table.c[name].type
+        process = column_type._cached_bind_processor(conn.dialect)
+        if process is not None and isinstance(column_type, Date | DateTime | Boolean):
+            # Few distinct dates and flags in many rows: each converted once.
+            done = {v: process(v) for v in set(values) if v is not None}
+            values = [None if v is None else done[v] for v in values]
+        elif process is not None:
             values = [None if v is None else process(v) for v in values]
-        columns.append(values)
+        converted.append(values)
     quoted = ", ".join(f'"{n}"' for n in names)
     marks = ", ".join("?" for _ in names)
     statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
-    for start in range(0, len(rows), INSERT_CHUNK):
-        part = [col[start : start + INSERT_CHUNK] for col in columns]
+    total = len(converted[0]) if converted else 0
+    for start in range(0, total, INSERT_CHUNK):
+        part = [col[start : start + INSERT_CHUNK] for col in converted]
         conn.exec_driver_sql(statement, list(zip(*part, strict=True)))
-    return True
+
+
+def insert_columns(conn: Connection, table: Table, columns: dict[str, list]) -> None:
+    """Insert rows given as columns (name -> equally long lists of values), with no row dicts built.
+
+    COPY on PostgreSQL, the driver's executemany on SQLite: the values stored are those
+    :func:`bulk_insert` stores for the same rows. Columns not given take their scalar default.
+    """
+    total = len(next(iter(columns.values()), []))
+    if not total:
+        return
+    defaults = _column_defaults(table)
+    names = [c.name for c in table.columns if c.name in columns or c.name in defaults]
+    full = {name: columns[name] if name in columns else [defaults[name]] * total for name in names}
+    if conn.dialect.name == "sqlite":
+        _sqlite_executemany(conn, table, full)
+        return
+    if conn.dialect.name == "postgresql" and total >= COPY_MIN_ROWS and not _has_json(table):
+        quoted = ", ".join(f'"{n}"' for n in names)
+        cursor = conn.connection.driver_connection.cursor()
+        with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            for row in zip(*(full[n] for n in names), strict=True):
+                copy.write_row(row)
+        return
+    rows = [dict(zip(names, row, strict=True)) for row in zip(*(full[n] for n in names), strict=True)]
+    bulk_insert(conn, table, rows)
 
 
 def _has_json(table: Table) -> bool:

@@ -115,17 +115,26 @@ def scan(raw: FileBytes, file_name: str) -> tuple[str, str]:
 @dataclass
 class RowStream:
     """A file's rows, readable as often as needed: ``meta`` is its header and facts (no rows),
-    ``rows()`` yields (line number, cells) with blank lines and the footer left out."""
+    ``rows()`` yields (line number, cells) with blank lines and the footer left out.
+
+    ``rows_read`` and the footer note in ``notes`` are known once the rows have been read through.
+    """
 
     meta: RawTable
-    _lines: Callable[[], Iterator[Line]]
-    rows_read: int = 0
+    _lines: Callable[[list[str]], Iterator]
+    rows_read: int | None = None
     notes: list[str] = field(default_factory=list)
 
     def rows(self) -> Iterator[Line]:
-        lines = self._lines()
+        found: list[str] = []
+        lines = self._lines(found)
         next(lines)  # the header
-        yield from lines
+        count = 0
+        for row in lines:
+            count += 1
+            yield row
+        self.rows_read = count
+        self.notes = [*self.meta.notes, *found]
 
 
 def _assemble_stream(lines: Iterator[Line], file_name: str, notes: list[str] | None = None) -> Iterator:
@@ -139,7 +148,7 @@ def _assemble_stream(lines: Iterator[Line], file_name: str, notes: list[str] | N
     pending: list[Line] = []
     count = 0
     for start, cells in lines:
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             blank = blank or headers is not None
             continue
         if headers is None:
@@ -166,7 +175,7 @@ def _assemble_stream(lines: Iterator[Line], file_name: str, notes: list[str] | N
 
 
 def open_rows(data: bytes | Path | str, file_name: str, sheet: str | None = None) -> RowStream:
-    """Read a file's header and count its rows (one pass), ready to hand out its rows in chunks.
+    """Read a file's header, ready to hand out its rows in chunks (the first read through counts them).
 
     Raises :class:`UnreadableFile` with the sentences ``read_table`` uses.
     """
@@ -194,10 +203,7 @@ def open_rows(data: bytes | Path | str, file_name: str, sheet: str | None = None
                     f"{file_name} cannot be read as CSV at line {reader.line_num}: {exc}."
                 ) from None
 
-    notes: list[str] = []
-    assembled = _assemble_stream(physical(), file_name, notes)
-    headers = next(assembled)
-    count = sum(1 for _ in assembled)
+    headers = next(_assemble_stream(physical(), file_name))
     meta = RawTable(
         file_name=file_name,
         sha256=sha256,
@@ -205,15 +211,14 @@ def open_rows(data: bytes | Path | str, file_name: str, sheet: str | None = None
         delimiter=delimiter,
         headers=headers,
         rows=[],
-        notes=notes,
     )
-    return RowStream(meta, lambda: _assemble_stream(physical(), file_name), count, notes)
+    return RowStream(meta, lambda notes: _assemble_stream(physical(), file_name, notes))
 
 
 def table_rows(table: RawTable) -> RowStream:
     """A table already in memory (a workbook's sheet, an upload prepared for preview) as a stream."""
 
-    def lines() -> Iterator:
+    def lines(_notes: list[str]) -> Iterator:
         yield table.headers
         yield from table.rows
 
