@@ -300,3 +300,41 @@ def test_progress_counts_rows_done_of_the_total_with_the_rate(conn, tmp_path):
     messages = [msg for _, msg in seen]
     assert any(msg.startswith("Imported 20 of 40 rows (") and msg.endswith(" rows/s)") for msg in messages)
     assert messages[-1].startswith("Imported 40 rows of deals.csv")
+
+
+def many(n: int, newer: bool = False) -> str:
+    """``n`` open deals; the newer export moves every deal to Negotiation with a higher amount."""
+    lines = ["Opportunity ID,Opportunity Owner,Stage,Amount,Close Date,Created Date"]
+    stage = "Negotiation/Review" if newer else "Prospecting"
+    for i in range(n):
+        lines.append(
+            f"M{i:05d},Seller {i % 7},{stage},{1000 + i + (250 if newer else 0)}.50,2024-06-30,2024-01-0{1 + i % 9}"
+        )
+    return "\r\n".join(lines) + "\r\n"
+
+
+def test_a_newer_export_of_many_deals_updates_every_one_with_its_history(conn, tmp_path):
+    # Over a thousand changed deals: PostgreSQL writes them through COPY into a scratch table.
+    first, newer = imported(conn, tmp_path, 500, [many(1200), many(1200, newer=True)])
+    assert first["counts"] == (1200, 1200, 0, 0, 0)
+    assert newer["counts"] == (1200, 0, 1200, 0, 0)
+    by_key = {deal[0]: deal for deal in newer["deals"]}
+    columns = [
+        c.name
+        for c in m.Opportunity.__table__.columns
+        if c.name not in ("id", "account_id", "owner_id", "team_id", "source_batch_id", "updated_at")
+    ]
+    deal = dict(zip(columns, by_key["M01199"], strict=False))
+    assert (
+        deal["stage"] == "Negotiation/Review" and float(deal["amount"]) == 2449.50 and deal["is_late_stage"]
+    )
+    assert len(newer["history"]) == 2 * 1200
+    (key, stage, amount, close), (_, new_stage, new_amount, _) = newer["history"][:2]
+    assert (key, stage, float(amount), new_stage, float(new_amount)) == (
+        "M00000",
+        "Prospecting",
+        1000.5,
+        "Negotiation/Review",
+        1250.5,
+    )
+    assert str(close)[:10] == "2024-06-30"

@@ -321,14 +321,42 @@ def bulk_update(conn: Connection, table: Table, rows: list[dict]) -> None:
         update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in columns})
     )
     moved_from: set[int] = set()
-    for part in chunks(rows):
+    for part in chunks(rows, INSERT_CHUNK if _copies(conn, table, rows) else CHUNK):
         if table.name == m.Opportunity.__tablename__ and "team_id" in columns:
-            moved_from |= _teams_left(conn, table, part)
-        conn.execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in part])
+            for some in chunks(part):
+                moved_from |= _teams_left(conn, table, some)
+        if _copies(conn, table, part):
+            _copy_update(conn, table, columns, part)
+        else:
+            conn.execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in part])
     if moved_from:
         from data_access.rollups import refresh_teams
 
         refresh_teams(conn, moved_from)
+
+
+def _copies(conn: Connection, table: Table, rows: Sequence[dict]) -> bool:
+    return conn.dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS and not _has_json(table)
+
+
+def _copy_update(conn: Connection, table: Table, columns: list[str], rows: Sequence[dict]) -> None:
+    """PostgreSQL: COPY the new values into a temporary table, then one UPDATE ... FROM it by id."""
+    names = ["id", *columns]
+    quoted = ", ".join(f'"{n}"' for n in names)
+    scratch = f"pp_update_{table.name}"
+    conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{scratch}"')
+    conn.exec_driver_sql(
+        f'CREATE TEMPORARY TABLE "{scratch}" AS SELECT {quoted} FROM "{table.name}" WITH NO DATA'
+    )
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f'COPY "{scratch}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[n] for n in names])
+    assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns)
+    conn.exec_driver_sql(
+        f'UPDATE "{table.name}" AS t SET {assignments} FROM "{scratch}" AS s WHERE t.id = s.id'
+    )
+    conn.exec_driver_sql(f'DROP TABLE "{scratch}"')
 
 
 def _teams_left(conn: Connection, table: Table, rows: Sequence[dict]) -> set[int]:
