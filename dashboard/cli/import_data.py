@@ -7,6 +7,7 @@ import argparse
 import getpass
 import json
 import sys
+import time
 from pathlib import Path
 
 from dashboard.config import Settings
@@ -167,9 +168,10 @@ def run(args, settings: Settings) -> int:
             try:
                 # Read in chunks: the file is never held whole, and progress shows rows done and the rate.
                 chunk_rows = getattr(args, "chunk_rows", None) or CHUNK_ROWS
-                planned = plan(get_source(args.source), path, str(path), options, chunk_rows)
+                started = time.perf_counter()
+                planned = plan(get_source(args.source), path, str(path), options, chunk_rows, progress)
                 with engine.begin() as conn:
-                    result = run_planned(conn, planned, options, progress, chunk_rows)
+                    result = run_planned(conn, planned, options, progress, chunk_rows, started)
             except OSError as exc:
                 raise UserError(f"{path} cannot be read: {exc.strerror}.") from None
         if not args.dry_run:

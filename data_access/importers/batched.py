@@ -102,7 +102,12 @@ def _with_constants(rows: Iterator[Line], width: int, constants: list[str]) -> I
 
 
 def plan(
-    source: Source, data, file_name: str, options: ImportOptions, chunk_rows: int = CHUNK_ROWS
+    source: Source,
+    data,
+    file_name: str,
+    options: ImportOptions,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: ProgressFn = _silent,
 ) -> Planned:
     """Read ``data`` (bytes or a path) in chunks: header, format, mapping, the file's date order and
     decimal marks, the rows whose key repeats. Raises :class:`UnreadableFile` as ``prepare`` does."""
@@ -126,7 +131,7 @@ def plan(
         fmt = detect_format(source, headers)
     mapping = map_columns(source, fmt, headers, file_name, overrides)
     planned = Planned(source, stream, fmt, mapping, ParseContext(), tuple(constants.values()))
-    planned.context, planned.repeated = _survey(planned, options, chunk_rows)
+    planned.context, planned.repeated = _survey(planned, options, chunk_rows, progress)
     return planned
 
 
@@ -164,7 +169,9 @@ def _repeated(hashes) -> frozenset[int]:
     return frozenset(unique[counts > 1].tolist())
 
 
-def _survey(planned: Planned, options: ImportOptions, chunk_rows: int) -> tuple[ParseContext, frozenset[int]]:
+def _survey(
+    planned: Planned, options: ImportOptions, chunk_rows: int, progress: ProgressFn = _silent
+) -> tuple[ParseContext, frozenset[int]]:
     """``validation.build_context`` in one pass over the chunks, plus the repeated keys."""
     source, mapping, meta = planned.source, planned.mapping, planned.meta
     ctx = ParseContext(labels=dict(mapping), value_maps=dict(options.value_maps or {}))
@@ -208,7 +215,10 @@ def _survey(planned: Planned, options: ImportOptions, chunk_rows: int) -> tuple[
             return [v for v in dict.fromkeys(table_of.get(fold_value(c), c) for c in cells) if v]
         return list(cells)
 
+    seen = 0
     for chunk in planned.chunks(chunk_rows):
+        seen += len(chunk)
+        progress(0.0, f"Reading {meta.file_name}: {seen:,} rows")
         for name in date_fields:
             kinds = first_of_kind[name]
             if len(kinds) < 3:
@@ -399,9 +409,14 @@ def run_planned(
     options: ImportOptions,
     progress: ProgressFn = _silent,
     chunk_rows: int = CHUNK_ROWS,
+    started: float | None = None,
 ) -> ImportResult:
-    """Check and write a planned file as one batch inside a savepoint of ``conn`` (the caller commits)."""
-    started = time.perf_counter()
+    """Check and write a planned file as one batch inside a savepoint of ``conn`` (the caller commits).
+
+    ``started`` (a ``time.perf_counter()`` reading) is when reading the file began, so the seconds and
+    rate reported include the first read through it; default: now.
+    """
+    started = time.perf_counter() if started is None else started
     source, meta = planned.source, planned.meta
     total = planned.stream.rows_read
     result = ImportResult(
@@ -648,5 +663,6 @@ def import_file(
     chunk_rows: int = CHUNK_ROWS,
 ) -> ImportResult:
     """Read, check and write a file (bytes or a path) in chunks: what the command line runs."""
-    planned = plan(source, data, file_name, options, chunk_rows)
-    return run_planned(conn, planned, options, progress, chunk_rows)
+    started = time.perf_counter()
+    planned = plan(source, data, file_name, options, chunk_rows, progress)
+    return run_planned(conn, planned, options, progress, chunk_rows, started)
