@@ -2,7 +2,8 @@
 thread behind that would slow every later measurement.
 
 ``python -m benchmarks.child page URL FILE OUT`` renders one page (see :mod:`benchmarks.pages`);
-``python -m benchmarks.child report URL OUT`` runs ``python -m dashboard report`` for the demo's last
+``python -m benchmarks.child import URL FILE -`` runs ``python -m dashboard import opportunities FILE``
+and prints its figures with its peak memory as JSON; ``python -m benchmarks.child report URL OUT`` runs ``python -m dashboard report`` for the demo's last
 full quarter twice: first with nothing stored, then again (the stored report).
 Either writes a pickle to ``OUT``: the seconds taken and the SQL recorded (for the floor).
 """
@@ -56,8 +57,25 @@ def page(url: str, file: str) -> dict:
     }
 
 
+def command_import(url: str, path: str) -> dict:
+    """``python -m dashboard import opportunities PATH`` as a child of this process: its figures and
+    its own peak resident memory (this process only waits)."""
+    from pathlib import Path
+
+    from benchmarks.imports import run_command
+
+    out = run_command(url, Path(path))
+    out["peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return out
+
+
 def main(argv: list[str]) -> int:
     kind, *rest = argv
+    if kind == "import":
+        import json
+
+        print(json.dumps(command_import(rest[0], rest[1])))
+        return 0
     out = report(rest[0]) if kind == "report" else page(rest[0], rest[1])
     out["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with open(rest[-1], "wb") as fh:

@@ -30,9 +30,7 @@ class Recorded:
         from data_access.models import Base
 
         ours = set(Base.metadata.tables)
-        return {
-            name.lower() for sql, _ in self.statements for name in TABLE_PATTERN.findall(sql)
-        } & ours
+        return {name.lower() for sql, _ in self.statements for name in TABLE_PATTERN.findall(sql)} & ours
 
 
 @contextmanager

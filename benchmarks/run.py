@@ -58,6 +58,22 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, default=REPO_ROOT / "data" / "bench")
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas reference (slow at large)")
     parser.add_argument("--no-imports", action="store_true", help="skip the import benchmark")
+    parser.add_argument(
+        "--import-rows",
+        type=int,
+        default=100_000,
+        help="deals in the Salesforce export imported through the command line (default 100,000)",
+    )
+    parser.add_argument(
+        "--import-first-only",
+        action="store_true",
+        help="import the file once (no second import of the same file, no floor): for a peak-memory run",
+    )
+    parser.add_argument(
+        "--only-imports",
+        action="store_true",
+        help="measure the command-line import only (no demo database, pages or report)",
+    )
     parser.add_argument("--render", type=Path, help="print a saved --json result as tables and stop")
     parser.add_argument(
         "--timeout", type=float, default=300, help="seconds after which a page or the report is given up"
@@ -190,6 +206,14 @@ def pages(db: BenchDatabase, with_pandas: bool, medium: BenchDatabase | None, ti
 
 
 def run_database(engine: str, args: argparse.Namespace) -> dict:
+    if args.only_imports:
+        return {
+            "engine": engine,
+            "scale": args.scale,
+            "cli_import": import_bench.command_line(
+                engine, args.workdir, args.postgres, args.import_rows, not args.import_first_only
+            ),
+        }
     db = database_for(engine, args.scale, args.workdir, args.postgres)
     load = ensure_loaded(db)
     medium = None
@@ -198,6 +222,9 @@ def run_database(engine: str, args: argparse.Namespace) -> dict:
         ensure_loaded(medium)
     out: dict = {"engine": engine, "scale": args.scale, "rows": row_counts(db.url), "load": load}
     if not args.no_imports:
+        out["cli_import"] = import_bench.command_line(
+            engine, args.workdir, args.postgres, args.import_rows, not args.import_first_only
+        )
         out["imports"] = import_bench.measure(import_bench.scratch_url(engine, args.workdir, args.postgres))
     out["classification"] = classification(db)
     out["report"] = report(db, not args.no_pandas, args.timeout)
@@ -218,6 +245,12 @@ def _seconds(value: float | None, places: int = 1) -> str:
 def render_text(results: dict) -> str:
     lines = [f"Machine: {results['machine']}", ""]
     for res in results["databases"]:
+        if "cli_import" in res:
+            lines.append(f"== {res['engine']} · import through the command line")
+            lines += import_bench.render_command_line(res["engine"], res["cli_import"])
+        if "rows" not in res:
+            lines.append("")
+            continue
         lines.append(
             f"== {res['engine']} · scale {res['scale']} · "
             + ", ".join(f"{k} {v:,}" for k, v in res["rows"].items())
@@ -283,7 +316,8 @@ def render_text(results: dict) -> str:
 def machine() -> str:
     mem_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return (
-        f"{platform.machine()}, {os.cpu_count()} cores, {mem_gib:.0f} GiB, Python {platform.python_version()}"
+        f"{platform.machine()}, {os.cpu_count()} cores, {mem_gib:.0f} GiB, Python {platform.python_version()}, "
+        f"load average {os.getloadavg()[0]:.1f} at the start (shared: figures vary with what else runs)"
     )
 
 

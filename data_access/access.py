@@ -52,7 +52,11 @@ def _denied(email: str, reason: str, role: str | None = None, name: str | None =
 
 
 def access_for_email(
-    conn: Connection, email: str, *, groups: tuple[str, ...] = (), group_roles: dict[str, str] | None = None,
+    conn: Connection,
+    email: str,
+    *,
+    groups: tuple[str, ...] = (),
+    group_roles: dict[str, str] | None = None,
     today: dt.date | None = None,
 ) -> Access:
     """Resolve ``email`` against the roster.
@@ -69,10 +73,14 @@ def access_for_email(
         )
     ).first()
     if person is None:
-        return _denied(email, f"{email} is not in the Purpose Pulse roster; ask your sales operations team to add you.")
+        return _denied(
+            email, f"{email} is not in the Purpose Pulse roster; ask your sales operations team to add you."
+        )
     today = today or dt.date.today()
     if person.termination_date is not None and _as_date(person.termination_date) < today:
-        return _denied(email, f"{email} belongs to someone who has left the organisation.", person.role, person.name)
+        return _denied(
+            email, f"{email} belongs to someone who has left the organisation.", person.role, person.name
+        )
     role = _role_from_groups(person.role, groups, group_roles or {})
     if role == "executive":
         scope = Scope.everything(viewer=email)
@@ -84,7 +92,9 @@ def access_for_email(
         scope = Scope.teams([], viewer=email)
     else:
         return _denied(
-            email, "Purpose Pulse is for sales leaders, managers and executives; sellers have no access.", role,
+            email,
+            "Purpose Pulse is for sales leaders, managers and executives; sellers have no access.",
+            role,
             person.name,
         )
     return Access(email, role, scope, person.name)

@@ -19,7 +19,9 @@ def normalise_code(code: str | None) -> str:
     """An ISO 4217 code in capitals; ValueError with one sentence for anything else."""
     text = (code or "").strip().upper()
     if len(text) != 3 or not text.isascii() or not text.isalpha() or not is_known(text):
-        raise ValueError(f"'{(code or '').strip()}' is not an ISO 4217 currency code such as USD, EUR or BRL.")
+        raise ValueError(
+            f"'{(code or '').strip()}' is not an ISO 4217 currency code such as USD, EUR or BRL."
+        )
     return text
 
 

@@ -17,7 +17,12 @@ def parse_key_phrases(text: str) -> list[str]:
 
 
 def save_nsp(
-    conn: Connection, statement: str, key_phrases: list[str], launch_date: dt.date | None, *, by: str,
+    conn: Connection,
+    statement: str,
+    key_phrases: list[str],
+    launch_date: dt.date | None,
+    *,
+    by: str,
     role: str | None,
 ) -> None:
     """Replace the NSP with this statement; ValueError with one sentence when it is empty,
@@ -31,7 +36,9 @@ def save_nsp(
         raise ValueError("The Noble Sales Purpose statement cannot be empty.")
     nsp = m.NobleSalesPurpose.__table__
     current = conn.execute(
-        select(nsp.c.id, nsp.c.statement, nsp.c.key_phrases, nsp.c.launch_date).order_by(nsp.c.id.desc()).limit(1)
+        select(nsp.c.id, nsp.c.statement, nsp.c.key_phrases, nsp.c.launch_date)
+        .order_by(nsp.c.id.desc())
+        .limit(1)
     ).first()
     values = {"statement": statement, "key_phrases": key_phrases, "launch_date": launch_date}
     if current is None:

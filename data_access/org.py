@@ -38,9 +38,10 @@ def descendants(conn: Connection, team_ids: set[int]) -> set[int]:
     found = set(team_ids)
     frontier = set(team_ids)
     while frontier:
-        children = set(
-            conn.execute(select(m.Team.id).where(m.Team.parent_id.in_(sorted(frontier)))).scalars()
-        ) - found
+        children = (
+            set(conn.execute(select(m.Team.id).where(m.Team.parent_id.in_(sorted(frontier)))).scalars())
+            - found
+        )
         found |= children
         frontier = children
     return found

@@ -45,7 +45,9 @@ def clear_override(conn: Connection, key: str) -> None:
     note_change(conn, f"setting {key} back to its default")
 
 
-def apply_changes(conn: Connection, changes: dict[str, str | None], *, by: str, role: str | None) -> list[str]:
+def apply_changes(
+    conn: Connection, changes: dict[str, str | None], *, by: str, role: str | None
+) -> list[str]:
     """Set each key to its text (None: back to its default), after checking that ``role`` may change
     organisation-wide settings, recording every change in the history. Returns the keys that changed.
     """

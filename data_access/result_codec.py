@@ -83,8 +83,13 @@ def _to_json(value: Any) -> Any:  # noqa: PLR0911, PLR0912 - one branch per kind
     if isinstance(value, pd.DataFrame):
         return _tagged("frame", _frame_to_text(value))
     if isinstance(value, pd.Series):
-        return _tagged("series", [_frame_to_text(value.to_frame(name="v" if value.name is None else value.name)),
-                                  value.name is None])
+        return _tagged(
+            "series",
+            [
+                _frame_to_text(value.to_frame(name="v" if value.name is None else value.name)),
+                value.name is None,
+            ],
+        )
     if isinstance(value, list):
         return [_to_json(v) for v in value]
     if isinstance(value, tuple):
@@ -98,7 +103,10 @@ def _to_json(value: Any) -> Any:  # noqa: PLR0911, PLR0912 - one branch per kind
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return _tagged(
             "dataclass",
-            [_class_name(type(value)), [[f.name, _to_json(getattr(value, f.name))] for f in dataclasses.fields(value)]],
+            [
+                _class_name(type(value)),
+                [[f.name, _to_json(getattr(value, f.name))] for f in dataclasses.fields(value)],
+            ],
         )
     raise TypeError(f"a {type(value).__name__} cannot be stored as a result")
 

@@ -24,7 +24,9 @@ def load_counts(conn: Connection, scope: Scope) -> dict:
     ).one()
     return {
         "teams": _count(conn, select(func.count()).select_from(m.Team).where(scope.clause(m.Team.id))),
-        "people": _count(conn, select(func.count()).select_from(m.Person).where(scope.clause(m.Person.team_id))),
+        "people": _count(
+            conn, select(func.count()).select_from(m.Person).where(scope.clause(m.Person.team_id))
+        ),
         # Accounts carry no team: a scoped viewer counts the accounts their teams have deals with.
         "accounts": _count(conn, select(func.count()).select_from(m.Account))
         if scope.all_teams
@@ -40,10 +42,14 @@ def load_counts(conn: Connection, scope: Scope) -> dict:
         "subscriptions": _count(
             conn, select(func.count()).select_from(m.Subscription).where(scope.clause(m.Subscription.team_id))
         ),
-        "meetings": _count(conn, select(func.count()).select_from(m.Meeting).where(scope.clause(m.Meeting.team_id))),
+        "meetings": _count(
+            conn, select(func.count()).select_from(m.Meeting).where(scope.clause(m.Meeting.team_id))
+        ),
         "utterances": _count(
             conn,
-            select(func.count()).select_from(m.Utterance).where(m.Utterance.meeting_id.in_(meetings_in_scope)),
+            select(func.count())
+            .select_from(m.Utterance)
+            .where(m.Utterance.meeting_id.in_(meetings_in_scope)),
         ),
         "survey_responses": _count(
             conn,
@@ -177,4 +183,8 @@ def current_nsp(conn: Connection) -> dict | None:
     ).first()
     if row is None:
         return None
-    return {"statement": row.statement, "key_phrases": list(row.key_phrases or []), "launch_date": _as_date(row.launch_date)}
+    return {
+        "statement": row.statement,
+        "key_phrases": list(row.key_phrases or []),
+        "launch_date": _as_date(row.launch_date),
+    }

@@ -7,6 +7,7 @@ import argparse
 import getpass
 import json
 import sys
+import time
 from pathlib import Path
 
 from dashboard.config import Settings
@@ -65,6 +66,13 @@ def _options(parser: argparse.ArgumentParser, formats: list[str] | None) -> None
         help="how the file writes dates: iso, us, eu or a pattern such as %%d/%%m/%%Y",
     )
     parser.add_argument("--dry-run", action="store_true", help="check and count, then roll back")
+    parser.add_argument(
+        "--chunk-rows",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="rows read, checked and written at a time (default 20,000): fewer use less memory",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -135,7 +143,8 @@ def run(args, settings: Settings) -> int:
     from dashboard.database import open_engine
     from dashboard.progress import silent, terminal_progress
     from data_access.db import refresh_statistics
-    from data_access.importers import UnreadableFile, get_source, import_maven, prepare, run_import
+    from data_access.importers import UnreadableFile, get_source, import_maven
+    from data_access.importers.batched import CHUNK_ROWS, plan, run_planned
 
     if getattr(args, "import_handler", None) is not None:
         return int(args.import_handler(args, settings) or 0)
@@ -157,12 +166,14 @@ def run(args, settings: Settings) -> int:
             if path.is_dir():
                 raise UserError(f"{path} is a folder; give the CSV file to import.")
             try:
-                data = path.read_bytes()
+                # Read in chunks: the file is never held whole, and progress shows rows done and the rate.
+                chunk_rows = getattr(args, "chunk_rows", None) or CHUNK_ROWS
+                started = time.perf_counter()
+                planned = plan(get_source(args.source), path, str(path), options, chunk_rows, progress)
+                with engine.begin() as conn:
+                    result = run_planned(conn, planned, options, progress, chunk_rows, started)
             except OSError as exc:
                 raise UserError(f"{path} cannot be read: {exc.strerror}.") from None
-            prepared = prepare(get_source(args.source), data, str(path), options)
-            with engine.begin() as conn:
-                result = run_import(conn, prepared, options, progress)
         if not args.dry_run:
             refresh_statistics(engine)
     except UnreadableFile as exc:
@@ -234,6 +245,16 @@ def _import_options(args, engine):
         questions=questions,
         submitted_at=submitted_at,
     )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of rows such as 20000")
+    return value
 
 
 def _who() -> str | None:

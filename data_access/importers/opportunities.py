@@ -14,6 +14,8 @@ import re
 from decimal import Decimal
 from typing import ClassVar
 
+import numpy as np
+import pandas as pd
 from pydantic import ValidationInfo, model_validator
 from sqlalchemy import func, select
 
@@ -22,7 +24,15 @@ from data_access.currency import normalise_code
 from data_access.importers.errors import UnreadableFile
 from data_access.importers.pipeline import WriteContext, WriteOutcome
 from data_access.importers.spec import FieldSpec, Format, Source
-from data_access.importers.store import bulk_insert, bulk_update, chunks, load_existing, plan_upsert, same
+from data_access.importers.store import (
+    bulk_insert,
+    bulk_update,
+    chunks,
+    insert_columns,
+    load_existing,
+    plan_upsert,
+    same,
+)
 from data_access.importers.validation import (
     Amount,
     Bool,
@@ -83,6 +93,8 @@ class OpportunityRow(ImportRow):
         "executive_sponsor": 300,
     }
 
+    CHECKED_LIMITS: ClassVar[dict[str, int]] = {}  # set below, from the limits _check applies
+
     id: RequiredText
     name: Text = None
     account: Text = None
@@ -142,7 +154,9 @@ class OpportunityRow(ImportRow):
             try:
                 normalise_code(self.currency)
             except ValueError:
-                problems.append(f"{label_of(info, 'currency')} '{self.currency}' is not a currency code such as EUR")
+                problems.append(
+                    f"{label_of(info, 'currency')} '{self.currency}' is not a currency code such as EUR"
+                )
         won, closed = outcome(self)
         if closed and self.close_date is None:
             state = "won" if won else "lost"
@@ -152,6 +166,174 @@ class OpportunityRow(ImportRow):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+# The limits _check applies beyond the model's TEXT_LIMITS (and the default of 200 characters); the
+# column-wise check (data_access.importers.batched) applies both.
+CHECKED_LIMITS = {
+    "id": 200,
+    "name": 300,
+    "stage": 100,
+    "type": 100,
+    "forecast_category": 50,
+    "product": 200,
+    "segment": 50,
+    "loss_reason": 500,
+    "executive_sponsor": 300,
+}
+
+
+OpportunityRow.CHECKED_LIMITS = CHECKED_LIMITS
+
+
+def flag_rows(columns: dict[str, np.ndarray], _ctx=None) -> np.ndarray:
+    """Which rows :meth:`OpportunityRow._check` might refuse, checked on whole parsed columns.
+
+    A flagged row goes through the row model, which words the reason; the others are valid as they are.
+    """
+    n = len(columns["id"])
+    flagged = np.zeros(n, dtype=bool)
+
+    def present(name: str) -> np.ndarray:
+        return columns[name] != None  # noqa: E711 (element-wise on an object array)
+
+    both = present("close_date") & present("created_date")
+    if both.any():
+        flagged[both] |= (columns["close_date"][both] < columns["created_date"][both]).astype(bool)
+    for name in ("amount", "list_amount"):
+        there = present(name)
+        if there.any():
+            flagged[there] |= (columns[name][there] < 0).astype(bool)
+    for name in ("discount", "discount_percent", "probability"):
+        there = present(name)
+        if there.any():
+            share = columns[name][there].astype(float)
+            flagged[there] |= (share < 0) | (share > 1)
+    codes, currencies = pd.factorize(columns["currency"], use_na_sentinel=True)
+    if len(currencies):
+        flagged |= np.isin(codes, [j for j, code in enumerate(currencies) if not _is_currency(code)])
+    _won, closed = outcomes(columns)
+    flagged |= closed & ~present("close_date")
+    return flagged
+
+
+def _matches(pattern: re.Pattern, column: np.ndarray) -> np.ndarray:
+    """Whether each text of ``column`` matches ``pattern`` (searched once per distinct text; None is no)."""
+    codes, texts = pd.factorize(column, use_na_sentinel=True)
+    return np.array([bool(pattern.search(t)) for t in texts] + [False], dtype=bool)[codes]
+
+
+def outcomes(columns: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`outcome` of whole columns: (won, closed) per row."""
+    won_stage = _matches(WON_STAGE, columns["stage"])
+    lost_stage = _matches(LOST_STAGE, columns["stage"]) & ~won_stage
+    given_won, given_closed = columns["is_won"], columns["is_closed"]
+    is_won = np.where(given_won == None, won_stage, given_won).astype(bool)  # noqa: E711
+    stage_closed = is_won | won_stage | lost_stage
+    closed = np.where(given_closed == None, stage_closed, given_closed).astype(bool) | is_won  # noqa: E711
+    return is_won, closed
+
+
+def column_values(columns: dict[str, np.ndarray]) -> dict[str, list]:
+    """:func:`deal_values` of whole columns (valid rows, no repeated deal): stored column -> values."""
+    is_won, closed = outcomes(columns)
+    forecast_late = _matches(LATE_STAGE, columns["forecast_category"])
+    late = ~closed & (_matches(LATE_STAGE, columns["stage"]) | forecast_late)
+    discount = np.where(columns["discount_percent"] == None, columns["discount"], columns["discount_percent"])  # noqa: E711
+    derive = (discount == None) & is_won & (columns["list_amount"] != None) & (columns["amount"] != None)  # noqa: E711
+    for k in np.flatnonzero(derive):
+        price = columns["list_amount"][k]
+        if price:
+            discount[k] = max(0.0, float(1 - columns["amount"][k] / price))
+    discount = [None if d is None else round(d, 6) for d in discount.tolist()]
+    lost = closed & ~is_won
+    reasons = np.where(lost, columns["loss_reason"], None)
+    codes, texts = pd.factorize(reasons, use_na_sentinel=True)
+    category = np.array([loss_category(t) for t in texts] + [None], dtype=object)[codes]
+    currency = [c.strip().upper() if c else None for c in columns["currency"].tolist()]
+    names = [
+        (name or key)[:300]
+        for name, key in zip(columns["name"].tolist(), columns["id"].tolist(), strict=True)
+    ]
+    out = {
+        "name": names,
+        "segment": columns["segment"].tolist(),
+        "product": columns["product"].tolist(),
+        "stage": columns["stage"].tolist(),
+        "amount": columns["amount"].tolist(),
+        "list_amount": columns["list_amount"].tolist(),
+        "discount": discount,
+        "is_won": is_won.tolist(),
+        "is_closed": closed.tolist(),
+        "created_date": columns["created_date"].tolist(),
+        "close_date": columns["close_date"].tolist(),
+        "probability": columns["probability"].tolist(),
+        "type": columns["type"].tolist(),
+        "forecast_category": columns["forecast_category"].tolist(),
+        "is_late_stage": late.tolist(),
+        "loss_reason": columns["loss_reason"].tolist(),
+        "loss_category": category.tolist(),
+        "customer_outcome": columns["customer_outcome"].tolist(),
+        "executive_sponsor": columns["executive_sponsor"].tolist(),
+        "currency": currency,
+    }
+    return out
+
+
+def write_columns(ctx: WriteContext, columns: dict[str, np.ndarray]) -> WriteOutcome:
+    """:func:`write` for valid rows given as parsed columns, none repeating a deal of the file.
+
+    New deals go to the database as columns (no row objects); deals already stored are compared and
+    updated, with their history, exactly as :func:`write` does.
+    """
+    directory = ctx.directory
+    owners = columns["owner"]
+    accounts = columns["account"]
+    owner_codes, owner_refs = pd.factorize(owners, use_na_sentinel=True)
+    account_codes, account_refs = pd.factorize(accounts, use_na_sentinel=True)
+    directory.ensure_people(owner_refs.tolist())
+    directory.ensure_accounts(account_refs.tolist())
+    found = [directory.person(ref) for ref in owner_refs.tolist()]
+    owner_ids = np.array([f[0] if f else None for f in found] + [None], dtype=object)[owner_codes]
+    team_ids = np.array([f[1] if f else None for f in found] + [None], dtype=object)[owner_codes]
+    account_ids = np.array([directory.account_id(r) for r in account_refs.tolist()] + [None], dtype=object)[
+        account_codes
+    ]
+    values = column_values(columns)
+    keys = columns["id"].tolist()
+    values.update(
+        external_key=keys,
+        account_id=account_ids.tolist(),
+        owner_id=owner_ids.tolist(),
+        team_id=team_ids.tolist(),
+    )
+    table = m.Opportunity.__table__
+    stored = load_existing(ctx.conn, table, ["external_key"], keys, [*COMPARED, "updated_at"])
+    names = list(values)
+    if stored:
+        new = [k for k, key in enumerate(keys) if key not in stored]
+        old = [k for k, key in enumerate(keys) if key in stored]
+        pairs = [(keys[k], {name: values[name][k] for name in names}) for k in old]
+        values = {name: [values[name][k] for k in new] for name in names}
+    else:
+        pairs = []
+    values.update(
+        source_batch_id=[ctx.batch_id] * len(values["name"]), updated_at=[ctx.now] * len(values["name"])
+    )
+    insert_columns(ctx.conn, table, values)
+    plan = plan_upsert(pairs, stored, COMPARED)
+    stamp = {"source_batch_id": ctx.batch_id, "updated_at": ctx.now}
+    bulk_update(ctx.conn, table, [{**r, **stamp} for r in plan.updates])
+    append_history(ctx, plan.updates, plan.changed_from)
+    return WriteOutcome(len(values["name"]), len(plan.updates), plan.unchanged, [])
+
+
+def _is_currency(code: str) -> bool:
+    try:
+        normalise_code(code)
+    except ValueError:
+        return False
+    return True
 
 
 FIELDS = (
@@ -510,4 +692,7 @@ SOURCE = Source(
     write=write,
     check=check,
     shared_aliases=SHARED_ALIASES,
+    flag_rows=flag_rows,
+    chunk_key="id",
+    write_columns=write_columns,
 )

@@ -186,10 +186,16 @@ def settle_parents(ctx: WriteContext, rows: list[ValidRow]) -> tuple[list[ValidR
     for team_key, conflict in others.items():
         chosen, line = first[team_key]
         team = next(v.row.team for v in rows if v.row.team and fold(v.row.team) == team_key)
-        shown = "; ".join(f"'{p}' on line{'s' if len(ls) > 1 else ''} {', '.join(map(str, ls[:5]))}"
-                          for p, ls in conflict.items())
-        choice = "rejected those rows (--strict)" if ctx.strict else f"kept '{chosen}' (line {line}), the first"
-        ctx.notes.append(f"Conflict: team '{team}' is given two parent teams, '{chosen}' and {shown}; {choice}.")
+        shown = "; ".join(
+            f"'{p}' on line{'s' if len(ls) > 1 else ''} {', '.join(map(str, ls[:5]))}"
+            for p, ls in conflict.items()
+        )
+        choice = (
+            "rejected those rows (--strict)" if ctx.strict else f"kept '{chosen}' (line {line}), the first"
+        )
+        ctx.notes.append(
+            f"Conflict: team '{team}' is given two parent teams, '{chosen}' and {shown}; {choice}."
+        )
     return kept, rejected
 
 

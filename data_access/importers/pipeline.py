@@ -186,8 +186,13 @@ def run_import(
     """Validate and write a prepared file as one :class:`ImportBatch` inside a savepoint of ``conn``.
 
     Valid rows are inserted or updated, invalid ones stored as rejected rows with their line number,
-    raw values and reason. The caller commits (or not): nothing here commits.
+    raw values and reason. The caller commits (or not): nothing here commits. A source written in chunks
+    (opportunities) goes through :mod:`data_access.importers.batched`, with the same outcome.
     """
+    if prepared.source.chunk_key is not None:
+        from data_access.importers.batched import from_prepared, run_planned
+
+        return run_planned(conn, from_prepared(prepared), options, progress)
     started = time.perf_counter()
     table = prepared.table
     progress(0.0, f"Checking {table.file_name}")
@@ -244,8 +249,12 @@ def write_part(
     result: ImportResult,
     progress: ProgressFn = _silent,
     extra: dict | None = None,
+    rows_read: int | None = None,
 ) -> None:
-    """Write one file's valid rows as one batch and fill ``result``'s counts (used by every source)."""
+    """Write one file's valid rows as one batch and fill ``result``'s counts (used by every source).
+
+    ``rows_read`` is the file's row count when ``table`` does not hold its rows (a file read in chunks).
+    """
     batch_id = start_batch(
         conn,
         source=source.name,
@@ -253,7 +262,7 @@ def write_part(
         sha256=table.sha256,
         fmt=fmt,
         imported_by=options.imported_by,
-        rows_read=len(table.rows),
+        rows_read=len(table.rows) if rows_read is None else rows_read,
     )
     ctx = WriteContext(
         conn, batch_id, utc_now(), directory, result.notes, options.changed_at, progress, options.strict

@@ -233,9 +233,7 @@ def read_workbook(data: bytes, file_name: str, sheet: str | None = None) -> RawT
         if not names:
             raise UnreadableFile(f"{file_name} is a workbook without sheets.")
         if sheet is not None and sheet not in names:
-            raise UnreadableFile(
-                f"{file_name} has no sheet '{sheet}' (its sheets: {', '.join(names)})."
-            )
+            raise UnreadableFile(f"{file_name} has no sheet '{sheet}' (its sheets: {', '.join(names)}).")
         values = workbook.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=False)
     except UnreadableFile:
         raise

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, func, insert, select
 
 from data_access import models as m
-from data_access.importers.store import chunks
+from data_access.importers.store import bulk_insert, chunks
 
 EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 
@@ -156,14 +156,20 @@ class Directory:
             dict.fromkeys(r.strip() for r in refs if r and r.strip() and self.account_id(r) is None)
         )
         rows = [{"external_key": ref[:200], "name": ref[:300]} for ref in missing]
-        for part in chunks(rows):
-            result = self.conn.execute(
-                insert(m.Account).returning(m.Account.id, sort_by_parameter_order=True), list(part)
+        # A plain bulk insert, then the new ids by key: RETURNING in parameter order goes one row at a
+        # time on SQLite, which made a file naming thousands of new accounts slow.
+        bulk_insert(self.conn, m.Account.__table__, rows)
+        ids: dict[str, int] = {}
+        for part in chunks([row["external_key"] for row in rows]):
+            found = self.conn.execute(
+                select(m.Account.external_key, m.Account.id).where(m.Account.external_key.in_(list(part)))
             )
-            for account_id, row in zip(result.scalars().all(), part, strict=True):
-                self._accounts[f"key:{row['external_key'].casefold()}"] = account_id
-                self._accounts.setdefault(f"name:{fold(row['name'])}", account_id)
-                self.created["accounts"].append(row["name"])
+            ids.update({key: account_id for key, account_id in found})
+        for row in rows:
+            account_id = ids[row["external_key"]]
+            self._accounts[f"key:{row['external_key'].casefold()}"] = account_id
+            self._accounts.setdefault(f"name:{fold(row['name'])}", account_id)
+            self.created["accounts"].append(row["name"])
 
     def remember_account(self, account_id: int, key: str, name: str) -> None:
         self._accounts[f"key:{key.casefold()}"] = account_id

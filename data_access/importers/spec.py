@@ -61,6 +61,13 @@ class Source:
     description: str = ""
     # A whole-file check after validation (valid rows, file name); raises UnreadableFile to refuse the file.
     check: Callable | None = None
+    # Column-wise checks for the rules of the row model (see data_access.importers.batched): takes
+    # field -> parsed column (numpy object arrays) and returns which rows need the row-by-row check.
+    # A source with one writes in chunks, keyed by ``chunk_key`` (rows sharing a key are written last).
+    flag_rows: Callable | None = None
+    chunk_key: str | None = None
+    # Writes valid rows given as parsed columns (rows whose chunk key repeats excluded).
+    write_columns: Callable | None = None
 
     @property
     def field_names(self) -> tuple[str, ...]:

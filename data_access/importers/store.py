@@ -13,7 +13,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Table, bindparam, insert, select, tuple_, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Table,
+    bindparam,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 
 from data_access import models as m
 from data_access.importers.validation import Rejection
@@ -211,9 +223,86 @@ def bulk_insert(conn: Connection, table: Table, rows: list[dict], returning: str
         for part in chunks(rows, INSERT_CHUNK):
             copy_rows(conn, table, part)
         return out
+    if conn.dialect.name == "sqlite" and len(rows) >= COPY_MIN_ROWS and _driver_insert(conn, table, rows):
+        return out
     for part in chunks(rows, INSERT_CHUNK):
         conn.execute(insert(table), list(part))
     return out
+
+
+def _driver_insert(conn: Connection, table: Table, rows: list[dict]) -> bool:
+    """SQLite: one ``executemany`` of tuples, each column converted once by its type, as an INSERT would.
+
+    The same values reach the database as through SQLAlchemy's executemany of dicts, without its
+    per-row work. False (nothing written) when a column absent from the rows has a default that is
+    not a plain value.
+    """
+    present = {key for row in rows[:1] for key in row}
+    if any(row.keys() != present for row in rows):
+        present = {key for row in rows for key in row}
+    defaults = _column_defaults(table)
+    names = []
+    for column in table.columns:
+        if column.name in present or column.name in defaults:
+            names.append(column.name)
+        elif column.default is not None:
+            return False
+    columns = {}
+    for name in names:
+        fill = defaults.get(name)
+        columns[name] = [row.get(name, fill) for row in rows]
+    _sqlite_executemany(conn, table, columns)
+    return True
+
+
+def _sqlite_executemany(conn: Connection, table: Table, columns: dict[str, list]) -> None:
+    """INSERT columns of values with the driver's executemany, each column converted once by its type."""
+    names = list(columns)
+    converted = []
+    for name in names:
+        values = columns[name]
+        column_type = table.c[name].type
+        process = column_type._cached_bind_processor(conn.dialect)
+        if process is not None and isinstance(column_type, Date | DateTime | Boolean):
+            # Few distinct dates and flags in many rows: each converted once.
+            done = {v: process(v) for v in set(values) if v is not None}
+            values = [None if v is None else done[v] for v in values]
+        elif process is not None:
+            values = [None if v is None else process(v) for v in values]
+        converted.append(values)
+    quoted = ", ".join(f'"{n}"' for n in names)
+    marks = ", ".join("?" for _ in names)
+    statement = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
+    total = len(converted[0]) if converted else 0
+    for start in range(0, total, INSERT_CHUNK):
+        part = [col[start : start + INSERT_CHUNK] for col in converted]
+        conn.exec_driver_sql(statement, list(zip(*part, strict=True)))
+
+
+def insert_columns(conn: Connection, table: Table, columns: dict[str, list]) -> None:
+    """Insert rows given as columns (name -> equally long lists of values), with no row dicts built.
+
+    COPY on PostgreSQL, the driver's executemany on SQLite: the values stored are those
+    :func:`bulk_insert` stores for the same rows. Columns not given take their scalar default.
+    """
+    total = len(next(iter(columns.values()), []))
+    if not total:
+        return
+    defaults = _column_defaults(table)
+    names = [c.name for c in table.columns if c.name in columns or c.name in defaults]
+    full = {name: columns[name] if name in columns else [defaults[name]] * total for name in names}
+    if conn.dialect.name == "sqlite":
+        _sqlite_executemany(conn, table, full)
+        return
+    if conn.dialect.name == "postgresql" and total >= COPY_MIN_ROWS and not _has_json(table):
+        quoted = ", ".join(f'"{n}"' for n in names)
+        cursor = conn.connection.driver_connection.cursor()
+        with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            for row in zip(*(full[n] for n in names), strict=True):
+                copy.write_row(row)
+        return
+    rows = [dict(zip(names, row, strict=True)) for row in zip(*(full[n] for n in names), strict=True)]
+    bulk_insert(conn, table, rows)
 
 
 def _has_json(table: Table) -> bool:
@@ -234,14 +323,42 @@ def bulk_update(conn: Connection, table: Table, rows: list[dict]) -> None:
         update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(f"b_{c}") for c in columns})
     )
     moved_from: set[int] = set()
-    for part in chunks(rows):
+    for part in chunks(rows, INSERT_CHUNK if _copies(conn, table, rows) else CHUNK):
         if table.name == m.Opportunity.__tablename__ and "team_id" in columns:
-            moved_from |= _teams_left(conn, table, part)
-        conn.execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in part])
+            for some in chunks(part):
+                moved_from |= _teams_left(conn, table, some)
+        if _copies(conn, table, part):
+            _copy_update(conn, table, columns, part)
+        else:
+            conn.execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in part])
     if moved_from:
         from data_access.rollups import refresh_teams
 
         refresh_teams(conn, moved_from)
+
+
+def _copies(conn: Connection, table: Table, rows: Sequence[dict]) -> bool:
+    return conn.dialect.name == "postgresql" and len(rows) >= COPY_MIN_ROWS and not _has_json(table)
+
+
+def _copy_update(conn: Connection, table: Table, columns: list[str], rows: Sequence[dict]) -> None:
+    """PostgreSQL: COPY the new values into a temporary table, then one UPDATE ... FROM it by id."""
+    names = ["id", *columns]
+    quoted = ", ".join(f'"{n}"' for n in names)
+    scratch = f"pp_update_{table.name}"
+    conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{scratch}"')
+    conn.exec_driver_sql(
+        f'CREATE TEMPORARY TABLE "{scratch}" AS SELECT {quoted} FROM "{table.name}" WITH NO DATA'
+    )
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f'COPY "{scratch}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([row[n] for n in names])
+    assignments = ", ".join(f'"{c}" = s."{c}"' for c in columns)
+    conn.exec_driver_sql(
+        f'UPDATE "{table.name}" AS t SET {assignments} FROM "{scratch}" AS s WHERE t.id = s.id'
+    )
+    conn.exec_driver_sql(f'DROP TABLE "{scratch}"')
 
 
 def _teams_left(conn: Connection, table: Table, rows: Sequence[dict]) -> set[int]:

@@ -228,7 +228,9 @@ def parse_question_option(text: str) -> Question:
         raise ValueError(f"--question '{text}': the scale '{scale}' is not LOW-HIGH such as 1-5 or 0-10")
     low, high = float(found.group(1)), float(found.group(2))
     if low >= high or not high.is_integer():
-        raise ValueError(f"--question '{text}': the scale {scale} must run up to a whole number above {low:g}")
+        raise ValueError(
+            f"--question '{text}': the scale {scale} must run up to a whole number above {low:g}"
+        )
     decimals = "." in found.group(1) or "." in found.group(2)
     return Question(column.strip(), question_code(code), low, high, decimals)
 
@@ -276,9 +278,7 @@ def widen(
     for name in ("respondent", "submitted_at"):
         if name not in fields:
             hint = " or --submitted-at DATE" if name == "submitted_at" else ""
-            raise UnreadableFile(
-                f"{table.file_name}: a wide survey file needs --map {name}=COLUMN{hint}."
-            )
+            raise UnreadableFile(f"{table.file_name}: a wide survey file needs --map {name}=COLUMN{hint}.")
     columns = []
     for q in questions:
         check_enps_scale(q.code, q.low, q.high, f"({q.column})")
@@ -329,7 +329,10 @@ def check(rows: list[ValidRow], file_name: str) -> None:
         row = valid.row
         if row.code == "enps":
             check_enps_scale(
-                "enps", row.scale_min, float(row.effective_scale), f"in {file_name} (line {valid.line_number})"
+                "enps",
+                row.scale_min,
+                float(row.effective_scale),
+                f"in {file_name} (line {valid.line_number})",
             )
 
 

@@ -159,7 +159,9 @@ def parse_datetime(text: str, order: str | None = None, pattern: str | None = No
     try:
         parsed = _parse_datetime(text, order, pattern)
     except OverflowError:
-        raise ValueError(f"'{text.strip()[:60]}' is not a date between {FIRST_YEAR} and {LAST_YEAR}") from None
+        raise ValueError(
+            f"'{text.strip()[:60]}' is not a date between {FIRST_YEAR} and {LAST_YEAR}"
+        ) from None
     if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
         raise ValueError(f"'{text.strip()[:60]}' is not a date between {FIRST_YEAR} and {LAST_YEAR}")
     return parsed

@@ -352,13 +352,12 @@ def _parse_txt(text: str, name: str, pattern: re.Pattern | None = None) -> list[
                 counts[candidate[0].casefold()] = counts.get(candidate[0].casefold(), 0) + 1
         repeated = {k for k, n in counts.items() if n >= 2}
         accepted = repeated | {
-            k for k, n in counts.items() if n == 1 and (repeated or len(counts) > 1) and _looks_like_name(k.title())
+            k
+            for k, n in counts.items()
+            if n == 1 and (repeated or len(counts) > 1) and _looks_like_name(k.title())
         }
         # A single-speaker file or a file of one-off names: a capitalised name still counts.
-        lines = [
-            (start, line, c if c and c[0].casefold() in accepted else None)
-            for start, line, c in lines
-        ]
+        lines = [(start, line, c if c and c[0].casefold() in accepted else None) for start, line, c in lines]
     rows: list[list] = []
     for start, line, candidate in lines:
         speaker, body = candidate if candidate else (None, line)
