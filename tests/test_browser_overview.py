@@ -156,7 +156,7 @@ def test_clicking_a_heatmap_cell_opens_that_teams_evidence_and_its_page(demo_app
 def test_clicking_a_sellers_name_opens_their_prep_with_them_selected(demo_app, browser):
     context, page = _open(browser, f"{demo_app}/?{QUERY}")
     opened = []
-    context.on("page", opened.append)
+    context.on("page", lambda new_page: opened.append(new_page))
     try:
         _click_heatmap_cell(page, "Beacon", "9. Discounting")
         dialog = page.locator("[role='dialog']")
@@ -177,7 +177,11 @@ def test_clicking_a_sellers_name_opens_their_prep_with_them_selected(demo_app, b
         prep.wait_for_load_state()
         wait_until_idle(prep, timeout_s=240)
         landed = parse_qs(urlparse(prep.url).query)
-        picker = prep.locator("[data-testid='stSelectbox']").filter(has_text="Seller").first.inner_text()
+        picker_box = prep.locator("[data-testid='stSelectbox']").filter(has_text="Seller").first
+        # The picker shows the chosen seller as its text or, while it accepts typing, its input's value.
+        picker = " ".join(
+            [picker_box.inner_text(), *(field.input_value() for field in picker_box.locator("input").all())]
+        )
         caption = prep.inner_text("[data-testid='stMain']")
         errors = error_texts(prep)
         screenshot(prep, "one-on-one-from-overview-1280x720")
