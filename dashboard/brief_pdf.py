@@ -20,7 +20,7 @@ from dashboard.charts import printed
 from dashboard.charts.printed import text_on
 from dashboard.charts.theme import MUTED, STATUS_COLORS, STATUS_LABELS
 from dashboard.formatting import fmt_change, fmt_date, fmt_trend
-from metrics.brief import red_teams, top_red, worst_movers
+from metrics.brief import red_teams, to_act_on, worst_movers
 from metrics.index_parts import index_trend, ordered, previous_index
 from metrics.metric import MetricResult, format_value
 from metrics.parameters import MetricSettings
@@ -331,11 +331,11 @@ def organisation_page(pdf: Brief, report: dict, title: str, settings: MetricSett
     else:
         pdf.text_block("No sales team is in view.")
 
-    pdf.section("Red symptoms to act on")
-    red = top_red(org, teams)
-    if red:
+    pdf.section("Symptoms to act on")
+    act_on = to_act_on(org, teams)
+    if act_on:
         rows = []
-        for r in red:
+        for r in act_on:
             where = red_teams(r.id, teams)
             was = f"was {format_value(r.previous, r.unit)}, " if r.previous is not None else ""
             evidence = (

@@ -35,6 +35,9 @@ class Settings:
     auth_problem: str | None = None
     # Identity-provider group -> role, from [purpose_pulse.group_roles] in secrets.toml.
     group_roles: tuple[tuple[str, str], ...] = ()
+    # Where a deal's CRM record opens: an address holding {crm_id}, from [crm] record_url in
+    # secrets.toml or CRM_RECORD_URL (docs/crm-links.md). None: deals are not linked.
+    crm_record_url: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -116,10 +119,13 @@ def load_settings(environ: Mapping[str, str] | None = None, secrets: Mapping | N
     if auth is not None and not isinstance(auth, Mapping):
         problem = "The [auth] entry in .streamlit/secrets.toml must be a section, not a single value."
     roles = (sec.get("purpose_pulse") or {}).get("group_roles") or {}
+    crm = sec.get("crm") if isinstance(sec.get("crm"), Mapping) else {}
+    record_url = env.get("CRM_RECORD_URL") or crm.get("record_url") or None
     return Settings(
         database_url=url,
         demo_seed=seed,
         auth_configured=auth is not None,
         auth_problem=problem,
         group_roles=tuple(sorted((str(k), str(v)) for k, v in roles.items())),
+        crm_record_url=str(record_url).strip() if record_url else None,
     )

@@ -1,5 +1,6 @@
 """What the leadership brief leads with, chosen from a report's scorecards: the symptoms that got
-worse most since the previous period, and the red symptoms that matter most.
+worse most since the previous period, and the symptoms to act on: red for the organisation, or
+amber or green overall but red in some teams.
 
 Nothing here recomputes a figure; it only orders the :class:`MetricResult` objects a report already
 holds (``build_report(...)["_cards"]``), so every brief built from one report says the same.
@@ -41,9 +42,10 @@ def red_teams(symptom_id: str, teams: Iterable[Scorecard]) -> list[str]:
     return [card.name for card in teams if card.symptom(symptom_id).status == "red"]
 
 
-def red_first(org: Scorecard, teams: list[Scorecard]) -> list[MetricResult]:
-    """The red symptoms in the order the Markdown brief lists them: red for the organisation (in
-    symptom order), then fine on average but red in some teams, the most red teams first."""
+def act_on_first(org: Scorecard, teams: list[Scorecard]) -> list[MetricResult]:
+    """The symptoms to act on, in the order the Markdown brief lists them: red for the organisation
+    (in symptom order), then amber or green on average but red in some teams, the most red teams
+    first."""
     counts = {r.id: len(red_teams(r.id, teams)) for r in org.symptoms}
     red = [r for r in org.symptoms if r.status == "red"]
     somewhere = sorted(
@@ -53,6 +55,6 @@ def red_first(org: Scorecard, teams: list[Scorecard]) -> list[MetricResult]:
     return red + somewhere
 
 
-def top_red(org: Scorecard, teams: list[Scorecard], limit: int = 3) -> list[MetricResult]:
-    """The ``limit`` most important red symptoms: the first of :func:`red_first`."""
-    return red_first(org, teams)[:limit]
+def to_act_on(org: Scorecard, teams: list[Scorecard], limit: int = 3) -> list[MetricResult]:
+    """The ``limit`` symptoms most to act on: the first of :func:`act_on_first`."""
+    return act_on_first(org, teams)[:limit]

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from data_access.scope import Period, previous_like
 from metrics.metric import NEEDS, SCORED, MetricResult
 from metrics.parameters import MetricSettings
 from metrics.registry import get_metric
@@ -91,4 +92,23 @@ def index_breakdown(results: Iterable[MetricResult]) -> pd.DataFrame:
     return frame.sort_values("number", ignore_index=True)
 
 
-__all__ = ["STATUS_ORDER", "band_of", "index_breakdown", "index_trend", "ordered", "previous_index"]
+def recent_periods(period: Period, count: int = 6) -> list[Period]:
+    """``period`` and the ``count - 1`` periods before it, oldest first, each the one the next is
+    compared with (:func:`data_access.scope.previous_like`: the quarters before a quarter, the months
+    before a month, else the same number of days), so a trend line's points are the figures the
+    scorecard compares."""
+    found = [period]
+    for _ in range(count - 1):
+        found.append(previous_like(found[-1]))
+    return found[::-1]
+
+
+__all__ = [
+    "STATUS_ORDER",
+    "band_of",
+    "index_breakdown",
+    "index_trend",
+    "ordered",
+    "previous_index",
+    "recent_periods",
+]

@@ -46,6 +46,8 @@ class DiscountParts(_Parts):
     discount_by_week_of_quarter: Mapping[Any, float] = _breakdown()
     # Discount band label -> win rate (None where the band has no closed deals).
     win_rate_by_discount_band: Mapping[str, float | None] = _breakdown()
+    # Discount band label -> closed deals in the band (what its win rate stands on).
+    closed_deals_by_discount_band: Mapping[str, int] = _breakdown()
 
 
 @dataclass(frozen=True)

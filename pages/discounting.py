@@ -13,11 +13,13 @@ from dashboard.components import signals as ui
 from dashboard.components import tiles
 from dashboard.components.text import IMPORT_HINT
 from dashboard.shell import state
+from dashboard.shell.page_links import page_links
 from metrics.parts import DiscountParts, PriceLossParts
 
 view = state.view()
 filters = view.filters
 settings = view.settings
+links = page_links(view)
 
 st.title("Discounting")
 st.caption(
@@ -51,10 +53,13 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    bands = DiscountParts.of(discounting.parts).win_rate_by_discount_band
+    discount_parts = DiscountParts.of(discounting.parts)
     tiles.chart(
         share_bars(
-            bands, title="Win rate by discount band: does the discount buy anything?", x_title="Discount"
+            discount_parts.win_rate_by_discount_band,
+            title="Win rate by discount band: does the discount buy anything?",
+            x_title="Discount (n = closed deals in the band)",
+            counts=discount_parts.closed_deals_by_discount_band or None,
         )
     )
 with right:
@@ -67,7 +72,9 @@ with right:
 st.subheader("By team and by seller")
 by = ui.pick_discount_grouping()
 discount_by = reads.discount_by_seller if by == "seller" else reads.discount_by_team
-ui.render_discount_groups(discount_by(view, settings.number("discounted_from")), by)
+ui.render_discount_groups(discount_by(view, settings.number("discounted_from")), by, links)
 
 st.subheader("The discounted deals")
-ui.render_discounted_deals(reads.evidence(view, "discounting"), reads.evidence_rows(view, "price_loss_share"))
+ui.render_discounted_deals(
+    reads.evidence(view, "discounting"), reads.evidence_rows(view, "price_loss_share"), links
+)

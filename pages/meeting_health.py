@@ -57,7 +57,9 @@ st.subheader("Meetings")
 sort = st.selectbox("Order", list(SORTS), format_func=SORTS.get, key="pp.meetings.sort")
 meetings = reads.meeting_list(view, sort, 200)
 shown, config = transcript.meeting_table(meetings)
-st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="pp.meetings.table")
+st.dataframe(
+    shown, hide_index=True, width="stretch", column_config=config, key="pp.meetings.table", placeholder="—"
+)
 st.download_button(
     f"Download {len(meetings):,} meetings (CSV)",
     dataframe_csv_bytes(meetings.drop(columns="meeting_id")),

@@ -14,6 +14,7 @@ from dashboard.components.morale import (
     team_morale_frame,
 )
 from dashboard.shell import state
+from dashboard.shell.page_links import page_links
 from metrics.analyses.morale import twelve_months_to
 from metrics.privacy import minimum_respondents, survey_period
 
@@ -54,4 +55,6 @@ render_morale_lines(trend, driver, f"{DRIVER_LABELS[driver]} per team (mean answ
 render_hidden(trend)
 
 st.subheader("Top performers")
-render_slide(slide, None if slide.status == "needs" else reads.evidence(view, "top_performer_slide"))
+render_slide(
+    slide, None if slide.status == "needs" else reads.evidence(view, "top_performer_slide"), page_links(view)
+)

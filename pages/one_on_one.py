@@ -29,6 +29,14 @@ if not sellers:
     )
     st.stop()
 
+# A link from another page names the seller by id (``?seller=12``): pre-select them by their label.
+requested = st.query_params.get(ui.SELLER_PARAM, "")
+if requested.isdigit():
+    by_id = {str(s.id): label for label, s in ui.seller_labels(sellers).items()}
+    if requested in by_id:  # the picker reads the URL when it starts: write the label, run again
+        st.query_params[ui.SELLER_PARAM] = by_id[requested]
+        st.rerun()
+
 seller = ui.pick_seller(sellers)
 if seller is None:
     st.stop()

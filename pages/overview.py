@@ -1,5 +1,10 @@
 """Leadership › Overview: which teams show symptoms of lost purpose, how bad, getting better or
-worse, and what is the evidence? The page a sales leader puts on the projector."""
+worse, and what is the evidence? The page a sales leader puts on the projector.
+
+The first screen (1280 x 720) holds the organisation's index with what it stands on and its change,
+every team worst first with its band and its last six periods, and the symptoms that got worse
+most. ``?present=1`` hides the sidebar and enlarges the type for the projector.
+"""
 
 from dataclasses import replace
 
@@ -10,24 +15,75 @@ from dashboard.components.adoption import render_nsp
 from dashboard.components.evidence import render_evidence
 from dashboard.components.scorecard import (
     ALL_TEAMS,
+    open_cell,
     pick_card,
+    render_headline,
     render_heatmap,
     render_index,
+    render_movers,
     render_scorecard,
+    render_teams,
     render_weights,
+    start_presenting,
+    teams_frame,
+    tighten_top,
 )
+from dashboard.components.text import why_text
+from dashboard.escaping import escape_markdown
 from dashboard.shell import state
-from metrics.registry import METRICS
+from dashboard.shell.page_links import page_links, symptom_link
+from dashboard.shell.page_reads import overview_history
+from metrics.brief import worst_movers
+from metrics.index_parts import recent_periods
+from metrics.registry import METRICS, comparison_of, get_metric
+
+PRESENT_PARAM = "present"
 
 view = state.view()
 filters, settings = view.filters, view.settings
+presenting = st.query_params.get(PRESENT_PARAM) == "1"
+tighten_top()
+if presenting:
+    start_presenting()
+links = page_links(view)
 
-st.title("Overview")
-render_nsp(reads.nsp(view))
 org = reads.org_scorecard(view)
-to_date = " to date (the period has not ended)" if filters.running else ""
-st.caption(f"{filters.period.label()}{to_date}, {org.symptoms[0].comparison}.")
-render_index(ALL_TEAMS if filters.team_ids is None else "Teams chosen", org, settings)
+cards = reads.team_scorecards(view)
+periods = recent_periods(filters.period)
+history = [call() for call in overview_history(view)] + [cards]
+_, before, _ = comparison_of(filters)
+compared = f"vs {before.period.label()}"
+scope_name = ALL_TEAMS if filters.team_ids is None else "Teams chosen"
+
+# --- The first screen ------------------------------------------------------------------------------
+title, actions = st.columns([3, 2], vertical_alignment="bottom")
+title.title("Overview")
+to_date = " (to date: the period has not ended)" if filters.running else ""
+title.caption(f"{filters.period.label()}{to_date} · compared {compared.removeprefix('vs ')}")
+with actions, st.container(horizontal_alignment="right"):
+    present_query = dict(links.query) if presenting else {**links.query, PRESENT_PARAM: "1"}
+    st.page_link(
+        __file__,
+        label="Leave presenting mode" if presenting else "Present (full screen, large type)",
+        icon=":material/close_fullscreen:" if presenting else ":material/slideshow:",
+        query_params=present_query,
+    )
+
+left, right = st.columns([4, 7], gap="medium")
+with left:
+    render_headline(org, settings, scope_name, compared)
+    render_movers(
+        worst_movers(org.symptoms, limit=3),
+        lambda r: symptom_link(links, r.id, f"{get_metric(r.id).number}. {r.label}"),
+        compared,
+    )
+with right:
+    st.markdown(f"**Every team, lowest index first** · {len(cards)} teams")
+    render_teams(teams_frame(history, settings), periods, row_height=44 if presenting else 35)
+
+# --- Below the fold --------------------------------------------------------------------------------
+st.divider()
+render_nsp(reads.nsp(view))
 st.download_button(
     "Download the leadership brief (PDF)",
     lambda: reads.brief_pdf(view),  # built only when clicked
@@ -40,8 +96,8 @@ st.download_button(
 )
 
 st.subheader("Teams at a glance")
-cards = reads.team_scorecards(view)
-render_heatmap(cards)
+cell = render_heatmap(cards)
+opened = open_cell(cards, cell) if cell is not None else None
 
 st.subheader(f"The {len(METRICS)} symptoms")
 card = pick_card(org, cards)
@@ -52,11 +108,27 @@ symptom_id = render_scorecard(card, settings)
 narrowed = (
     view if card.team_id is None else view.with_filters(replace(filters, team_ids=frozenset({card.team_id})))
 )
-render_evidence(
-    reads.evidence_rows(narrowed, symptom_id),
-    card.symptom(symptom_id),
-    card.name if card is not org else ALL_TEAMS,
-)
+evidence = reads.evidence_rows(narrowed, symptom_id)
+where = card.name if card is not org else ALL_TEAMS
+symptom = card.symptom(symptom_id)
+team_name = card.name if card is not org else None
+why = why_text(symptom, settings)
+symptom_label = f"Open {symptom.label} on its own page" + (f", for {team_name}" if team_name else "")
+
+
+def _evidence_body() -> None:
+    symptom_link(links, symptom_id, symptom_label, team_name)
+    render_evidence(evidence, symptom, where, links, key="pp.overview.cell", why=why)
+
+
+if opened is not None:
+    # A heatmap cell opens that team's symptom with its evidence at once, over the page.
+    st.dialog(f"{escape_markdown(opened.name)} · {escape_markdown(symptom.label)}", width="large")(
+        _evidence_body
+    )()
+
+symptom_link(links, symptom_id, symptom_label, team_name)
+render_evidence(evidence, symptom, where, links, why=why)
 
 with st.expander("How the Purpose Health Index is weighted"):
     render_weights(card)

@@ -8,11 +8,13 @@ from dashboard.components import signals as ui
 from dashboard.components import tables, tiles
 from dashboard.components.text import IMPORT_HINT
 from dashboard.shell import state
+from dashboard.shell.page_links import page_links
 from metrics.money import column_format
 
 view = state.view()
 filters = view.filters
 settings = view.settings
+links = page_links(view)
 
 st.title("Pipeline behaviour")
 st.caption(
@@ -45,6 +47,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     column_config={"Pushed amount": st.column_config.NumberColumn("Pushed amount", format=column_format())},
+    placeholder="—",
 )
 
 st.subheader("Quarter-end pile-up")
@@ -52,7 +55,9 @@ closing = reads.evaluate(view, "quarter_end_close_share")
 gaming = reads.evaluate(view, "comp_plan_gaming")
 cols = st.columns(4)
 tiles.show_result(cols[0], f"Won amount in the last {settings.integer('quarter_end_days')} days", closing)
-tiles.show_result(cols[1], "Close-date pushes per closed deal", gaming, ui.per_deal(gaming.value))
+tiles.show_result(
+    cols[1], "Close-date pushes per closed deal", gaming, ui.per_deal(gaming.value), compare=True
+)
 pushed_share, over_quota_share = ui.gaming_shares(gaming)
 tiles.show_result(cols[2], "Closed deals pushed at least once", gaming, pushed_share)
 tiles.show_result(cols[3], "First-days closes by sellers over quota", gaming, over_quota_share)
@@ -71,6 +76,7 @@ with left:
         "repeatedly-pushed.csv",
         empty="No deal in this period had its close date pushed twice.",
         hide=("opportunity", "stage"),
+        links=links,
     )
 with right:
     st.markdown(f"**Won in the first {settings.integer('quarter_start_days')} days of a quarter**")
@@ -80,6 +86,7 @@ with right:
         "first-days-closes.csv",
         empty="No deal was won in the first days of a quarter in this period.",
         hide=("opportunity",),
+        links=links,
     )
 
 st.subheader("Late-stage deals: customer outcome and senior sponsor")
@@ -88,4 +95,5 @@ ui.render_late_stage(
     reads.evaluate(view, "late_stage_with_exec_sponsor"),
     reads.evaluate(view, "pipeline_with_customer_outcome"),
     reads.evidence_rows(view, "late_stage_without_outcome"),
+    links,
 )

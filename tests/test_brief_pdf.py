@@ -22,7 +22,7 @@ from data_access.currency import read_currency, write_currency
 from data_access.db import make_engine
 from data_access.scope import Period, Scope
 from metrics import money
-from metrics.brief import top_red
+from metrics.brief import to_act_on
 from metrics.parameters import load_metric_settings
 from metrics.report import build_report, render_markdown
 from metrics.scorecard import index_words
@@ -86,7 +86,7 @@ def test_the_first_page_has_the_index_with_its_coverage_and_every_team(demo_brie
     assert index_words(org.health_index, org.coverage) in first  # "65 from 17 of 17 symptoms (100% ...)"
     assert f"Band: {org.band.capitalize()}" in first
     assert [card.name for card in teams] == DEMO_TEAMS
-    team_rows = first[first.index("Teams, weakest first") : first.index("Red symptoms to act on")]
+    team_rows = first[first.index("Teams, weakest first") : first.index("Symptoms to act on")]
     # Weakest first, each with its index and band in words next to the colour.
     weakest = sorted(teams, key=lambda c: c.health_index)
     positions = [
@@ -107,16 +107,16 @@ def test_there_is_a_page_per_team_with_its_own_index(demo_brief):
             assert result.label in page
 
 
-def test_the_red_symptoms_to_act_on_are_the_markdown_briefs_first_with_their_evidence(demo_brief):
+def test_the_symptoms_to_act_on_are_the_markdown_briefs_first_with_their_evidence(demo_brief):
     report, markdown, _, text = demo_brief
     org, teams = report["_cards"]
     red_sections = markdown[markdown.index("## Red") : markdown.index("## Amber")]
     first_three = re.findall(r"^- \*\*(.+?)\*\*", red_sections, flags=re.M)[:3]
-    assert [r.label for r in top_red(org, teams)] == first_three
-    section = text[0][text[0].index("Red symptoms to act on") :]
+    assert [r.label for r in to_act_on(org, teams)] == first_three
+    section = text[0][text[0].index("Symptoms to act on") :]
     positions = [section.index(label) for label in first_three]
     assert positions == sorted(positions)
-    for result in top_red(org, teams):
+    for result in to_act_on(org, teams):
         assert result.detail in section and f"n = {result.n:,}" in section
     # The money in the evidence is in the organisation's currency.
     assert "€" in " ".join(r.detail for r in org.symptoms) and "€" in section and "$" not in text[0]
@@ -223,8 +223,8 @@ def test_the_overviews_download_button_builds_the_pdf_brief_on_click(demo_app_en
     path.write_bytes(served[name])
     text = pages(path)
     assert len(text) == 1 + len(DEMO_TEAMS)
-    shown = next(m.value for m in at.metric if m.label.startswith("Purpose Health Index"))
-    assert f"Purpose Health Index · All teams in view {shown} from" in text[0]
+    shown = next(m.value for m in at.metric if m.label == "Purpose Health Index")  # "65 · ! Amber"
+    assert f"Purpose Health Index · All teams in view {shown.split(' · ')[0]} from" in text[0]
 
 
 def test_an_organisation_without_data_gets_a_brief_that_says_why(fresh_engine, tmp_path):

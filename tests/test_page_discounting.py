@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from urllib.parse import unquote
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
@@ -31,6 +33,11 @@ evaluate = apptest.evaluate
 
 def table_with(at: AppTest, *columns: str):
     return next(df.value for df in at.dataframe if set(columns) <= set(df.value.columns))
+
+
+def shown(cells) -> list[str]:
+    """What a name column shows: a seller's name is a link to their prep ("one-on-one?...#Name")."""
+    return [unquote(str(cell).split("#", 1)[1]) if "#" in str(cell) else cell for cell in cells]
 
 
 def test_headline_numbers_are_the_discounting_metric(demo_app_env):
@@ -61,7 +68,9 @@ def test_team_and_seller_tables_are_the_per_group_percentiles(demo_app_env):
     at.segmented_control(key="pp.discount.by").set_value("seller").run()
     assert not at.exception, at.exception
     table = table_with(at, "name", "median_discount")
-    assert table["name"].tolist() == sellers["name"].tolist()
+    assert shown(table["name"]) == sellers["name"].tolist()
+    # Each seller's name opens their one-on-one prep, for the same quarter.
+    assert all(url.startswith("one-on-one?period=custom&from=2026-07-01") for url in table["name"])
     assert table["p90_discount"].tolist() == pytest.approx((sellers["p90_discount"] * 100).tolist())
 
 
@@ -81,18 +90,19 @@ def test_a_team_sees_only_its_own_sellers(demo_app_env):
             .all()
         )
     engine.dispose()
-    names = set(table_with(at, "name", "median_discount")["name"])
+    names = set(shown(table_with(at, "name", "median_discount")["name"]))
     assert names and names <= atlas_people
 
 
 def test_picking_a_seller_shows_only_their_discounted_deals_and_downloads_them(demo_app_env, downloads):
     at = open_page()
     deals = table_with(at, "deal", "discount", "owner")
-    owner = deals["owner"].value_counts().index[0]
+    owners = pd.Series(shown(deals["owner"]))
+    owner = owners.value_counts().index[0]
     at.selectbox(key="pp.discount.owner").set_value(owner).run()
     assert not at.exception, at.exception
     mine = table_with(at, "deal", "discount", "owner")
-    assert set(mine["owner"]) == {owner} and len(mine) == (deals["owner"] == owner).sum()
+    assert set(shown(mine["owner"])) == {owner} and len(mine) == (owners == owner).sum()
     rows = list(csv.DictReader(io.StringIO(downloads["discounted-deals.csv"].decode("utf-8-sig"))))
     assert {r["owner"] for r in rows} == {owner} and len(rows) == len(mine)
     assert float(rows[0]["discount"]) == pytest.approx(mine["discount"].iloc[0] / 100)
@@ -126,7 +136,7 @@ def test_a_manager_sees_only_their_team_even_when_the_url_asks_for_another(demo_
     )
     assert set(table_with(at, "deal", "discount", "owner")["team"]) == {"Atlas"}
     at.segmented_control(key="pp.discount.by").set_value("seller").run()
-    sellers = set(table_with(at, "name", "median_discount")["name"])
+    sellers = set(shown(table_with(at, "name", "median_discount")["name"]))
     assert sellers and not sellers & others
     page_text = " ".join(str(df.value.to_dict()) for df in at.dataframe)
     assert "Beacon" not in page_text

@@ -4,6 +4,7 @@ metric layer computes them, with hidden groups saying why and no individual answ
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import unquote
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -89,7 +90,9 @@ def test_top_performer_slide_names_the_sellers(demo_app_env, demo_database_url):
     with engine.connect() as conn:
         want = registry.evidence(conn, "top_performer_slide", Scope.everything(), Filters(Q3))
     engine.dispose()
-    assert list(slide["seller"]) == list(want["seller"])
+    # Each name is a link to the seller's one-on-one prep that shows the name.
+    assert [unquote(url.split("#", 1)[1]) for url in slide["seller"]] == list(want["seller"])
+    assert all(url.startswith("one-on-one?period=") and "&seller=" in url for url in slide["seller"])
     assert "middle quartiles" in set(slide["now"])
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.charts.theme import band_label
 from dashboard.components.scorecard import escape_markdown, scorecard_frame
 from data_access.db import make_engine
 from data_access.scope import Filters, Period, Scope
@@ -58,18 +59,30 @@ def _metrics(at: AppTest) -> dict[str, str]:
 def test_overview_is_the_default_page_and_shows_the_index_and_all_seventeen(demo_app_env, expected):
     at = _open(Q3)
     assert at.title[0].value == "Overview"
-    assert "We help growing companies run their operations with confidence" in at.markdown[0].value
+    assert any(
+        "We help growing companies run their operations with confidence" in m.value for m in at.markdown
+    )
     org = expected["org"][Q3]
-    assert _metrics(at)["Purpose Health Index · All teams in view"] == f"{org.health_index:.0f}"
-    assert _metrics(at)["Band"] == org.band.capitalize()
-    table = at.dataframe[0].value
+    # The index with its band's icon and name, its change against the named previous quarter.
+    index = at.metric[0]
+    assert index.label == "Purpose Health Index"
+    assert index.value == f"{org.health_index:.0f} · {band_label(org.band)}"
+    assert index.delta.endswith("vs 1 Apr 2026 – 30 Jun 2026")
+    # Every team, lowest index first, on the first screen.
+    teams = at.dataframe[0].value
+    ranked = sorted(expected["teams"].values(), key=lambda c: c.health_index)
+    assert list(teams["team"]) == [c.name for c in ranked]
+    assert list(teams["index"]) == [f"{c.health_index:.0f}" for c in ranked]
+    assert all(len(line) == 6 for line in teams["trend"])
+    assert list(teams["trend"])[0][-1] == round(ranked[0].health_index, 1)
+    table = at.dataframe[1].value
     assert len(table) == 17
     want = scorecard_frame(org.symptoms, expected["settings"])
     assert list(table["symptom"]) == list(want["symptom"])
     assert list(table["value"]) == list(want["value"])
     # Worst news first.
     statuses = list(table["status"])
-    rank = {"Red": 0, "Amber": 1, "Green": 2, "Needs data": 3, "Hidden": 4}
+    rank = {"✕ Red": 0, "! Amber": 1, "✓ Green": 2, "Needs data": 3, "Hidden": 4}
     assert [rank[s] for s in statuses] == sorted(rank[s] for s in statuses)
     heatmap = at.get("plotly_chart")[0]
     assert "Beacon" in heatmap.proto.spec and "Health Index" in heatmap.proto.spec
@@ -77,9 +90,7 @@ def test_overview_is_the_default_page_and_shows_the_index_and_all_seventeen(demo
 
 def test_changing_the_period_changes_the_index(demo_app_env, expected):
     at = _open(Q1)
-    assert (
-        _metrics(at)["Purpose Health Index · All teams in view"] == f"{expected['org'][Q1].health_index:.0f}"
-    )
+    assert _metrics(at)["Purpose Health Index"].startswith(f"{expected['org'][Q1].health_index:.0f} · ")
     assert round(expected["org"][Q1].health_index) != round(expected["org"][Q3].health_index)
 
 
@@ -89,15 +100,17 @@ def test_picking_a_team_shows_its_scorecard_and_its_evidence(demo_app_env, expec
     assert not at.exception, at.exception
     beacon = expected["teams"]["Beacon"]
     assert _metrics(at)["Purpose Health Index · Beacon"] == f"{beacon.health_index:.0f}"
-    shown = at.dataframe[0].value.set_index("id")
+    shown = at.dataframe[1].value.set_index("id")
     assert shown.loc["discounting", "value"] == format_value(beacon.symptom("discounting").value, "share")
     at.selectbox(key="pp.overview.symptom").set_value("discounting").run()
     assert not at.exception, at.exception
-    evidence = at.dataframe[1].value
+    evidence = at.dataframe[2].value
     want = expected["beacon_discounting"]
     assert len(evidence) == len(want) > 0
     assert set(evidence["team"]) == {"Beacon"}
     assert list(evidence["opportunity"]) == list(want["opportunity"])
+    # Each owner's name opens their one-on-one prep, for the same quarter.
+    assert all(url.startswith("one-on-one?period=") and "&seller=" in url for url in evidence["owner"])
     labels = [button.label for button in at.get("download_button")]
     assert f"Download {len(want)} rows (CSV)" in labels
 
@@ -107,7 +120,7 @@ def test_a_hidden_survey_symptom_says_why_and_shows_no_number(demo_app_env, expe
     at.selectbox(key="pp.overview.team").set_value("Harbor").run()
     assert not at.exception, at.exception
     assert expected["teams"]["Harbor"].symptom("morale").status == "suppressed"
-    row = at.dataframe[0].value.set_index("id").loc["morale"]
+    row = at.dataframe[1].value.set_index("id").loc["morale"]
     assert row["value"] == "—" and row["status"] == "Hidden"
     assert row["why"].startswith("hidden: fewer than 5 respondents")
 
@@ -154,5 +167,6 @@ def test_the_teams_filter_narrows_the_index_the_heatmap_and_the_team_list(demo_a
     assert not at.exception, at.exception
     beacon = expected["teams"]["Beacon"]
     # The index is Beacon's own, labelled as the teams chosen, not "all teams in view".
-    assert _metrics(at)["Purpose Health Index · Teams chosen"] == f"{beacon.health_index:.0f}"
+    assert _metrics(at)["Purpose Health Index"].startswith(f"{beacon.health_index:.0f} · ")
+    assert any(c.value.startswith("Teams chosen · n = ") for c in at.caption)
     assert at.selectbox(key="pp.overview.team").options == ["All teams in view", "Beacon"]

@@ -10,7 +10,16 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.charts.theme import ACCENT, SCORE_SCALE, STATUS_COLORS, TALK_COLORS, TALK_LABELS, style
+from dashboard.charts.theme import (
+    ACCENT,
+    BAND_SCALE,
+    BANDS,
+    STATUS_COLORS,
+    TALK_COLORS,
+    TALK_LABELS,
+    band_code,
+    style,
+)
 
 
 def talk_mix_bars(df: pd.DataFrame, group: str, *, title: str | None = None) -> go.Figure:
@@ -90,7 +99,7 @@ def trend_lines(
 
 
 def score_heatmap(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
-    """Team x symptom grid of 0-100 scores (red low, green high); empty cells for needs/hidden.
+    """Team x symptom grid of 0-100 scores, each cell in its band's colour; empty cells for needs/hidden.
 
     ``df`` columns: ``team``, ``symptom`` (label), ``score`` (0-100 or NA), ``display`` (cell text).
     """
@@ -98,17 +107,17 @@ def score_heatmap(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     text = df.pivot(index="team", columns="symptom", values="display").reindex_like(grid)
     fig = go.Figure(
         go.Heatmap(
-            z=grid.to_numpy(dtype=float),
+            z=grid.map(band_code).to_numpy(dtype=float),
             x=list(grid.columns),
             y=list(grid.index),
             text=text.to_numpy(),
             texttemplate="%{text}",
-            colorscale=SCORE_SCALE,
+            colorscale=BAND_SCALE,
             zmin=0,
-            zmax=100,
+            zmax=len(BANDS),
             xgap=2,
             ygap=2,
-            colorbar={"title": "Score"},
+            showscale=False,
             hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
         )
     )

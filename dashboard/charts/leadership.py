@@ -12,10 +12,22 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.common import trend_lines
-from dashboard.charts.theme import ACCENT, MUTED, SCORE_SCALE, SEQUENCE, style
+from dashboard.charts.theme import (
+    ACCENT,
+    BAND_COLORS,
+    BAND_ICONS,
+    BAND_SCALE,
+    BANDS,
+    MUTED,
+    SEQUENCE,
+    band_code,
+    style,
+)
+from metrics.scorecard import band_of
 
 INDEX_COLUMN = "health_index"
-CELL_TEXT = {"needs": "needs", "suppressed": "hidden", "too_few": "too few", "incomplete": "to date"}
+# Short enough for a cell at 1280 px (18 columns); the caption under the heatmap spells them out.
+CELL_TEXT = {"needs": "needs", "suppressed": "hidden", "too_few": "few", "incomplete": "so far"}
 
 
 def team_colors(names: Sequence[str]) -> dict[str, str]:
@@ -23,46 +35,77 @@ def team_colors(names: Sequence[str]) -> dict[str, str]:
     return {name: SEQUENCE[i % len(SEQUENCE)] for i, name in enumerate(names)}
 
 
+def cell_text(score: float | None, status: object) -> str:
+    """A heatmap cell's words: the band's icon and the score ("✕42"), or why there is no score."""
+    band = band_of(score) if score is not None and not pd.isna(score) else None
+    if band is None:
+        return CELL_TEXT.get(str(status), "—")
+    return f"{BAND_ICONS[band]}{score:.0f}"
+
+
 def team_heatmap(
     scores: pd.DataFrame, statuses: pd.DataFrame, labels: Mapping[str, str], *, title: str | None = None
 ) -> go.Figure:
-    """Teams (rows) x the Health Index and each symptom (columns) coloured by 0-100 score.
+    """Teams (rows) x the Health Index and each symptom (columns), each cell in the colour of its
+    score's band (red 0-50, amber 51-75, green 76-100: exactly :func:`metrics.scorecard.band_of`)
+    with the band's icon and the score written in it.
 
     ``scores`` is :func:`metrics.scorecard.heatmap_frame` (teams as index, a column per symptom id
     and ``health_index``); ``statuses`` is :func:`metrics.scorecard.status_frame`. ``labels`` maps
     a symptom id (and ``health_index``) to its column title, in the order to show. A cell with no
     score says why ("needs" or "hidden") instead of showing a colour.
+
+    A second, invisible trace puts one point on each cell's centre, carrying ``[team, column id]``
+    as its ``customdata``: clicking a cell selects that point (a heatmap has no points to select).
     """
     columns = [c for c in labels if c in scores.columns]
     teams = list(scores.index)
     values = scores.reindex(columns=columns).apply(pd.to_numeric, errors="coerce")
     states = statuses.reindex(index=values.index, columns=columns)
-    # A number where there is a score; where there is none, why ("needs", "hidden") or a dash.
-    why = states.apply(lambda col: col.map(lambda status: CELL_TEXT.get(str(status), "—")))
-    if INDEX_COLUMN in why.columns:
-        why[INDEX_COLUMN] = "—"
-    text = values.map(lambda v: f"{v:.0f}", na_action="ignore").where(values.notna(), why).to_numpy()
+    text = [
+        [
+            cell_text(values.iat[i, j], states.iat[i, j] if j < states.shape[1] else None)
+            for j in range(len(columns))
+        ]
+        for i in range(len(teams))
+    ]
+    if INDEX_COLUMN in columns:
+        j = columns.index(INDEX_COLUMN)
+        for row in text:
+            row[j] = "—" if row[j] in CELL_TEXT.values() else row[j]
     # Arrays, not nested lists: plotly validates an array at once, a list cell by cell (200 teams x 18).
-    z = values.to_numpy(dtype=float)  # NaN = no score: a gap
+    z = values.map(band_code).to_numpy(dtype=float)  # NaN = no score: a gap
+    x = [labels[c] for c in columns]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[labels[c] for c in columns],
+            x=x,
             y=teams,
             text=text,
             texttemplate="%{text}",
-            textfont={"size": 14},
-            colorscale=SCORE_SCALE,
+            textfont={"size": 12},
+            colorscale=BAND_SCALE,
             zmin=0,
-            zmax=100,
+            zmax=len(BANDS),
             xgap=3,
             ygap=3,
-            colorbar={"title": {"text": "Score"}, "thickness": 14},
-            hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+            showscale=False,  # the caption names the bands, with their icons
+            hoverinfo="skip",
         )
+    )
+    fig.add_scatter(
+        x=[label for _ in teams for label in x],
+        y=[team for team in teams for _ in columns],
+        customdata=[[team, column] for team in teams for column in columns],
+        text=[cell for row in text for cell in row],
+        mode="markers",
+        marker={"size": 30, "opacity": 0, "color": BAND_COLORS["green"]},
+        hovertemplate="%{y} · %{x}: %{text}<br>Click to open the evidence<extra></extra>",
+        showlegend=False,
     )
     fig.update_xaxes(side="top", tickangle=-40, automargin=True)
     fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(clickmode="event+select", dragmode=False)
     return style(fig, title=title, height=max(360, 46 * len(teams) + 260))
 
 

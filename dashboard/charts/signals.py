@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from dashboard.charts.theme import (
     ACCENT,
     MUTED,
-    SCORE_SCALE,
+    RETENTION_SCALE,
     SEQUENCE,
     STATUS_COLORS,
     TALK_COLORS,
@@ -152,30 +152,40 @@ def discount_by_week(weeks: dict, quarter_end_weeks: int = 2, *, title: str | No
 
 
 def share_bars(
-    values: dict, *, title: str | None = None, highlight: str | None = None, x_title: str | None = None
+    values: dict,
+    *,
+    title: str | None = None,
+    highlight: str | None = None,
+    x_title: str | None = None,
+    counts: dict | None = None,
 ) -> go.Figure:
-    """One bar per key of ``values`` (a share 0..1, or None drawn as an empty bar), in order.
+    """One bar per key of ``values`` (a share 0..1, or None drawn as an empty bar), in order, on an
+    axis that never goes past 100%.
 
-    ``highlight`` names the key drawn in red (e.g. the price loss reason).
+    ``highlight`` names the key drawn in red (e.g. the price loss reason). ``counts`` (key -> how
+    many the share stands on) adds "n = 120" under each category, so a 100% on two deals reads as such.
     """
     keys = [str(k) for k in values]
     shares = [None if v is None else float(v) for v in values.values()]
     colors = [STATUS_COLORS["red"] if k == highlight else ACCENT for k in keys]
+    n = None if counts is None else [int(counts.get(k, counts.get(str(k), 0)) or 0) for k in values]
+    labels = keys if n is None else [f"{k}<br>n = {count:,}" for k, count in zip(keys, n, strict=True)]
     fig = go.Figure(
         go.Bar(
-            x=keys,
+            x=labels,
             y=[0 if v is None else v for v in shares],
             marker_color=colors,
             text=["n/a" if v is None else f"{v:.0%}" for v in shares],
             textposition="outside",
-            hovertemplate="%{x}: %{y:.0%}<extra></extra>",
+            cliponaxis=False,
+            customdata=n,
+            hovertemplate="%{x}: %{y:.0%}<extra></extra>"
+            if n is None
+            else "%{x}: %{y:.0%} of %{customdata:,}<extra></extra>",
         )
     )
-    fig.update_yaxes(
-        tickformat=".0%",
-        rangemode="tozero",
-        range=[0, max([v for v in shares if v is not None] + [0.1]) * 1.2],
-    )
+    top = max([v for v in shares if v is not None] + [0.1]) * 1.2
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero", range=[0, min(1.0, top)])
     if x_title:
         fig.update_xaxes(title=x_title)
     fig.update_layout(showlegend=False)
@@ -300,7 +310,7 @@ def cohort_heatmap(df: pd.DataFrame, value: str = "retention", *, title: str | N
             y=[f"{c} ({int(n)})" for c, n in zip(grid.index, sizes, strict=True)],
             text=text,
             texttemplate="%{text}",
-            colorscale=SCORE_SCALE,
+            colorscale=RETENTION_SCALE,
             zmin=0.5,
             zmax=1.0,
             xgap=2,

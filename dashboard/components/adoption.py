@@ -124,6 +124,7 @@ def render_adoption_by_team(frame: pd.DataFrame, measure: str, settings: MetricS
             "change": st.column_config.TextColumn("Change"),
             "trend": st.column_config.TextColumn("Better or worse"),
         },
+        placeholder="—",
     )
 
 
@@ -177,6 +178,7 @@ def render_adoption_table(frame: pd.DataFrame, settings: MetricSettings) -> None
             "change": "Change",
             "trend": "Better or worse",
         },
+        placeholder="—",
     )
     export = frame.drop(columns=["team_id"])
     st.download_button(

@@ -138,6 +138,7 @@ def render_team_morale(frame: pd.DataFrame) -> None:
         column_config=config,
         column_order=order,
         key="pp.morale.teams",
+        placeholder="—",
     )
     if hidden.any():
         st.markdown("**Hidden survey groups**")
@@ -148,6 +149,7 @@ def render_team_morale(frame: pd.DataFrame) -> None:
             column_config=config,
             column_order=["team", "note", "leavers"],
             key="pp.morale.hidden",
+            placeholder="—",
         )
 
 
@@ -196,15 +198,17 @@ def render_hidden(trend: pd.DataFrame) -> None:
     st.markdown("Gaps in the lines are hidden groups, never zeros:\n" + "\n".join(lines))
 
 
-def render_slide(slide: MetricResult, frame: pd.DataFrame | None) -> None:
+def render_slide(slide: MetricResult, frame: pd.DataFrame | None, links=None) -> None:
     """Who slid out of the top quartile (``frame``, the slide's evidence: names only of sellers in
-    the viewer's scope; None when the slide needs data)."""
+    the viewer's scope; None when the slide needs data); with ``links`` a name opens their prep."""
     if slide.status == "needs":
         st.info(
             f"Top-performer slide {slide.needs}. Import won deals with their owner and people with their team."
         )
         return
     st.markdown(escape_markdown(slide.detail))
-    shown, config = evidence_display(frame)
+    shown, config = evidence_display(frame, links)
     config["now"] = st.column_config.TextColumn("Now")
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="pp.morale.slide")
+    st.dataframe(
+        shown, hide_index=True, width="stretch", column_config=config, key="pp.morale.slide", placeholder="—"
+    )

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts.leadership import team_heatmap
-from dashboard.charts.theme import PLOTLY_CONFIG
+from dashboard.charts.leadership import INDEX_COLUMN, team_heatmap
+from dashboard.charts.theme import (
+    BAND_COLORS,
+    BAND_ICONS,
+    BAND_NAMES,
+    BAND_RANGES,
+    BAND_TEXT,
+    PLOTLY_CONFIG,
+    band_label,
+)
 from dashboard.components.text import IMPORT_HINT, STATUS_TEXT, trend_text, why_text
 from dashboard.escaping import escape_markdown, inert_figure
 from dashboard.shell import state
+from data_access.scope import Period
 from metrics.index_parts import index_breakdown, index_trend, ordered, previous_index
 from metrics.metric import MetricResult, format_value
 from metrics.parameters import MetricSettings
 from metrics.registry import get_metric
 from metrics.scorecard import Scorecard, heatmap_frame, status_frame
 
-BAND_COLOR = {"red": "red", "amber": "orange", "green": "green"}
+# Streamlit's badge colours nearest the bands' (a badge takes a name, not a hex colour).
+BAND_BADGE = {"red": "red", "amber": "yellow", "green": "green"}
 
 
 ALL_TEAMS = "All teams in view"
@@ -33,7 +45,9 @@ def scorecard_frame(results: list[MetricResult], settings: MetricSettings) -> pd
             "n": r.n,
             "previous": format_value(r.previous, r.unit),
             "trend": trend_text(r),
-            "status": STATUS_TEXT.get(r.status, r.status),
+            "status": band_label(r.status)
+            if r.status in BAND_COLORS
+            else STATUS_TEXT.get(r.status, r.status),
             "score": r.score,
             "weight": r.weight,
             "why": why_text(r, settings),
@@ -76,13 +90,13 @@ def render_index(title: str, card: Scorecard, settings: MetricSettings) -> None:
     )
     cols[0].caption(coverage.words())
     band = card.band
-    bands = {"red": "0–50", "amber": "51–75", "green": "76–100"}
+    bands = BAND_RANGES
     if band is None:
         cols[1].metric("Band", "None", border=True)
         cols[1].caption("Under half of the index's weight is scored: too little to call a band.")
     else:
-        cols[1].metric("Band", band.capitalize(), border=True)
-        cols[1].badge(f"{band.capitalize()} band: {bands[band]}", color=BAND_COLOR[band])
+        cols[1].metric("Band", band_label(band), border=True)
+        cols[1].badge(f"{BAND_NAMES[band]} band: {bands[band]}", color=BAND_BADGE[band])
     trend = index_trend(current, before)
     cols[2].markdown(
         f"Previous period: **{'—' if before is None else f'{before:.0f}'}** · trend **{trend or 'unknown'}**  \n"
@@ -111,10 +125,12 @@ def worst_first(cards: list[Scorecard]) -> list[Scorecard]:
     return sorted(cards, key=lambda c: (c.health_index is None, c.health_index or 0.0, c.name))
 
 
-def render_heatmap(cards: list[Scorecard]) -> None:
+def render_heatmap(cards: list[Scorecard]) -> tuple[str, str] | None:
+    """The team x symptom heatmap; returns ``(team name, symptom id or "health_index")`` when a
+    cell was just clicked (a click that was already handled returns None)."""
     if not cards:
         st.info("No sales team is in view. Pick teams in the sidebar, or import people with their team.")
-        return
+        return None
     if len(cards) > HEATMAP_TEAMS:
         show_all = st.toggle(
             f"Show all {len(cards)} teams",
@@ -125,12 +141,48 @@ def render_heatmap(cards: list[Scorecard]) -> None:
             cards = worst_first(cards)[:HEATMAP_TEAMS]
             st.caption(f"The {HEATMAP_TEAMS} teams with the lowest Purpose Health Index, lowest first.")
     fig = team_heatmap(heatmap_frame(cards), status_frame(cards), heatmap_labels(cards))
-    st.plotly_chart(inert_figure(fig), config=PLOTLY_CONFIG, width="stretch", key="pp.overview.heatmap")
-    st.caption(
-        "Scores 0–100 (red 0–50, amber 51–75, green 76–100). “needs” = the data is missing; “too few” = "
-        "the sample is under the symptom's minimum; “to date” = the period has not ended; “hidden” = a "
-        "survey group too small to show."
+    event = st.plotly_chart(
+        inert_figure(fig),
+        config=PLOTLY_CONFIG,
+        width="stretch",
+        key="pp.overview.heatmap",
+        on_select="rerun",
+        selection_mode="points",
     )
+    st.caption(
+        f"Each cell is its band: {band_legend()}. “needs” = the data is missing; “few” = the sample "
+        "is under the symptom's minimum; “so far” = the period has not ended; “hidden” = a survey group "
+        "too small to show. Click a cell to open that team's evidence."
+    )
+    return clicked_cell(event)
+
+
+def band_legend() -> str:
+    return ", ".join(f"{BAND_ICONS[b]} {BAND_NAMES[b].lower()} {BAND_RANGES[b]}" for b in BAND_COLORS)
+
+
+def clicked_cell(event) -> tuple[str, str] | None:
+    """The heatmap cell the viewer just clicked, once: ``(team, column id)``."""
+    points = list(getattr(getattr(event, "selection", None), "points", []) or [])
+    data = next((p.get("customdata") for p in points if p.get("customdata")), None)
+    cell = (str(data[0]), str(data[1])) if data and len(data) == 2 else None
+    if cell is None or cell == state.get_state("overview.last_cell"):
+        state.set_state("overview.last_cell", cell)
+        return None
+    state.set_state("overview.last_cell", cell)
+    return cell
+
+
+def open_cell(cards: list[Scorecard], cell: tuple[str, str]) -> Scorecard | None:
+    """Point the scorecard below at the clicked team (and its symptom); returns the team's card."""
+    team, column = cell
+    card = next((c for c in cards if c.name == team), None)
+    if card is None:
+        return None
+    state.set_state("overview.team", card.name)
+    if column != INDEX_COLUMN:
+        state.set_state("overview.symptom", column)
+    return card
 
 
 def pick_card(org: Scorecard, cards: list[Scorecard]) -> Scorecard:
@@ -158,24 +210,28 @@ def render_scorecard(card: Scorecard, settings: MetricSettings) -> str:
         on_select="rerun",
         selection_mode="single-row",
         height=36 * (len(frame) + 1) + 4,
-        column_order=["number", "symptom", "value", "n", "trend", "status", "score", "weight", "why"],
+        placeholder="—",
+        # Fits 1280 px beside the sidebar; the weights are in "How the index is weighted" and the
+        # reason behind a figure above its evidence.
+        column_order=["number", "symptom", "value", "n", "previous", "trend", "status", "score"],
         column_config={
-            "number": st.column_config.NumberColumn("#", format="%d", width=40),
-            "symptom": st.column_config.TextColumn("Symptom", width=300),
-            "value": st.column_config.TextColumn("Value", width=100),
+            "number": st.column_config.NumberColumn("#", format="%d", width=32),
+            "symptom": st.column_config.TextColumn("Symptom", width=225),
+            "value": st.column_config.TextColumn("Value", width=85),
             "n": st.column_config.NumberColumn(
                 "n",
-                format="%d",
+                format="localized",
                 width=60,
                 help="What the figure stands on: deals, renewals, meetings, respondents.",
             ),
-            "trend": st.column_config.TextColumn("Trend", width=115, help="Against the previous period."),
-            "status": st.column_config.TextColumn("Status", width=95),
-            "score": st.column_config.ProgressColumn(
-                "Score", min_value=0, max_value=100, format="%d", width=110
+            "previous": st.column_config.TextColumn(
+                "Was", width=85, help="The value in the previous period of the same kind."
             ),
-            "weight": st.column_config.NumberColumn("Weight", format="%.1f", width=65),
-            "why": st.column_config.TextColumn("Why", width="large"),
+            "trend": st.column_config.TextColumn("Trend", width=110, help="Against the previous period."),
+            "status": st.column_config.TextColumn("Status", width=85, help=band_legend()),
+            "score": st.column_config.ProgressColumn(
+                "Score", min_value=0, max_value=100, format="%d", width=80
+            ),
         },
     )
     ids = list(frame["id"])
@@ -217,3 +273,157 @@ def render_weights(card: Scorecard) -> None:
         "Index = Σ weight × score / Σ weight, over the symptoms that have a score; a symptom that "
         "needs data or is hidden does not count. Change the weights on Data › Settings."
     )
+
+
+# --- The first screen: the index, every team, the worst movers --------------------------------------
+
+
+def teams_frame(history: Sequence[list[Scorecard]], settings: MetricSettings) -> pd.DataFrame:
+    """One row per team of the last of ``history`` (the team scorecards of each recent period,
+    oldest first), lowest index first: its index, band, change since the previous period, the
+    index of each period (a list for a line) and what the index stands on."""
+    cards = history[-1] if history else []
+    by_period = [{c.team_id: c.health_index for c in period} for period in history]
+    rows = []
+    for card in worst_first(cards):
+        index, before = card.health_index, previous_index(card.symptoms, settings)
+        line = [period.get(card.team_id) for period in by_period]
+        cov = card.coverage
+        rows.append(
+            {
+                "team_id": card.team_id,
+                "team": card.name,
+                "index": "—" if index is None else f"{index:.0f}",
+                "band": band_label(card.band),
+                "change": index_change_text(index, before),
+                "trend": [None if v is None else round(v, 1) for v in line],
+                "scored": f"{cov.scored} of {cov.total}",
+                "_band": card.band,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["team_id", "team", "index", "band", "change", "trend", "scored", "_band"]
+    )
+
+
+def index_change_text(current: float | None, before: float | None) -> str:
+    """ "▲ +4", "▼ −3", "► 0" against the previous period; "— no previous value" without one."""
+    if current is None or before is None:
+        return "— no previous value"
+    change = round(current) - round(before)
+    trend = index_trend(current, before)
+    arrow = {"improving": "▲", "worsening": "▼"}.get(trend or "", "►")
+    return f"{arrow} {change:+d}".replace("-", "−") if change else f"{arrow} 0"
+
+
+def band_cell_style(band: str | None) -> str:
+    """CSS for a band cell: the band's colour behind its icon and name."""
+    if band not in BAND_COLORS:
+        return ""
+    return f"background-color: {BAND_COLORS[band]}; color: {BAND_TEXT[band]}; font-weight: 600"
+
+
+def render_teams(
+    frame: pd.DataFrame, periods: Sequence[Period], *, height_rows: int = 12, row_height: int = 35
+) -> None:
+    """Every team, lowest index first, with its band (coloured, with icon and name), its change and
+    its index over ``periods``; beyond ``height_rows`` teams the table scrolls."""
+    if frame.empty:
+        st.info("No sales team is in view. Pick teams in the sidebar, or import people with their team.")
+        return
+    bands = list(frame["_band"])
+    shown = frame.drop(columns=["_band", "team_id"])
+    styled = shown.style.apply(lambda _: [band_cell_style(b) for b in bands], subset=["band"], axis=0)
+    first, last = periods[0], periods[-1]
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        key="pp.overview.teams",
+        placeholder="—",
+        row_height=row_height,
+        height=row_height * (min(len(frame), height_rows) + 1) + 3,
+        column_config={
+            "team": st.column_config.TextColumn("Team", width=110),
+            "index": st.column_config.TextColumn(
+                "Index", width=55, help="Purpose Health Index 0–100 of this period."
+            ),
+            "band": st.column_config.TextColumn("Band", width=88, help=band_legend()),
+            "change": st.column_config.TextColumn("Change", width=68, help="Against the previous period."),
+            "trend": st.column_config.LineChartColumn(
+                f"Last {len(periods)} periods",
+                y_min=0,
+                y_max=100,
+                width=112,
+                help=f"The index of each period, {first.label()} (left) to {last.label()} (right).",
+            ),
+            "scored": st.column_config.TextColumn(
+                "Scored", width=70, help="Symptoms with a score, of all: what the index stands on."
+            ),
+        },
+    )
+
+
+def render_headline(card: Scorecard, settings: MetricSettings, title: str, compared: str) -> None:
+    """The organisation's index as a card: value, band with icon, change against the previous
+    period (named), and what it stands on (n symptoms of all, share of the weight)."""
+    current, before = card.health_index, previous_index(card.symptoms, settings)
+    value = "—" if current is None else f"{current:.0f} · {band_label(card.band)}"
+    delta = None if current is None or before is None else f"{round(current) - round(before):+d} {compared}"
+    st.metric(
+        "Purpose Health Index",
+        value,
+        delta=delta,
+        border=True,
+        help="Weighted average of the scores of the scored symptoms (weights below the scorecard).",
+    )
+    coverage = card.coverage
+    was = "no previous value" if before is None else f"previous {before:.0f}"
+    st.caption(
+        f"{escape_markdown(title)} · n = {coverage.scored} of {coverage.total} symptoms scored "
+        f"({coverage.weight_share:.0%} of the weight) · {was}."
+    )
+
+
+def render_movers(movers: list[MetricResult], link: Callable[[MetricResult], None], compared: str) -> None:
+    """The symptoms that got worse most since the previous period, each with was → now, its n and a
+    link to its own page (``link`` draws it)."""
+    st.markdown(f"**Worst movers** {compared}")
+    if not movers:
+        st.caption("No symptom got worse (or none has a previous figure to compare with).")
+        return
+    for r in movers:
+        icon = BAND_ICONS.get(r.status, "·")
+        n = "" if r.n is None else f" · n = {r.n:,}"
+        link(r)
+        st.caption(
+            f"{icon} {STATUS_TEXT.get(r.status, r.status)} · {format_value(r.previous, r.unit)} → "
+            f"{format_value(r.value, r.unit)}{n}"
+        )
+
+
+# The Overview's first screen must hold at 1280 x 720: less empty space above the title.
+OVERVIEW_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem !important; }
+</style>
+"""
+
+PRESENTING_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+header[data-testid="stHeader"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1rem !important; max-width: 100% !important; }
+html { font-size: 19px; }
+</style>
+"""
+
+
+def tighten_top() -> None:
+    """Less space above the title, so the first screen holds the index, the teams and the movers."""
+    st.html(OVERVIEW_CSS)
+
+
+def start_presenting() -> None:
+    """Presenting mode: no sidebar or header, larger type (the page stays the same otherwise)."""
+    st.html(PRESENTING_CSS)

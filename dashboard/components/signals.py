@@ -10,6 +10,7 @@ from dashboard.components.tables import show_table, table_config
 from dashboard.components.text import IMPORT_HINT
 from dashboard.components.tiles import chart, show_result
 from dashboard.formatting import fmt_count, fmt_currency, fmt_percent
+from dashboard.links import SELLER_TEXT
 from data_access.scope import Filters
 from metrics.metric import MetricResult
 from metrics.parts import CloseDateParts, DiscountParts, RetentionParts
@@ -56,8 +57,9 @@ def pick_discount_grouping() -> str:
     return by or "team"
 
 
-def render_discount_groups(groups: pd.DataFrame, by: str) -> None:
-    """Median and P90 discount by ``by`` (team or seller), as a chart and a table."""
+def render_discount_groups(groups: pd.DataFrame, by: str, links=None) -> None:
+    """Median and P90 discount by ``by`` (team or seller), as a chart and a table; a seller's name
+    opens their one-on-one prep when ``links`` are given."""
     from dashboard.charts.signals import discount_by_group
 
     left, right = st.columns([2, 3])
@@ -65,10 +67,24 @@ def render_discount_groups(groups: pd.DataFrame, by: str) -> None:
         chart(discount_by_group(groups, title=f"Median and P90 discount by {by}"))
     with right:
         shown, config = group_table(groups)
-        st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key="pp.discount.groups")
+        if by == "seller" and links is not None and "name" in shown.columns:
+            urls = [links.seller_url(name) for name in shown["name"]]
+            if any(urls):
+                shown["name"] = [u or n for u, n in zip(urls, shown["name"], strict=True)]
+                config["name"] = st.column_config.LinkColumn(
+                    "Name", display_text=SELLER_TEXT, help="Opens their one-on-one prep."
+                )
+        st.dataframe(
+            shown,
+            hide_index=True,
+            width="stretch",
+            column_config=config,
+            key="pp.discount.groups",
+            placeholder="—",
+        )
 
 
-def render_discounted_deals(deals: pd.DataFrame, losses: EvidenceRows) -> None:
+def render_discounted_deals(deals: pd.DataFrame, losses: EvidenceRows, links=None) -> None:
     """The discounted won deals (``deals``, deepest first), optionally of one seller, and the lost
     deals (``losses``)."""
     owners = ["Everyone in view", *sorted(deals["owner"].dropna().unique())] if not deals.empty else []
@@ -78,6 +94,7 @@ def render_discounted_deals(deals: pd.DataFrame, losses: EvidenceRows) -> None:
         "discount.deals",
         "discounted-deals.csv",
         empty=f"No won deal with a list amount or discount in this period. {IMPORT_HINT}",
+        links=links,
     )
     with st.expander("Deals lost in this period, price losses first"):
         show_evidence(
@@ -85,6 +102,7 @@ def render_discounted_deals(deals: pd.DataFrame, losses: EvidenceRows) -> None:
             "discount.losses",
             "lost-deals.csv",
             empty="No lost deals in this period.",
+            links=links,
         )
 
 
@@ -133,7 +151,11 @@ def movement_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def render_late_stage(
-    outcome: MetricResult, sponsor: MetricResult, pipeline: MetricResult, without_outcome: EvidenceRows
+    outcome: MetricResult,
+    sponsor: MetricResult,
+    pipeline: MetricResult,
+    without_outcome: EvidenceRows,
+    links=None,
 ) -> None:
     """Outcome and sponsor coverage of late-stage deals, and the late-stage deals without an outcome."""
     cols = st.columns(3)
@@ -145,6 +167,7 @@ def render_late_stage(
         "pipeline.late",
         "late-stage-without-outcome.csv",
         empty=f"No late-stage deal lacks a customer outcome ({outcome.reason or 'all documented'}).",
+        links=links,
     )
 
 

@@ -68,17 +68,35 @@ def show_table(
     hide: tuple = (),
     every_row=None,
     cap: int | None = None,
+    links=None,
 ) -> None:
     """A formatted, bounded table with a safe CSV download (of every column, ``hide`` ones too);
     ``empty`` says what is missing. When the table holds the first ``cap`` rows of more, it says so
-    and ``every_row`` (a function) gives the download all of them: nothing is cut off silently."""
+    and ``every_row`` (a function) gives the download all of them: nothing is cut off silently.
+    With ``links`` (:class:`dashboard.links.Links`) seller names open their prep, deals their CRM record."""
     if frame.empty:
         st.info(empty)
         return
+    from dashboard.components.evidence import link_config
+
     shown, config = table_config(frame)
     config.update(overrides or {})
-    config.update(dict.fromkeys(hide))
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=f"pp.signals.{key}")
+    shown = link_config(shown, links, config)
+    # A column hidden as a bare key (a deal's CRM id) shows once it is a link to the record.
+    linked = {
+        c
+        for c, cfg in config.items()
+        if isinstance(cfg, dict) and (cfg.get("type_config") or {}).get("type") == "link"
+    }
+    config.update(dict.fromkeys(h for h in hide if h not in linked))
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        key=f"pp.signals.{key}",
+        placeholder="—",
+    )
     cut = cap is not None and every_row is not None and len(frame) >= cap
     if cut:
         st.caption(f"Showing the first {len(frame):,} rows, worst first; the download holds every row.")

@@ -6,17 +6,25 @@ import streamlit as st
 
 from dashboard.charts.theme import PLOTLY_CONFIG
 from dashboard.escaping import inert_figure
-from dashboard.formatting import fmt_percent
-from metrics.metric import MetricResult
+from dashboard.formatting import fmt_change, fmt_percent
+from metrics.metric import MetricResult, format_value
 from metrics.registry import get_metric
 
 
 def show_result(
-    column, label: str, result: MetricResult, text: str | None = None, *, help: str | None = None
+    column,
+    label: str,
+    result: MetricResult,
+    text: str | None = None,
+    *,
+    help: str | None = None,
+    compare: bool | None = None,
 ):
-    """A headline number that is honest about what it stands on: the value with its n, or "—" with
-    what is needed, or "hidden" for a suppressed survey group. A figure on too few, or over a period
-    still running, keeps its value but loses its colour and says why."""
+    """A headline number that is honest about what it stands on: the value with its n and what it
+    is compared with, or "—" with what is needed, or "hidden" for a suppressed survey group. A
+    figure on too few, or over a period still running, keeps its value but loses its colour and
+    says why. ``compare``: show the change of the value against the previous period (by default
+    when the card shows the value itself, not ``text`` about another part of the result)."""
     if result.status == "needs" or (result.value is None and result.state == "too_few"):
         column.metric(label, "—", help=help)
         column.caption(f"{(result.reason or result.needs or 'needs data').capitalize()}.")
@@ -26,14 +34,18 @@ def show_result(
     else:
         shown = text if text is not None else fmt_percent(result.value, 1 if abs(result.value) < 0.1 else 0)
         delta = None
-        if result.previous is not None and result.unit == "share":
-            delta = f"{(result.value - result.previous) * 100:+.1f} pts vs previous period"
+        if compare is None:
+            compare = text is None
+        if compare and result.previous is not None:
+            delta = f"{fmt_change(result.value - result.previous, result.unit)} vs previous"
         inverse = "normal" if result.threshold.get("direction") == "higher_is_better" else "inverse"
         if not result.scored:
             inverse = "off"
             shown = f"{shown} (to date)" if result.state == "incomplete" else shown
         column.metric(label, shown, delta=delta, delta_color=inverse, help=help)
-        column.caption(standing_caption(result))
+        column.caption(
+            " · ".join(part for part in (standing_caption(result), compared_caption(result)) if part)
+        )
 
 
 def standing_caption(result: MetricResult) -> str:
@@ -45,6 +57,15 @@ def standing_caption(result: MetricResult) -> str:
         return n
     why = (result.reason or "").capitalize()
     return f"{why}." if why else n
+
+
+def compared_caption(result: MetricResult) -> str:
+    """What the figure is compared with: "was 25% against the previous quarter", or that there is
+    nothing to compare with."""
+    if result.previous is None:
+        return "no previous value to compare"
+    words = result.comparison or "against the previous period"
+    return f"was {format_value(result.previous, result.unit)} {words}"
 
 
 def chart(fig) -> None:

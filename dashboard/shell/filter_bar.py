@@ -31,8 +31,13 @@ def render_filter_bar(today: dt.date | None = None) -> Filters:
     families = team_families(reads.teams(view))
     segments = reads.segments(view)
 
-    initial = choice_from_query(st.query_params.to_dict())
-    if _KEY + "preset" not in st.session_state:
+    query = st.query_params.to_dict()
+    initial = choice_from_query(query)
+    # A link that names other filters than the bar last wrote (a drill-through to a team) wins over
+    # the choice kept in the session; a page opened without them keeps the session's choice.
+    asked = {key: query[key] for key in QUERY_KEYS if key in query}
+    written = st.session_state.get(_KEY + "written")
+    if _KEY + "preset" not in st.session_state or (asked and written is not None and asked != written):
         st.session_state[_KEY + "preset"] = initial.preset
         st.session_state[_KEY + "teams"] = [t for t in initial.teams if t in families]
         st.session_state[_KEY + "segment"] = (
@@ -77,6 +82,7 @@ def render_filter_bar(today: dt.date | None = None) -> Filters:
         for note in dict.fromkeys(notes):
             st.warning(note, icon=":material/visibility_off:")
     _sync_url(choice.to_query())
+    st.session_state[_KEY + "written"] = choice.to_query()
     state.set_filters(filters)
     return filters
 

@@ -19,7 +19,7 @@ from dashboard.view import View
 from metrics.analyses.adoption import ADOPTION_MEASURES, since_launch, trend_period
 from metrics.analyses.meetings import SORTS
 from metrics.analyses.morale import twelve_months_to
-from metrics.index_parts import ordered
+from metrics.index_parts import ordered, recent_periods
 
 Reads = Iterator[Call]
 
@@ -29,10 +29,17 @@ def _evaluate(view: View, *metric_ids: str) -> Reads:
         yield reads.evaluate.at(view, metric_id)
 
 
+def overview_history(view: View) -> Reads:
+    """The team scorecards of the periods before this one, oldest first: the teams' index lines."""
+    for period in recent_periods(view.filters.period)[:-1]:
+        yield reads.team_scorecards.at(view.with_period(period))
+
+
 def overview(view: View) -> Reads:
     org = reads.org_scorecard.at(view)
     yield org
     yield reads.team_scorecards.at(view)
+    yield from overview_history(view)
     # The scorecard opens on the evidence of its first row.
     yield reads.evidence.at(view, ordered(org().symptoms)[0].id)
 

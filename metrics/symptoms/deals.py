@@ -414,8 +414,10 @@ def _discount_measurement(found: _Discounts, settings: MetricSettings) -> Measur
         weekly[week][1] += int(n)
     labels = _band_labels(settings.numbers("discount_bands"))
     win_rate_by_band = {label: None for label in labels}
+    deals_by_band = dict.fromkeys(labels, 0)
     for index, won_n, n in found.bands:
         win_rate_by_band[labels[int(index)]] = ratio(int(won_n), int(n))
+        deals_by_band[labels[int(index)]] = int(n)
     parts = {
         "median_discount": median,
         "p90_discount": p90,
@@ -423,6 +425,7 @@ def _discount_measurement(found: _Discounts, settings: MetricSettings) -> Measur
         "won_deals_with_discount": known,
         "discount_by_week_of_quarter": {week: total / n for week, (total, n) in sorted(weekly.items())},
         "win_rate_by_discount_band": win_rate_by_band,
+        "closed_deals_by_discount_band": deals_by_band,
         "just_under_approval_limit": found.bunched / known,
     }
     return Measurement(

@@ -3,7 +3,7 @@ red symptoms in the Markdown brief's order."""
 
 from __future__ import annotations
 
-from metrics.brief import red_first, red_teams, top_red, worsening, worst_movers
+from metrics.brief import act_on_first, red_teams, to_act_on, worsening, worst_movers
 from metrics.metric import MetricResult
 from metrics.registry import get_metric
 from metrics.scorecard import Scorecard
@@ -63,15 +63,15 @@ def test_red_for_the_organisation_first_then_red_in_the_most_teams():
     assert red_teams("customer_talk_share", teams) == []
     # Red overall in symptom order (NSP mentions is 4, discounting 9); then quarter-end closing,
     # green overall but red in two teams, before churn, red in one; customer talk is red nowhere.
-    assert [r.id for r in red_first(org, teams)] == [
+    assert [r.id for r in act_on_first(org, teams)] == [
         "nsp_mention_rate",
         "discounting",
         "quarter_end_close_share",
         "customer_churn",
     ]
-    assert [r.id for r in top_red(org, teams)] == [
+    assert [r.id for r in to_act_on(org, teams)] == [
         "nsp_mention_rate",
         "discounting",
         "quarter_end_close_share",
     ]
-    assert top_red(_card("Organisation", {}), [_card("Cedar", {})]) == []
+    assert to_act_on(_card("Organisation", {}), [_card("Cedar", {})]) == []

@@ -70,3 +70,21 @@ def test_previous_index_equals_the_scorecard_of_the_previous_period(demo_engine)
         before = scorecard(conn, Scope.everything(), Filters(previous_like(period)), settings)
     assert before.health_index is not None
     assert previous_index(now.symptoms, settings) == pytest.approx(before.health_index)
+
+
+def test_the_recent_periods_are_the_ones_each_compares_with_oldest_first():
+    import datetime as dt
+
+    from data_access.scope import Period
+    from metrics.index_parts import recent_periods
+
+    quarters = recent_periods(Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30)))
+    assert [(p.start, p.end) for p in quarters[:2]] == [
+        (dt.date(2025, 4, 1), dt.date(2025, 6, 30)),
+        (dt.date(2025, 7, 1), dt.date(2025, 9, 30)),
+    ]
+    assert len(quarters) == 6 and quarters[-1] == Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    months = recent_periods(Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31)), 3)
+    assert [p.start.month for p in months] == [1, 2, 3] and months[1].end == dt.date(2026, 2, 28)
+    days = recent_periods(Period(dt.date(2026, 7, 10), dt.date(2026, 7, 19)), 2)
+    assert days[0] == Period(dt.date(2026, 6, 30), dt.date(2026, 7, 9))

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard.charts import common as charts
-from dashboard.charts.theme import TALK_COLORS
+from dashboard.charts.theme import BAND_COLORS, TALK_COLORS, band_code
 
 
 def test_talk_mix_is_shares_in_the_house_colours():
@@ -43,7 +43,7 @@ def test_trend_marks_the_launch_date_and_splits_series():
     assert fig.layout.yaxis.tickformat == ".0%"
 
 
-def test_heatmap_keeps_missing_cells_empty():
+def test_heatmap_keeps_missing_cells_empty_and_colours_each_cell_by_its_band():
     df = pd.DataFrame(
         {
             "team": ["Atlas", "Atlas", "Beacon", "Beacon"],
@@ -56,7 +56,12 @@ def test_heatmap_keeps_missing_cells_empty():
     z = fig.data[0].z
     assert list(fig.data[0].y) == ["Atlas", "Beacon"]
     columns = list(fig.data[0].x)
-    assert z[0][columns.index("Talk")] == 90 and pd.isna(z[0][columns.index("Morale")])
+    # z is the band: 90 green, 20 and 35 red; no score is a gap, never a colour.
+    assert z[0][columns.index("Talk")] == band_code(90) == 2.5 and pd.isna(z[0][columns.index("Morale")])
+    assert z[1][columns.index("Talk")] == z[1][columns.index("Morale")] == band_code(20) == 0.5
+    assert [step[1] for step in fig.data[0].colorscale][::2] == [
+        BAND_COLORS[b] for b in ("red", "amber", "green")
+    ]
     assert fig.data[0].text[0][columns.index("Morale")] == "needs data"
 
 

@@ -164,3 +164,11 @@ def test_speaker_time_leaves_out_untimed_speakers():
     )
     bar = cs.speaker_time(speakers).data[0]
     assert list(bar.y) == ["Ana", "Ben"] and list(bar.x) == [2.0, 1.0] and list(bar.text) == ["67%", "33%"]
+
+
+def test_win_rate_bars_say_what_each_band_stands_on_and_never_pass_100_percent():
+    fig = cs.share_bars({"0%-5%": 1.0, "5%-15%": 0.5, "15%+": None}, counts={"0%-5%": 2, "5%-15%": 1204})
+    bar = fig.data[0]
+    assert list(bar.x) == ["0%-5%<br>n = 2", "5%-15%<br>n = 1,204", "15%+<br>n = 0"]
+    assert list(bar.text) == ["100%", "50%", "n/a"]
+    assert fig.layout.yaxis.range[1] == 1.0 and bar.cliponaxis is False
