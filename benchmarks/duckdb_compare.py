@@ -15,7 +15,8 @@ statement, every row fetched:
   would refresh it after every import.
 
 The statements are the database's own dialect, translated for DuckDB by :func:`to_duckdb` (bound
-parameters written inline, SQLite's ``IS 0`` / ``IS 1`` written as ``IS NOT DISTINCT FROM``); a
+parameters written inline, SQLite's ``IS 0`` / ``IS 1`` written as ``IS NOT DISTINCT FROM``, ``FLOAT``
+as ``DOUBLE``, integer division on); a
 statement DuckDB rejects is counted, not hidden. Each replay runs twice, alternating engines, and
 each statement's best time is kept: the machine is shared.
 
@@ -115,6 +116,7 @@ def record_page(url: str, file: str, cache: Path, timeout: float) -> dict | None
 
 # --- translation -------------------------------------------------------------------------------
 
+_FLOAT_CAST = re.compile(r"\bAS\s+FLOAT\b", re.IGNORECASE)
 _SQLITE_IS_VALUE = re.compile(r"\bIS\s+(NOT\s+)?(?=\?|-?\d|')", re.IGNORECASE)
 _PYFORMAT = re.compile(r"%\((\w+)\)s|%%")
 
@@ -167,7 +169,10 @@ def to_duckdb(sql: str, parameters: object, dialect: str) -> str:
     Inline because SQLite's positional ``?`` cannot be matched across clauses: a ``GROUP BY`` that
     repeats a ``CASE`` of the select list holds other ``?`` than the select list, and DuckDB then
     refuses the grouping (SQLite compares the expressions' text). SQLite's ``x IS 0`` (how SQLAlchemy
-    writes ``is_(False)`` there) is ``x IS NOT DISTINCT FROM 0`` in DuckDB."""
+    writes ``is_(False)`` there) is ``x IS NOT DISTINCT FROM 0`` in DuckDB. ``CAST(x AS FLOAT)`` is a
+    double on both databases but a 4-byte float in DuckDB, so it becomes ``AS DOUBLE`` (thresholds
+    such as "discount >= 20%" otherwise count other deals). Run the result on a connection from
+    :func:`connect`, whose ``/`` divides integers as both databases do."""
     out: list[str] = []
     if dialect == "sqlite":
         values = list(parameters or ())
@@ -176,6 +181,7 @@ def to_duckdb(sql: str, parameters: object, dialect: str) -> str:
             if not is_code:
                 out.append(text)
                 continue
+            text = _FLOAT_CAST.sub("AS DOUBLE", text)
             text = _SQLITE_IS_VALUE.sub(
                 lambda match: "IS DISTINCT FROM " if match.group(1) else "IS NOT DISTINCT FROM ", text
             )
@@ -195,6 +201,7 @@ def to_duckdb(sql: str, parameters: object, dialect: str) -> str:
             if not is_code:
                 out.append(text)
                 continue
+            text = _FLOAT_CAST.sub("AS DOUBLE", text)
             out.append(
                 _PYFORMAT.sub(
                     lambda match: "%" if match.group(0) == "%%" else sql_literal(named[match.group(1)]), text
@@ -232,12 +239,21 @@ def load_extension(con, name: str) -> str | None:
     return f"package duckdb-extension-{name.replace('_', '-')}"
 
 
+def connect(database: str = ":memory:", *, read_only: bool = False):
+    """A DuckDB connection where ``/`` between integers is integer division, as on SQLite and
+    PostgreSQL (the app's percentile positions rely on it; DuckDB divides exactly by default)."""
+    import duckdb
+
+    con = duckdb.connect(database, read_only=read_only)
+    con.execute("SET integer_division = true")
+    return con
+
+
 def duckdb_over(url: str):
     """A DuckDB connection that reads the database at ``url`` in place, or None without the extension."""
-    import duckdb
     from sqlalchemy.engine import make_url
 
-    con = duckdb.connect()
+    con = connect()
     target = make_url(url)
     if target.get_backend_name() == "sqlite":
         if load_extension(con, "sqlite_scanner") is None:
@@ -469,6 +485,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--pages", default="all", help="comma-separated page files, or 'all' (default)")
     parser.add_argument("--passes", type=int, default=2)
     parser.add_argument(
+        "--no-scan", action="store_true", help="skip DuckDB reading the database in place (slow at scale)"
+    )
+    parser.add_argument(
         "--postgres",
         default=os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
         help="a PostgreSQL server the benchmark may create a database on",
@@ -503,13 +522,12 @@ def run_database(
         with engine.connect() as conn:
             out["source_bytes"] = conn.execute(text("SELECT pg_database_size(current_database())")).scalar()
         engine.dispose()
-    import duckdb
 
     duck = {}
-    scan = duckdb_over(url)
+    scan = None if args.no_scan else duckdb_over(url)
     if scan is not None:
         duck["duckdb-scan"] = scan
-    duck["duckdb-copy"] = duckdb.connect(str(copy_path), read_only=True)
+    duck["duckdb-copy"] = connect(str(copy_path), read_only=True)
     out["pages"] = []
     for title, done in recordings.items():
         recorded: Recorded = done["recorded"]

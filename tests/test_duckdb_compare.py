@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 from benchmarks.duckdb_compare import (
     DEAL_TABLES,
     columnar_copy,
+    connect,
     normalise,
     replay_duckdb,
     replay_native,
@@ -45,6 +46,17 @@ def test_postgresql_statement_gets_named_parameters_inline():
     )
 
 
+def test_float_casts_stay_double_precision_and_integers_divide_as_on_both_databases():
+    # DuckDB's FLOAT is 4 bytes: 0.2 - 1e-9 would count as a 20 % discount.
+    sql = to_duckdb("SELECT CAST(? AS FLOAT) >= 0.2, 7 / 2, 7 / (2 + 0.0)", (0.2 - 1e-9,), "sqlite")
+    assert "AS DOUBLE" in sql
+    con = connect()
+    try:
+        assert con.execute(sql).fetchone() == (False, 3, 3.5)
+    finally:
+        con.close()
+
+
 def test_placeholders_and_parameters_that_do_not_match_are_refused():
     with pytest.raises(ValueError, match="placeholders"):
         to_duckdb("SELECT ? , ?", (1,), "sqlite")
@@ -54,19 +66,25 @@ def test_placeholders_and_parameters_that_do_not_match_are_refused():
 
 @pytest.fixture(scope="module")
 def report_statements(demo_database_url, tmp_path_factory):
-    """A private copy of the demo and the SQL the leadership report issues on it with nothing stored."""
+    """A private copy of the demo and the SQL the leadership report issues on it with nothing stored,
+    plus the Discounting page's per-team and per-seller medians (integer positions, float shares)."""
     from benchmarks.floor import recording
     from benchmarks.pages import forget_stored_results
     from dashboard.cli.report import build_report
     from data_access.db import make_engine
-    from data_access.scope import Period, Scope
+    from data_access.scope import Filters, Period, Scope
+    from metrics.analyses.discounting import discount_by_seller, discount_by_team
 
     url = copy_database(demo_database_url, tmp_path_factory.mktemp("duckdb") / "demo.db")
     forget_stored_results(url)
     engine = make_engine(url)
     try:
+        period = Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30))
         with recording() as recorded:
-            build_report(engine, Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30)), Scope.everything())
+            build_report(engine, period, Scope.everything())
+            with engine.connect() as conn:
+                discount_by_team(conn, Scope.everything(), Filters(period), 0.2)
+                discount_by_seller(conn, Scope.everything(), Filters(period), 0.2)
     finally:
         engine.dispose()
     return url, recorded
@@ -98,19 +116,24 @@ def test_the_columnar_copy_holds_every_row_of_the_tables_it_copies(report_statem
     assert summary["tables"]["opportunity_history"]["rows"] > 20000
 
 
-def test_duckdb_answers_the_reports_sql_with_the_same_figures(report_statements, copied):
+def test_duckdb_answers_the_reports_and_discountings_sql_with_the_same_figures(report_statements, copied):
     url, recorded = report_statements
     _summary, target = copied
     assert len(recorded.statements) > 100
     native = replay_native(url, recorded.statements)
-    con = duckdb.connect(str(target), read_only=True)
+    translated = [to_duckdb(sql, params, "sqlite") for sql, params in recorded.statements]
+    con = connect(str(target), read_only=True)
     try:
-        duck = replay_duckdb(con, [to_duckdb(sql, params, "sqlite") for sql, params in recorded.statements])
+        duck = replay_duckdb(con, translated)
     finally:
         con.close()
     assert [t.error for t in duck if t.error] == []
-    for (sql, _params), mine, theirs in zip(recorded.statements, duck, native, strict=True):
-        if re.search(r"\bLIMIT\b", sql):  # ties at the limit may be broken differently
+    compared = 0
+    for sql, mine, theirs in zip(translated, duck, native, strict=True):
+        limit = re.search(r"\bLIMIT (\d+)", sql)
+        if limit and len(theirs.rows) == int(limit.group(1)):  # ties at the cut may be broken differently
             assert len(mine.rows) == len(theirs.rows), sql
         else:
             assert normalise(mine.rows) == normalise(theirs.rows), sql
+            compared += 1
+    assert compared > 100
