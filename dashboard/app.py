@@ -18,6 +18,7 @@ from dashboard.shell.bootstrap import ensure_database  # noqa: E402
 from dashboard.shell.filter_bar import render_filter_bar  # noqa: E402
 from dashboard.shell.navigation import pages_by_section  # noqa: E402
 from dashboard.shell.sign_in import resolve_access, sidebar_identity  # noqa: E402
+from dashboard.shell.style import apply_app_style  # noqa: E402
 
 
 def main() -> None:
@@ -37,6 +38,7 @@ def main() -> None:
         for section, specs in pages_by_section(access.role).items()
     }
     page = st.navigation(navigation)
+    apply_app_style()
     sidebar_identity(settings, access)
     if access.sees_people_data:
         render_filter_bar()
