@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sqlite3
 
 import pytest
 from sqlalchemy import Engine, insert, select
@@ -110,3 +111,29 @@ def index_names(conn, table: str) -> set[str]:
     from sqlalchemy import inspect
 
     return {ix["name"] for ix in inspect(conn).get_indexes(table)}
+
+
+def test_the_sqlite_database_is_back_in_wal_mode_after_a_demo_load(tmp_path):
+    from dashboard.config import load_settings
+    from dashboard.setup import initialise
+
+    path = tmp_path / "demo.db"
+    modes: list[str] = []
+
+    def progress(_fraction: float, message: str) -> None:
+        # While the divisions are written, the file has a rollback journal, not WAL.
+        if message.endswith("saving utterances") and not modes:
+            raw = sqlite3.connect(path)
+            modes.append(raw.execute("PRAGMA journal_mode").fetchone()[0])
+            raw.close()
+
+    settings = load_settings({"DATABASE_URL": f"sqlite:///{path}"}, {})
+    summary = initialise(settings, demo=True, end=END, scale="tiny-multi", progress=progress)
+    assert summary["demo"] == "loaded" and summary["teams"] == 22
+    assert modes == ["delete"]
+    raw = sqlite3.connect(path)
+    try:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert raw.execute("SELECT COUNT(*) FROM utterances").fetchone()[0] == summary["utterances"]
+    finally:
+        raw.close()

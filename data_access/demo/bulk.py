@@ -7,14 +7,17 @@ gives it its default (the demo's rows carry every column that has a Python-side 
 
 Around a large load the non-unique secondary indexes of tables that start empty are dropped and
 rebuilt once at the end (one sort instead of millions of random B-tree insertions), and on SQLite the
-connection runs with a rollback journal and ``synchronous=OFF`` for the load only, with a bigger page
-cache; the settings it had are restored afterwards.
+connection runs with a rollback journal (when no other connection has the file open) and
+``synchronous=OFF`` for the load only, with a bigger page cache; the settings it had are restored
+afterwards.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,13 +48,36 @@ def to_tuples(table: Table, rows: Sequence[dict], dialect: Dialect) -> TupleRows
     present = rows[0].keys()
     columns = [c for c in table.columns if c.name in present]
     names = tuple(c.name for c in columns)
-    processors = [c.type._cached_bind_processor(dialect) for c in columns]
+    processors = [_quick(c.type._cached_bind_processor(dialect)) for c in columns]
     if not any(processors):
         values = [tuple(row[n] for n in names) for row in rows]
     else:
         pairs = list(zip(names, processors, strict=True))
         values = [tuple(v if (v := row[n]) is None or p is None else p(v) for n, p in pairs) for row in rows]
     return TupleRows(table.name, names, values)
+
+
+# The same strings and numbers the dialect's processors give, for the common plain values, without a
+# dict and a %-format per value; used for a column only when they agree with its processor (below).
+_FAST: tuple[tuple[type, Callable[[Any], Any], tuple], ...] = (
+    (dt.datetime, lambda v: v.isoformat(" ", "microseconds"), (dt.datetime(2001, 2, 3, 4, 5, 6, 7),)),
+    (dt.date, dt.date.isoformat, (dt.date(2001, 2, 3),)),
+    (bool, int, (True, False)),
+)
+
+
+def _quick(processor: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """``processor``, with a faster path for the one value type whose conversion it shares."""
+    if processor is None:
+        return None
+    for kind, fast, probes in _FAST:
+        try:
+            agrees = all(processor(p) == fast(p) and type(processor(p)) is type(fast(p)) for p in probes)
+        except Exception:  # noqa: BLE001 - a processor that rejects the probe does not convert that type
+            agrees = False
+        if agrees:
+            return lambda v, kind=kind, fast=fast: fast(v) if type(v) is kind else processor(v)
+    return processor
 
 
 def _has_json(table: Table) -> bool:
@@ -146,14 +172,24 @@ def sqlite_load_settings(conn: Connection) -> Iterator[None]:
     raw = conn.connection.driver_connection
     before: dict[str, Any] = {
         name: raw.execute(f"PRAGMA {name}").fetchone()[0]
-        for name in ("journal_mode", "synchronous", "cache_size")
+        for name in ("journal_mode", "synchronous", "cache_size", "busy_timeout")
     }
-    raw.execute("PRAGMA journal_mode=DELETE")
-    raw.execute("PRAGMA synchronous=OFF")
-    raw.execute("PRAGMA cache_size=-262144")
+    # Leaving WAL needs the file to itself: when another connection has it open (the app's, say),
+    # the load keeps WAL rather than wait for it.
+    _pragma(raw, "busy_timeout=100")
+    _pragma(raw, "journal_mode=DELETE")
+    _pragma(raw, f"busy_timeout={int(before['busy_timeout'])}")
+    _pragma(raw, "synchronous=OFF")
+    _pragma(raw, "cache_size=-262144")
     try:
         yield
     finally:
-        raw.execute(f"PRAGMA cache_size={int(before['cache_size'])}")
-        raw.execute(f"PRAGMA synchronous={int(before['synchronous'])}")
-        raw.execute(f"PRAGMA journal_mode={before['journal_mode']}")
+        _pragma(raw, f"cache_size={int(before['cache_size'])}")
+        _pragma(raw, f"synchronous={int(before['synchronous'])}")
+        # Should this fail, every new connection turns WAL on again (see data_access.db).
+        _pragma(raw, f"journal_mode={before['journal_mode']}")
+
+
+def _pragma(raw, setting: str) -> None:
+    with suppress(sqlite3.OperationalError):
+        raw.execute(f"PRAGMA {setting}").fetchall()

@@ -120,7 +120,9 @@ def _divisions(
         yield division, ready
 
 
-def _generate(out, scale: DemoScale, seed: int, end: dt.date, ids: Ids, batch_id: int, drivername: str) -> None:
+def _generate(
+    out, scale: DemoScale, seed: int, end: dt.date, ids: Ids, batch_id: int, drivername: str
+) -> None:
     """The generating process: put each division on ``out``, then None (or the error's traceback).
 
     It stops on its own when the writing process has gone away.
