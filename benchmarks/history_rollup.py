@@ -24,9 +24,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, insert, select
 
+from benchmarks.databases import DEFAULT_PREFIX, drop_database, scratch_database
 from dashboard.config import REPO_ROOT
 
 DEMO_END = dt.date(2026, 10, 31)
@@ -51,25 +51,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         help="a PostgreSQL server the benchmark may create a database on",
     )
     parser.add_argument("--workdir", type=Path, default=REPO_ROOT / "data" / "bench")
+    parser.add_argument(
+        "--prefix", default=DEFAULT_PREFIX, help="name prefix of the database it creates and drops (default ppbench_)"
+    )
     parser.add_argument("--repeat", type=int, default=3)
     return parser.parse_args(argv)
-
-
-def scratch_url(engine: str, workdir: Path, postgres: str) -> str:
-    """A new, empty database: a SQLite file in ``workdir`` or ``purpose_pulse_bench_history``."""
-    if engine == "sqlite":
-        workdir.mkdir(parents=True, exist_ok=True)
-        path = workdir / "bench_history.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    target = make_url(postgres).set(database="purpose_pulse_bench_history")
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "purpose_pulse_bench_history"'))
-        conn.execute(text('CREATE DATABASE "purpose_pulse_bench_history"'))
-    admin.dispose()
-    return target.render_as_string(hide_password=False)
 
 
 def division_rows() -> dict[str, list[dict]]:
@@ -252,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Generating one division of deals ({args.divisions} copies per database)...", flush=True)
     rows = division_rows()
     for engine in engines:
-        url = scratch_url(engine, args.workdir, args.postgres)
+        db = scratch_database(engine, args.workdir, args.postgres, args.prefix, scale="history")
+        url = db.url
         started = time.perf_counter()
         counts, rebuild = load(url, rows, args.divisions)
         loaded = time.perf_counter() - started
@@ -271,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {'reader':<38} {'old s':>9} {'new s':>9} {'old/new':>8}  same")
         for name, old, new, same in compare(url, args.repeat):
             print(f"  {name:<38} {old:>9.3f} {new:>9.3f} {old / new:>8.1f}  {'yes' if same else 'NO'}")
+        drop_database(db)
     return 0
 
 

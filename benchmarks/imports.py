@@ -30,9 +30,8 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from benchmarks.databases import DEFAULT_PREFIX, BenchDatabase, drop_database, scratch_database
 from data_access import models as m
 from data_access.db import make_engine, migrate
 from data_access.demo import _sync_sequence, build_demo
@@ -44,7 +43,6 @@ MAVEN = Path("/work/shared/data/maven-crm")
 # Rows per second of ``python -m dashboard import opportunities`` on a Salesforce export, and peak memory.
 CLI_TARGETS = {"sqlite": 20_000, "postgresql": 50_000}
 PEAK_TARGET_MIB = 300
-PG_DATABASE = "ppbench_imports"
 SALESFORCE_HEADER = (
     "Opportunity Owner",
     "Account Name",
@@ -70,21 +68,6 @@ STAGES = (
     "Closed Won",
     "Closed Lost",
 )
-
-
-def scratch_url(engine: str, workdir: Path, postgres: str) -> str:
-    if engine == "sqlite":
-        path = workdir / "bench_import.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    target = make_url(postgres).set(database="purpose_pulse_bench_import")
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "purpose_pulse_bench_import"'))
-        conn.execute(text('CREATE DATABASE "purpose_pulse_bench_import"'))
-    admin.dispose()
-    return target.render_as_string(hide_password=False)
 
 
 def _raw_write(conn, table, rows: list[dict]) -> None:
@@ -197,34 +180,14 @@ def salesforce_export(path: Path, rows: int, seed: int = 7) -> Path:
     return path
 
 
-def fresh_database(engine: str, workdir: Path, postgres: str) -> str:
-    """An empty, migrated database for the command-line import: a SQLite file, or ``ppbench_imports``."""
-    if engine == "sqlite":
-        path = workdir / "bench_cli_import.db"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        url = f"sqlite:///{path}"
-    else:
-        target = make_url(postgres).set(database=PG_DATABASE)
-        admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}"'))
-            conn.execute(text(f'CREATE DATABASE "{PG_DATABASE}"'))
-        admin.dispose()
-        url = target.render_as_string(hide_password=False)
-    engine_ = make_engine(url)
+def fresh_database(engine: str, workdir: Path, postgres: str, prefix: str) -> BenchDatabase:
+    """An empty, migrated database of the benchmark's own (named with ``prefix``, marked) for the
+    command-line import."""
+    db = scratch_database(engine, workdir, postgres, prefix, scale="cli_import")
+    engine_ = make_engine(db.url)
     migrate(engine_)
     engine_.dispose()
-    return url
-
-
-def drop_database(engine: str, postgres: str) -> None:
-    if engine != "postgresql":
-        return
-    admin = create_engine(make_url(postgres).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{PG_DATABASE}"'))
-    admin.dispose()
+    return db
 
 
 def run_command(url: str, path: Path) -> dict:
@@ -257,14 +220,17 @@ def run_command(url: str, path: Path) -> dict:
     }
 
 
-def command_line(engine: str, workdir: Path, postgres: str, rows: int, again_too: bool = True) -> dict:
+def command_line(
+    engine: str, workdir: Path, postgres: str, rows: int, again_too: bool = True, prefix: str = DEFAULT_PREFIX
+) -> dict:
     """The command-line import of a ``rows``-deal Salesforce export into a fresh database, then again.
 
     Peak memory is the child's maximum resident set (``ru_maxrss`` of the command's process alone: the
     benchmark runs it with ``resource.getrusage(RUSAGE_CHILDREN)`` read through :mod:`benchmarks.child`).
     """
     path = salesforce_export(workdir / f"salesforce_opportunities_{rows}.csv", rows)
-    url = fresh_database(engine, workdir, postgres)
+    db = fresh_database(engine, workdir, postgres, prefix)
+    url = db.url
     try:
         first = run_peak(url, path)
         again = run_peak(url, path) if again_too else {"skipped": True}
@@ -273,7 +239,7 @@ def command_line(engine: str, workdir: Path, postgres: str, rows: int, again_too
         except Exception as exc:  # the floor is a reference; its failure must not lose the figures above
             floor = {"rows": 0, "error": str(exc)[:200]}
     finally:
-        drop_database(engine, postgres)
+        drop_database(db)
     target = CLI_TARGETS[engine]
     for run in (first, again):
         if "rows_per_s" in run:

@@ -6,7 +6,13 @@ references measured in the same run, as ratios, because the machine is shared an
 
 - floor: the same SQL the operation issued, replayed bare on the database (:mod:`benchmarks.floor`);
 - pandas: loading the tables that SQL reads into DataFrames, what a typical Streamlit app does
-  (:mod:`benchmarks.pandas_reference`, in a child process).
+  (:mod:`benchmarks.pandas_reference`, in a child process);
+- the previous run: each run's figures are kept in ``--workdir``/previous.json per engine and scale,
+  and every figure is printed as ``x.xx× previous`` (this run's over the last one's).
+
+The benchmark works only on databases it created, named ``--prefix`` (default ``ppbench_``) plus the
+scale, and refuses to reuse or drop one of those names that it did not create and mark (see
+:mod:`benchmarks.databases`).
 
 At ``--scale large`` every page is also rendered on the ``medium`` demo (about 10,000 deals), so the
 cost of a hundred times the data is printed as a ratio too.
@@ -29,7 +35,16 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from benchmarks import imports as import_bench
-from benchmarks.databases import BenchDatabase, database_for, ensure_loaded, row_counts
+from benchmarks.databases import (
+    DEFAULT_PREFIX,
+    BenchDatabase,
+    NotOurs,
+    check_prefix,
+    database_for,
+    ensure_loaded,
+    row_counts,
+    scratch_database,
+)
 from benchmarks.floor import recording, replay
 from benchmarks.pages import available_pages
 from dashboard.config import REPO_ROOT
@@ -43,6 +58,8 @@ TARGETS = {
     "large_over_medium": 5.0,
 }
 REPORT_PERIOD = ("2026-07-01", "2026-09-30")
+# The figures of the last run, per engine and scale, kept in --workdir for the next run's ratios.
+PREVIOUS_FILE = "previous.json"
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -55,7 +72,18 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         default=os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
         help="a PostgreSQL server the benchmark may create databases on",
     )
-    parser.add_argument("--workdir", type=Path, default=REPO_ROOT / "data" / "bench")
+    parser.add_argument(
+        "--prefix",
+        default=DEFAULT_PREFIX,
+        help="name prefix of the databases the benchmark creates and may drop (default ppbench_); "
+        "it only ever uses databases it created and marked",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=REPO_ROOT / "data" / "bench",
+        help="where the SQLite databases and previous.json (the last run's figures) are kept",
+    )
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas reference (slow at large)")
     parser.add_argument("--no-imports", action="store_true", help="skip the import benchmark")
     parser.add_argument(
@@ -211,21 +239,22 @@ def run_database(engine: str, args: argparse.Namespace) -> dict:
             "engine": engine,
             "scale": args.scale,
             "cli_import": import_bench.command_line(
-                engine, args.workdir, args.postgres, args.import_rows, not args.import_first_only
+                engine, args.workdir, args.postgres, args.import_rows, not args.import_first_only, args.prefix
             ),
         }
-    db = database_for(engine, args.scale, args.workdir, args.postgres)
+    db = database_for(engine, args.scale, args.workdir, args.postgres, args.prefix)
     load = ensure_loaded(db)
     medium = None
     if args.scale == "large":
-        medium = database_for(engine, "medium", args.workdir, args.postgres)
+        medium = database_for(engine, "medium", args.workdir, args.postgres, args.prefix)
         ensure_loaded(medium)
     out: dict = {"engine": engine, "scale": args.scale, "rows": row_counts(db.url), "load": load}
     if not args.no_imports:
         out["cli_import"] = import_bench.command_line(
-            engine, args.workdir, args.postgres, args.import_rows, not args.import_first_only
+            engine, args.workdir, args.postgres, args.import_rows, not args.import_first_only, args.prefix
         )
-        out["imports"] = import_bench.measure(import_bench.scratch_url(engine, args.workdir, args.postgres))
+        scratch = scratch_database(engine, args.workdir, args.postgres, args.prefix)
+        out["imports"] = import_bench.measure(scratch.url)
     out["classification"] = classification(db)
     out["report"] = report(db, not args.no_pandas, args.timeout)
     out["pages"] = pages(db, not args.no_pandas, medium, args.timeout)
@@ -242,6 +271,62 @@ def _seconds(value: float | None, places: int = 1) -> str:
     return "—" if value is None else f"{value:.{places}f}"
 
 
+def vs_previous(value: float | None, previous: float | None, *, short: bool = False) -> str:
+    """``value`` as a ratio to the previous run's figure: "1.07× previous" ("1.07×" when ``short``).
+
+    Without a figure from a previous run (or this run's) it says so instead of printing a number.
+    """
+    if value is None or previous is None or previous == 0:
+        return "—" if short else "no previous run"
+    ratio = f"{value / previous:.2f}×"
+    return ratio if short else f"{ratio} previous"
+
+
+def run_key(res: dict) -> str:
+    """Which earlier run a database's figures are compared with: the same engine at the same scale."""
+    return f"{res['engine']} {res['scale']}"
+
+
+def figures(res: dict) -> dict[str, float]:
+    """Every figure one database's results print, by a name that stays the same from run to run."""
+    out: dict[str, float | None] = {}
+    if res.get("load"):
+        out["load seconds"] = res["load"]["seconds"]
+        out["load peak MiB"] = res["load"]["peak_mib"]
+    if "imports" in res:
+        for name in import_bench.MEASURED:
+            out[f"import {name} rows/s"] = res["imports"][name]["store"]
+        out["import maven rows/s"] = res["imports"]["maven"]["rows_per_s"]
+    out["classification rows/s"] = res["classification"]["rows_per_s"]
+    out["report seconds"] = res["report"]["seconds"]
+    out["report peak MiB"] = res["report"].get("peak_mib")
+    for page in res["pages"]:
+        for what in ("first", "cold", "warm", "peak_mib"):
+            out[f"page {page['page']} {what}"] = page.get(what)
+    return {name: float(value) for name, value in out.items() if value is not None}
+
+
+def load_previous(path: Path) -> dict[str, dict[str, float]]:
+    """The figures of the last run per engine and scale (empty when there was none or it is unreadable)."""
+    try:
+        stored = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return {key: entry.get("figures", {}) for key, entry in stored.items() if isinstance(entry, dict)}
+
+
+def save_previous(path: Path, results: dict) -> None:
+    """Keep this run's figures for the next run, beside those of engines and scales not run now."""
+    try:
+        stored = json.loads(path.read_text())
+    except (OSError, ValueError):
+        stored = {}
+    when = time.strftime("%Y-%m-%d %H:%M:%S")
+    for res in results["databases"]:
+        stored[run_key(res)] = {"when": when, "figures": figures(res)}
+    path.write_text(json.dumps(stored, indent=2, sort_keys=True))
+
+
 def render_text(results: dict) -> str:
     lines = [f"Machine: {results['machine']}", ""]
     for res in results["databases"]:
@@ -251,30 +336,39 @@ def render_text(results: dict) -> str:
         if "rows" not in res:
             lines.append("")
             continue
+        before = results.get("previous", {}).get(run_key(res), {})
+
+        def prev(name: str, value: float | None, *, short: bool = False, before: dict = before) -> str:
+            return vs_previous(value, before.get(name), short=short)
+
         lines.append(
             f"== {res['engine']} · scale {res['scale']} · "
             + ", ".join(f"{k} {v:,}" for k, v in res["rows"].items())
         )
         if res.get("load"):
+            load = res["load"]
             lines.append(
-                f"demo load: {res['load']['seconds']:.0f} s, peak memory {res['load']['peak_mib']:.0f} MiB"
+                f"demo load: {load['seconds']:.0f} s ({prev('load seconds', load['seconds'])}), peak memory "
+                f"{load['peak_mib']:.0f} MiB ({prev('load peak MiB', load['peak_mib'])})"
             )
         if "imports" in res:
             imp = res["imports"]
             for name in import_bench.MEASURED:
                 f = imp[name]
                 lines.append(
-                    f"import {name}: {f['store']:,.0f} rows/s ({f['rows']:,} rows) · floor {f['floor']:,.0f}"
+                    f"import {name}: {f['store']:,.0f} rows/s ({f['rows']:,} rows) · "
+                    f"{prev(f'import {name} rows/s', f['store'])} · floor {f['floor']:,.0f}"
                     f" rows/s (store at {f['store'] / f['floor']:.2f}× of floor) · pandas to_sql "
                     f"{f['pandas']:,.0f} rows/s (store {f['store'] / f['pandas']:.1f}× faster)"
                 )
             lines.append(
                 f"import maven sample end to end: {imp['maven']['rows_per_s']:,.0f} rows/s "
-                f"({imp['maven']['rows']:,} rows)"
+                f"({imp['maven']['rows']:,} rows) · {prev('import maven rows/s', imp['maven']['rows_per_s'])}"
             )
         c = res["classification"]
         lines.append(
             f"classification (reclassify): {c['rows_per_s']:,.0f} utterances/s ({c['utterances']:,}) · "
+            f"{prev('classification rows/s', c['rows_per_s'])} · "
             f"reading them is {_ratio(c['floor_seconds'], c['seconds'])} of the time"
         )
         r = res["report"]
@@ -282,25 +376,33 @@ def render_text(results: dict) -> str:
             lines.append(f"report: did not finish in {r.get('timed_out') or 0:.0f} s {r.get('error') or ''}")
         else:
             lines.append(
-                f"report: first {r['seconds']:.2f} s, {r['queries']} queries · floor {r['floor_seconds']:.2f} s "
+                f"report: first {r['seconds']:.2f} s ({prev('report seconds', r['seconds'])}), "
+                f"{r['queries']} queries · floor {r['floor_seconds']:.2f} s "
                 f"({_ratio(r['seconds'], r['floor_seconds'])}) · pandas load {_seconds(r['pandas_seconds'])} s "
                 f"({_ratio(r['seconds'], r['pandas_seconds'])}) · stored {_seconds(r.get('stored_seconds'), 2)} s"
-                f" · peak {r['peak_mib']:.0f} MiB"
+                f" · peak {r['peak_mib']:.0f} MiB ({prev('report peak MiB', r['peak_mib'])})"
             )
-        header = f"{'page':<22}{'first s':>8}{'queries':>8}{'floor s':>9}{'1st/floor':>10}"
-        header += f"{'pandas s':>9}{'1st/pandas':>11}{'cold s':>8}{'warm s':>8}{'peak MiB':>9}"
+        header = f"{'page':<22}{'first s':>8}{'1st/prev':>9}{'queries':>8}{'floor s':>9}{'1st/floor':>10}"
+        header += f"{'pandas s':>9}{'1st/pandas':>11}{'cold s':>8}{'cold/prev':>10}{'cold/floor':>11}"
+        header += f"{'warm s':>8}{'warm/prev':>10}{'warm/floor':>11}{'peak MiB':>9}{'peak/prev':>10}"
         if any("cold_medium" in p for p in res["pages"]):
             header += f"{'1st@10k':>8}{'1M/10k':>7}{'cold@10k':>9}{'1M/10k':>7}"
         lines += ["", header]
         for p in res["pages"]:
+            title = p["page"]
             line = (
-                f"{p['page'][:21]:<22}{_seconds(p.get('first'), 2):>8}"
+                f"{title[:21]:<22}{_seconds(p.get('first'), 2):>8}"
+                f"{prev(f'page {title} first', p.get('first'), short=True):>9}"
                 f"{p['queries'] if p['queries'] is not None else '—':>8}{_seconds(p['floor'], 2):>9}"
                 f"{_ratio(p.get('first'), p['floor']):>10}"
                 f"{_seconds(p['pandas']):>9}"
                 f"{_ratio(p.get('first'), p['pandas']):>11}"
-                f"{_seconds(p['cold'], 2):>8}{_seconds(p['warm'], 2):>8}"
+                f"{_seconds(p['cold'], 2):>8}{prev(f'page {title} cold', p['cold'], short=True):>10}"
+                f"{_ratio(p['cold'], p['floor']):>11}"
+                f"{_seconds(p['warm'], 2):>8}{prev(f'page {title} warm', p['warm'], short=True):>10}"
+                f"{_ratio(p['warm'], p['floor']):>11}"
                 f"{_seconds(p.get('peak_mib'), 0):>9}"
+                f"{prev(f'page {title} peak_mib', p.get('peak_mib'), short=True):>10}"
             )
             if "cold_medium" in p:
                 line += f"{_seconds(p.get('first_medium'), 2):>8}{_ratio(p.get('first'), p.get('first_medium')):>7}"
@@ -309,6 +411,9 @@ def render_text(results: dict) -> str:
                 line += f"  ERROR: {p['error'][:60]}"
             lines.append(line)
         lines.append("")
+    lines.append(
+        "Ratios to the previous run: this run's figure divided by the previous run's, same engine and scale."
+    )
     lines.append(f"benchmark process peak memory: {results['peak_mib']:.0f} MiB")
     return "\n".join(lines)
 
@@ -326,13 +431,26 @@ def main(argv: list[str] | None = None) -> int:
     if args.render:
         print(render_text(json.loads(args.render.read_text())))
         return 0
+    try:
+        check_prefix(args.prefix)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     args.workdir.mkdir(parents=True, exist_ok=True)
     engines = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
+    previous_file = args.workdir / PREVIOUS_FILE
+    try:
+        measured = [run_database(engine, args) for engine in engines]
+    except NotOurs as exc:
+        print(exc, file=sys.stderr)
+        return 2
     results = {
         "machine": machine(),
         "targets": TARGETS,
-        "databases": [run_database(engine, args) for engine in engines],
+        "databases": measured,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "previous": load_previous(previous_file),
     }
     print(json.dumps(results, indent=2, default=str) if args.json else render_text(results))
+    save_previous(previous_file, results)
     return 0

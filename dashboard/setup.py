@@ -44,7 +44,9 @@ def initialise(
         revision = migrate(engine)
         summary: dict = {"revision": revision, "seed": seed}
         if demo:
-            with engine.begin() as conn:
+            from data_access.demo.bulk import sqlite_load_settings
+
+            with engine.connect() as conn, sqlite_load_settings(conn), conn.begin():
                 already = conn.execute(
                     select(m.ImportBatch.id).where(m.ImportBatch.format == "demo").limit(1)
                 ).first()

@@ -1,7 +1,8 @@
 """The demo organisation: two years of a believable sales force with known truths planted in it.
 
 :func:`load_demo` generates everything in Python from ``random.Random`` streams seeded with the
-seed (never the clock), then bulk-inserts it on the caller's connection. The same seed and end
+seed (never the clock), then bulk-inserts it on the caller's connection (plain tuples, COPY on
+PostgreSQL: see :mod:`.bulk`). The same seed and end
 date always give the same rows. What is planted, and the values to expect, is documented in
 docs/demo-data.md.
 
@@ -20,6 +21,7 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 
 from data_access import models as m
 from data_access.demo.accounts import build_accounts
+from data_access.demo.bulk import write_rows
 from data_access.demo.cadence import Cadence
 from data_access.demo.deals import build_deals
 from data_access.demo.ids import Ids
@@ -180,7 +182,7 @@ def load_demo(conn: Connection, *, seed: int = 7, end: dt.date, progress: DemoPr
         table = dict(TABLES)[name].__table__
         rows = tables[name]
         for offset in range(0, len(rows), BATCH_ROWS):
-            conn.execute(insert(table), rows[offset : offset + BATCH_ROWS])
+            write_rows(conn, table, rows[offset : offset + BATCH_ROWS])
             written += len(rows[offset : offset + BATCH_ROWS])
             progress(0.62 + 0.37 * written / max(1, total), f"Saving {name.replace('_', ' ')}")
         _sync_sequence(conn, table)

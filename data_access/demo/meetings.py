@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import compress
 
 from data_access.demo import language as lang
 from data_access.demo import profiles as pf
@@ -184,9 +186,23 @@ class _Deals:
         self.by_team: dict[int, list[DemoDeal]] = {}
         for deal in deals:
             self.by_team.setdefault(deal.team.id, []).append(deal)
+        # Per team, when its deals were created and close: a team's deals come in creation order, so
+        # the deals created by a day are a prefix found by bisection (the large demo asks this 45,000
+        # times of lists of 5,000 deals).
+        self.created = {t: [d.created for d in ds] for t, ds in self.by_team.items()}
+        self.closes = {t: [d.close for d in ds] for t, ds in self.by_team.items()}
+        self.in_order = all(c == sorted(c) for c in self.created.values())
 
     def open_on(self, team_ids: list[int], day: dt.date) -> list[DemoDeal]:
-        return [d for t in team_ids for d in self.by_team.get(t, ()) if d.created <= day <= d.close]
+        if not self.in_order:
+            return [d for t in team_ids for d in self.by_team.get(t, ()) if d.created <= day <= d.close]
+        found: list[DemoDeal] = []
+        for t in team_ids:
+            if t not in self.by_team:
+                continue
+            created_by_day = bisect_right(self.created[t], day)
+            found.extend(compress(self.by_team[t][:created_by_day], map(day.__le__, self.closes[t])))
+        return found
 
 
 def _topic(rng: random.Random, deal: DemoDeal) -> lang.Topic:

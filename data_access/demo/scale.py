@@ -1,9 +1,9 @@
 """The demo at a size: the small organisation, or a large one streamed to the database division by division.
 
 The large organisation is 25 *divisions*, each the small demo's eight teams grown to five times the
-deals, generated with the same code from its own seed. Only one division's rows are ever in memory:
-each is generated, written (COPY on PostgreSQL, large executemany batches elsewhere) and dropped
-before the next, so resident memory stays that of one division whatever the number of divisions.
+deals, generated with the same code from its own seed. A second process generates the divisions one
+ahead of the writes (COPY on PostgreSQL, executemany of plain tuples on SQLite, see :mod:`.bulk`), so
+at most three divisions' rows are in memory whatever the number of divisions.
 
 Division 1 keeps the small demo's names ("Company", "Americas", "Atlas"...); every other division
 hangs under the company as "Division NN" with its teams suffixed " NN" and its people's e-mail
@@ -13,15 +13,22 @@ addresses tagged ``.dNN``, so names, e-mails and external keys stay unique.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
+import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
+from queue import Empty, Full
 
 from sqlalchemy import Connection, insert
+from sqlalchemy.engine import URL
 
 from data_access import models as m
 from data_access.demo import TABLES, DemoProgress, _last_ids, _quiet, _sync_sequence, build_demo
+from data_access.demo.bulk import TupleRows, _has_json, deferred_indexes, to_tuples, write_rows, write_tuples
 from data_access.demo.cadence import Cadence
+from data_access.demo.ids import Ids
 from data_access.demo.timeline import Timeline
-from data_access.importers.store import bulk_insert
 
 __all__ = ["SCALES", "DemoScale", "stream_demo"]
 
@@ -86,8 +93,96 @@ def _rename(tables: dict[str, list[dict]], division: int, company_id: int | None
     tables["nsp"] = []
 
 
-def _write(conn: Connection, name: str, rows: list[dict]) -> None:
-    bulk_insert(conn, dict(TABLES)[name].__table__, rows)
+def _divisions(
+    scale: DemoScale, seed: int, end: dt.date, ids: Ids, batch_id: int, drivername: str
+) -> Iterator[tuple[int, dict[str, TupleRows | list[dict]]]]:
+    """Each division's rows, in insert order, as driver-ready tuples (the JSON table as dicts)."""
+    dialect = URL.create(drivername).get_dialect()()
+    company_id: int | None = None
+    for division in range(1, scale.divisions + 1):
+        tables = build_demo(
+            _division_seed(seed, division),
+            end,
+            ids=ids,
+            batch_id=batch_id,
+            deal_volume=scale.deal_volume,
+            account_count=scale.accounts_per_division,
+            cadence=scale.cadence,
+        )
+        if company_id is None:
+            company_id = next(r["id"] for r in tables["teams"] if r["parent_id"] is None)
+        _rename(tables, division, company_id)
+        ready: dict[str, TupleRows | list[dict]] = {}
+        for name, model in TABLES:
+            rows = tables.pop(name)
+            table = model.__table__
+            ready[name] = rows if _has_json(table) else to_tuples(table, rows, dialect)
+        yield division, ready
+
+
+def _generate(
+    out, scale: DemoScale, seed: int, end: dt.date, ids: Ids, batch_id: int, drivername: str
+) -> None:
+    """The generating process: put each division on ``out``, then None (or the error's traceback).
+
+    It stops on its own when the writing process has gone away.
+    """
+    parent = os.getppid()
+
+    def put(item) -> None:
+        while True:
+            try:
+                out.put(item, timeout=5)
+                return
+            except Full:
+                if os.getppid() != parent:
+                    raise SystemExit(1) from None
+
+    try:
+        for item in _divisions(scale, seed, end, ids, batch_id, drivername):
+            put(item)
+        put(None)
+    except Exception:  # noqa: BLE001 - handed to the writing process, which raises it
+        put(("error", traceback.format_exc()))
+
+
+def _generated(
+    scale: DemoScale, seed: int, end: dt.date, ids: Ids, batch_id: int, drivername: str
+) -> Iterator[tuple[int, dict[str, TupleRows | list[dict]]]]:
+    """The divisions, generated in a second process one division ahead of the caller's writes.
+
+    Generating is pure Python and writing mostly the database's work, so on two cores or more the
+    two overlap. The queue holds one division, so at most three are in memory at once.
+    """
+    if scale.divisions == 1:
+        yield from _divisions(scale, seed, end, ids, batch_id, drivername)
+        return
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue(maxsize=1)
+    worker = context.Process(
+        target=_generate, args=(queue, scale, seed, end, ids, batch_id, drivername), daemon=True
+    )
+    worker.start()
+    try:
+        while True:
+            try:
+                item = queue.get(timeout=5)
+            except Empty:
+                if not worker.is_alive():
+                    raise RuntimeError(
+                        f"The demo generator stopped with exit code {worker.exitcode} before finishing."
+                    ) from None
+                continue
+            if item is None:
+                break
+            if item[0] == "error":
+                raise RuntimeError(f"Generating the demo failed:\n{item[1]}")
+            yield item
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+        worker.join()
+        queue.close()
 
 
 def stream_demo(
@@ -132,36 +227,31 @@ def stream_demo(
     )
     _sync_sequence(conn, batch)
     counts = {name: 0 for name, _model in TABLES}
-    company_id: int | None = None
-    for division in range(1, scale.divisions + 1):
-        share = 1 / scale.divisions
-        base = (division - 1) * share
-
-        def step(
-            fraction: float, message: str, base: float = base, share: float = share, at: int = division
-        ) -> None:
-            progress(0.95 * (base + share * fraction), f"Division {at}/{scale.divisions}: {message}")
-
-        tables = build_demo(
-            _division_seed(seed, division),
-            end,
-            ids=ids,
-            batch_id=batch_id,
-            progress=lambda f, msg: step(0.6 * f, msg),
-            deal_volume=scale.deal_volume,
-            account_count=scale.accounts_per_division,
-            cadence=scale.cadence,
-        )
-        if company_id is None:
-            company_id = next(r["id"] for r in tables["teams"] if r["parent_id"] is None)
-        _rename(tables, division, company_id)
-        for index, (name, _model) in enumerate(TABLES):
-            step(0.6 + 0.4 * index / len(TABLES), f"Saving {name.replace('_', ' ')}")
-            rows = tables.pop(name)
-            if rows:
-                _write(conn, name, rows)
-            counts[name] += len(rows)
-            del rows
+    models = dict(TABLES)
+    # Secondary indexes of the big tables are built once at the end, not row by row.
+    with deferred_indexes(conn, [model.__table__ for _name, model in TABLES[4:]]):
+        divisions = _generated(scale, seed, end, ids, batch_id, conn.engine.url.drivername)
+        progress(0.0, f"Division 1/{scale.divisions}: generating")
+        for division, tables in divisions:
+            base = 0.9 * (division - 1) / scale.divisions
+            for index, (name, _model) in enumerate(TABLES):
+                progress(
+                    base + 0.9 / scale.divisions * index / len(TABLES),
+                    f"Division {division}/{scale.divisions}: saving {name.replace('_', ' ')}",
+                )
+                rows = tables.pop(name)
+                table = models[name].__table__
+                if isinstance(rows, TupleRows):
+                    write_tuples(conn, table, rows)
+                else:
+                    write_rows(conn, table, rows)
+                counts[name] += len(rows)
+                del rows
+            if division < scale.divisions:
+                progress(
+                    0.9 * division / scale.divisions, f"Division {division + 1}/{scale.divisions}: generating"
+                )
+        progress(0.91, "Indexing")
     for _name, model in TABLES:
         _sync_sequence(conn, model.__table__)
     progress(0.96, "Rolling up teams by week")
