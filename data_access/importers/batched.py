@@ -58,6 +58,7 @@ from data_access.importers.validation import (
     ParseContext,
     Rejection,
     ValidRow,
+    check_value_maps,
     validate_rows,
 )
 
@@ -175,17 +176,7 @@ def _survey(
     """``validation.build_context`` in one pass over the chunks, plus the repeated keys."""
     source, mapping, meta = planned.source, planned.mapping, planned.meta
     ctx = ParseContext(labels=dict(mapping), value_maps=dict(options.value_maps or {}))
-    for name in ctx.value_maps:
-        if name not in source.field_names:
-            raise UnreadableFile(
-                f"--values names '{name}', which is not a field of {source.name} "
-                f"(fields: {', '.join(source.field_names)})."
-            )
-        if name not in mapping:
-            raise UnreadableFile(
-                f"--values gives a value map for '{name}', but no column of {meta.file_name} is mapped to it "
-                f"(add --map {name}=COLUMN)."
-            )
+    check_value_maps(ctx, source, mapping, meta.file_name)
     index = {header: i for i, header in enumerate(meta.headers)}
     date_fields = [f.name for f in source.fields if f.kind in ("date", "datetime") and f.name in mapping]
     number_fields = [

@@ -52,6 +52,18 @@ class RawTable:
         }
 
 
+def csv_lines(reader, file_name: str):
+    """``(first physical line number, cells)`` of each record a ``csv.reader`` reads (a quoted line
+    break spans lines); a malformed file is refused in one sentence naming the line."""
+    previous_end = 0
+    try:
+        for cells in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            yield start, cells
+    except csv.Error as exc:
+        raise UnreadableFile(f"{file_name} cannot be read as CSV at line {reader.line_num}: {exc}.") from None
+
+
 def decode(data: bytes, file_name: str) -> tuple[str, str]:
     """The text of a file and the encoding it was read with; refuses binary files."""
     if not data.strip():
@@ -140,15 +152,7 @@ def read_table(data: bytes, file_name: str, sheet: str | None = None) -> RawTabl
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
     def lines():
-        previous_end = 0
-        try:
-            for cells in reader:
-                start, previous_end = previous_end + 1, reader.line_num
-                yield start, cells
-        except csv.Error as exc:
-            raise UnreadableFile(
-                f"{file_name} cannot be read as CSV at line {reader.line_num}: {exc}."
-            ) from None
+        return csv_lines(reader, file_name)
 
     headers, rows, notes = _assemble(lines(), file_name)
     return RawTable(

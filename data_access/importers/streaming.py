@@ -25,6 +25,7 @@ from data_access.importers.reading import (
     MAX_HEADER_BYTES,
     RawTable,
     _header,
+    csv_lines,
     is_workbook,
     read_workbook,
     sniff_delimiter,
@@ -192,16 +193,7 @@ def open_rows(data: bytes | Path | str, file_name: str, sheet: str | None = None
 
     def physical() -> Iterator[Line]:
         with io.TextIOWrapper(raw.open(), encoding=encoding, newline="") as text:
-            reader = csv.reader(text, delimiter=delimiter)
-            previous_end = 0
-            try:
-                for cells in reader:
-                    start, previous_end = previous_end + 1, reader.line_num
-                    yield start, cells
-            except csv.Error as exc:
-                raise UnreadableFile(
-                    f"{file_name} cannot be read as CSV at line {reader.line_num}: {exc}."
-                ) from None
+            yield from csv_lines(csv.reader(text, delimiter=delimiter), file_name)
 
     headers = next(_assemble_stream(physical(), file_name))
     meta = RawTable(

@@ -172,6 +172,22 @@ class ImportRow(BaseModel):
         return self
 
 
+def check_value_maps(ctx: ParseContext, source, mapping, file_name: str) -> None:
+    """Refuse, in one sentence, a ``--values`` map for a field the source does not have or no column
+    is mapped to."""
+    for name in ctx.value_maps:
+        if name not in source.field_names:
+            raise UnreadableFile(
+                f"--values names '{name}', which is not a field of {source.name} "
+                f"(fields: {', '.join(source.field_names)})."
+            )
+        if name not in mapping:
+            raise UnreadableFile(
+                f"--values gives a value map for '{name}', but no column of {file_name} is mapped to it "
+                f"(add --map {name}=COLUMN)."
+            )
+
+
 def build_context(
     source: Source,
     table: RawTable,
@@ -184,17 +200,7 @@ def build_context(
     Raises :class:`UnreadableFile` when the dates are ambiguous and no ``date_format`` was given.
     """
     ctx = ParseContext(labels=dict(mapping), value_maps=dict(value_maps or {}))
-    for name in ctx.value_maps:
-        if name not in source.field_names:
-            raise UnreadableFile(
-                f"--values names '{name}', which is not a field of {source.name} "
-                f"(fields: {', '.join(source.field_names)})."
-            )
-        if name not in mapping:
-            raise UnreadableFile(
-                f"--values gives a value map for '{name}', but no column of {table.file_name} is mapped to it "
-                f"(add --map {name}=COLUMN)."
-            )
+    check_value_maps(ctx, source, mapping, table.file_name)
     index = {header: i for i, header in enumerate(table.headers)}
 
     def column(name: str) -> Iterable[str]:
