@@ -26,8 +26,10 @@ if churn.status == "needs":
 
 cols = st.columns(5)
 for column, (label, text) in zip(cols, ui.churn_headline(churn).items(), strict=False):
-    column.metric(label, text)
-cols[0].caption(tiles.standing_caption(churn))
+    if label == "Logo churn":  # the symptom's own value, compared with the previous period
+        tiles.show_result(column, label, churn, text, compare=True)
+    else:
+        tiles.show_detail(column, label, text, churn)
 tiles.show_result(
     cols[4],
     "In jeopardy over small sums",

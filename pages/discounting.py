@@ -37,8 +37,10 @@ if discounting.value is None:
 
 cols = st.columns(5)
 for column, (label, text) in zip(cols, ui.discount_headline(discounting).items(), strict=False):
-    column.metric(label, text)
-cols[2].caption(tiles.standing_caption(discounting))
+    if label == "Won deals discounted":  # the symptom's own value, compared with the previous period
+        tiles.show_result(column, label, discounting, text, compare=True)
+    else:
+        tiles.show_detail(column, label, text, discounting)
 tiles.show_result(cols[4], "Losses on price", price)
 
 left, right = st.columns(2)

@@ -57,6 +57,19 @@ def test_headline_numbers_are_the_churn_metric(demo_app_env):
     assert shown["In jeopardy over small sums"] == fmt_percent(jeopardy.value)
 
 
+def test_every_headline_card_says_its_n_and_what_it_is_compared_with(demo_app_env):
+    at = open_page()
+    churn = evaluate(demo_app_env, "customer_churn", Filters(Q3))
+    logo = next(metric for metric in at.metric if metric.label == "Logo churn")
+    # The symptom's own value carries its change against the previous quarter.
+    assert logo.proto.delta.startswith(("+", "−", "-", "0")) and "vs previous" in logo.proto.delta
+    captions = [caption.value for caption in at.caption]
+    n = f"n = {churn.n:,}"
+    assert any(n in c and "against the previous quarter" in c for c in captions)
+    # The details (retention, customers lost) say their n and that they are not compared.
+    assert sum(n in c and "not compared with the previous period" in c for c in captions) == 3
+
+
 def test_monthly_churn_ends_with_the_periods_last_month(demo_app_env):
     at = open_page()
     bars = next(c for c in charts(at) if c.layout.title.text == "Logo churn per month").data[0]

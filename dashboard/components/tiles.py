@@ -48,6 +48,13 @@ def show_result(
         )
 
 
+def show_detail(column, label: str, text: str, result: MetricResult, *, help: str | None = None) -> None:
+    """A detail of ``result`` (a median, a retention...): its value, the n it stands on, and that it
+    is not compared, since only the symptom's own value is kept for the previous period."""
+    column.metric(label, text, help=help)
+    column.caption(" · ".join(p for p in (standing_caption(result), "not compared with the previous period") if p))
+
+
 def standing_caption(result: MetricResult) -> str:
     """n, and for a figure that is not scored, why: "n = 45 won deals" or "Too few: 4 lost deals..."."""
 
