@@ -188,7 +188,8 @@ def test_clicking_a_sellers_name_opens_their_prep_with_them_selected(demo_app, b
     finally:
         context.close()
     name = owner.split("#")[-1].replace("%20", " ")
-    assert landed["seller"] == [name] and landed["from"] == ["2026-07-01"]
+    # The link names the seller by id; the page shows (and keeps in the URL) their "Name — Team" label.
+    assert landed["seller"] == [f"{name} — Beacon"] and landed["from"] == ["2026-07-01"]
     assert name in picker
     assert "Team Beacon" in caption
     assert errors == []
