@@ -290,6 +290,7 @@ def render_open_deals(facts: CoachingFacts) -> None:
         frame,
         hide_index=True,
         width="stretch",
+        placeholder="—",
         column_config={
             "deal": st.column_config.TextColumn("Deal", width="large"),
             "account": st.column_config.TextColumn("Account"),
@@ -325,6 +326,7 @@ def render_pushed(facts: CoachingFacts) -> None:
         frame,
         hide_index=True,
         width="stretch",
+        placeholder="—",
         column_config={
             "deal": st.column_config.TextColumn("Deal", width="large"),
             "account": st.column_config.TextColumn("Account"),
@@ -372,6 +374,7 @@ def render_discounts(facts: CoachingFacts) -> None:
         discount_table(facts),
         hide_index=True,
         width="content",
+        placeholder="—",
         column_config={"measure": st.column_config.TextColumn("Won deals closed in the period")},
     )
     deepest = deepest_frame(facts)
@@ -383,6 +386,7 @@ def render_discounts(facts: CoachingFacts) -> None:
         deepest,
         hide_index=True,
         width="stretch",
+        placeholder="—",
         column_config={
             "deal": st.column_config.TextColumn("Deal", width="large"),
             "account": st.column_config.TextColumn("Account"),
@@ -625,6 +629,7 @@ def render_past_notes(notes: list[OneOnOneNote]) -> None:
                 "actions": st.column_config.TextColumn("Agreed actions (✓ done)", width="large"),
             },
             key="pp.coaching.notes",
+            placeholder="—",
         )
 
 

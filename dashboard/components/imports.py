@@ -156,6 +156,7 @@ def mapping_editor(
             [table.raw_record(cells) for _, cells in table.rows[:5]],
             hide_index=True,
             column_config={h: st.column_config.TextColumn(h) for h in table.headers},
+            placeholder="—",
         )
     fields = [f for f in source.fields if not wide or f.name in WIDE_FIELDS]
     suggested = {} if wide else map_columns(source, fmt, table.headers, file_name, strict=False)
@@ -289,7 +290,7 @@ def show_preview(prepared: Prepared, limit: int = 10) -> None:
         "set aside because": st.column_config.TextColumn("Set aside because", width="large"),
     }
     config.update({name: st.column_config.TextColumn(name) for name in prepared.mapping})
-    st.dataframe(shown, hide_index=True, column_order=columns, column_config=config)
+    st.dataframe(shown, hide_index=True, column_order=columns, column_config=config, placeholder="—")
 
 
 def _cell(value) -> str | int | None:
@@ -422,6 +423,7 @@ def show_history(batches: list[dict]) -> None:
             "rejected": st.column_config.NumberColumn("Rejected", format="%d"),
             "message": st.column_config.TextColumn("Notes", width="large"),
         },
+        placeholder="—",
     )
 
 
@@ -433,6 +435,7 @@ def show_rejects(rejected: list[dict], batch_id: int) -> None:
         hide_index=True,
         column_order=columns,
         column_config={"line": st.column_config.NumberColumn("Line", format="%d"), "reason": "Reason"},
+        placeholder="—",
     )
     st.download_button(
         "Download the rejected rows (CSV)",
@@ -522,6 +525,7 @@ def show_freshness(rows: list[dict], coverage: list[dict], stale_after_days: int
             "rows": st.column_config.NumberColumn("Rows", format="localized"),
             "imports": st.column_config.NumberColumn("Imports", format="localized"),
         },
+        placeholder="—",
     )
     if not coverage or not coverage[0]["deals"]:
         st.caption("No deals loaded yet: field coverage shows once opportunities are imported.")
@@ -536,4 +540,5 @@ def show_freshness(rows: list[dict], coverage: list[dict], stale_after_days: int
             "share": st.column_config.ProgressColumn("Share of deals", format="%.0f%%", min_value=0, max_value=100),
             "deals_with": st.column_config.TextColumn("Deals with it"),
         },
+        placeholder="—",
     )

@@ -268,6 +268,7 @@ def render_weights(card: Scorecard) -> None:
             "share": st.column_config.NumberColumn("Share of the index", format="%.1f%%"),
             "points": st.column_config.NumberColumn("Points added", format="%.1f"),
         },
+        placeholder="—",
     )
     st.caption(
         "Index = Σ weight × score / Σ weight, over the symptoms that have a score; a symptom that "

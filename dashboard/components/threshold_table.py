@@ -123,6 +123,7 @@ def render_history(frame: pd.DataFrame, key: str) -> None:
             "new_value": st.column_config.TextColumn("After"),
         },
         key=key,
+        placeholder="—",
     )
 
 

@@ -132,7 +132,7 @@ def render_transcript(found: dict) -> None:
             chart(speaker_time(speakers, title="Talk time per speaker"))
         else:
             st.caption("This transcript has no timestamps, so talk time per speaker is not known.")
-            st.dataframe(speakers[["speaker", "utterances"]], hide_index=True, width="stretch")
+            st.dataframe(speakers[["speaker", "utterances"]], hide_index=True, width="stretch", placeholder="—")
 
 
 def talk_colour_note() -> str:
