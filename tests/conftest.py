@@ -194,6 +194,18 @@ def browser():
 
 
 @pytest.fixture(scope="module")
+def demo_app(tmp_path_factory, demo_database_url):
+    """``streamlit run`` on a copy of the demo database (the server writes stored results); its URL."""
+    from tests.browser import ROOT, require_browser, streamlit_server
+
+    require_browser()
+    folder = tmp_path_factory.mktemp("browser-demo")
+    url = copy_database(demo_database_url, folder / "demo.db")
+    with streamlit_server(ROOT, env={"DATABASE_URL": url}, log_path=folder / "streamlit.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
 def provider():
     """A local OpenID Connect provider for the sign-in tests; its URL."""
     from tests.browser import oidc_provider, require_browser

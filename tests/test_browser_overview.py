@@ -15,28 +15,15 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests.browser import (
-    ROOT,
     error_texts,
-    require_browser,
     screenshot,
-    streamlit_server,
     wait_until_idle,
 )
-from tests.conftest import copy_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 QUERY = "period=custom&from=2026-07-01&to=2026-09-30"
 WIDTH, HEIGHT = 1280, 720
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory, demo_database_url):
-    require_browser()
-    folder = tmp_path_factory.mktemp("browser-overview")
-    url = copy_database(demo_database_url, folder / "demo.db")
-    with streamlit_server(ROOT, env={"DATABASE_URL": url}, log_path=folder / "streamlit.log") as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

@@ -10,26 +10,13 @@ import pytest
 
 from dashboard.shell.navigation import PAGE_SPECS
 from tests.browser import (
-    ROOT,
     chromium_page,
     error_texts,
-    require_browser,
     screenshot,
-    streamlit_server,
     wait_until_idle,
 )
-from tests.conftest import copy_database
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory, demo_database_url):
-    require_browser()
-    folder = tmp_path_factory.mktemp("browser-demo")
-    url = copy_database(demo_database_url, folder / "demo.db")
-    with streamlit_server(ROOT, env={"DATABASE_URL": url}, log_path=folder / "streamlit.log") as base:
-        yield base
 
 
 @pytest.mark.parametrize("spec", PAGE_SPECS, ids=[spec.url_path for spec in PAGE_SPECS])

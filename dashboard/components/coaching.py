@@ -86,52 +86,23 @@ def pick_seller(sellers: list[Seller]) -> Seller | None:
 # --- Frames ---------------------------------------------------------------------------------------
 
 
+def _frame(items, columns: list[str]) -> pd.DataFrame:
+    """One row per item, one column per attribute named (the columns kept when there are no items)."""
+    return pd.DataFrame([{c: getattr(item, c) for c in columns} for item in items], columns=columns)
+
+
 def open_deals_frame(facts: CoachingFacts) -> pd.DataFrame:
-    rows = [
-        {
-            "deal": d.deal,
-            "account": d.account,
-            "stage": d.stage,
-            "late_stage": d.late_stage,
-            "amount": d.amount,
-            "close_date": d.close_date,
-        }
-        for d in facts.pipeline.missing
-    ]
-    return pd.DataFrame(rows, columns=["deal", "account", "stage", "late_stage", "amount", "close_date"])
+    return _frame(facts.pipeline.missing, ["deal", "account", "stage", "late_stage", "amount", "close_date"])
 
 
 def pushed_frame(facts: CoachingFacts) -> pd.DataFrame:
-    rows = [
-        {
-            "deal": d.deal,
-            "account": d.account,
-            "stage": d.stage,
-            "pushes": d.pushes,
-            "first_close": d.first_close,
-            "close_date": d.close_date,
-            "days_slipped": d.days_slipped,
-            "amount": d.amount,
-        }
-        for d in facts.pushed.deals
-    ]
     columns = ["deal", "account", "stage", "pushes", "first_close", "close_date", "days_slipped", "amount"]
-    return pd.DataFrame(rows, columns=columns)
+    return _frame(facts.pushed.deals, columns)
 
 
 def deepest_frame(facts: CoachingFacts) -> pd.DataFrame:
-    rows = [
-        {
-            "deal": d.deal,
-            "account": d.account,
-            "list_amount": d.list_amount,
-            "amount": d.amount,
-            "discount": d.discount * 100,
-            "close_date": d.close_date,
-        }
-        for d in facts.discounts.deepest
-    ]
-    return pd.DataFrame(rows, columns=["deal", "account", "list_amount", "amount", "discount", "close_date"])
+    frame = _frame(facts.discounts.deepest, ["deal", "account", "list_amount", "amount", "discount", "close_date"])
+    return frame.assign(discount=frame["discount"] * 100)
 
 
 def talk_frame(facts: CoachingFacts) -> pd.DataFrame:
@@ -272,6 +243,17 @@ def _download(frame: pd.DataFrame, name: str, key: str) -> None:
     )
 
 
+
+def _deal_columns(*, stage: bool = True, **more) -> dict:
+    """The column config of a table of deals: deal, account (and stage), then ``more``."""
+    columns = {
+        "deal": st.column_config.TextColumn("Deal", width="large"),
+        "account": st.column_config.TextColumn("Account"),
+    }
+    if stage:
+        columns["stage"] = st.column_config.TextColumn("Stage")
+    return {**columns, **more}
+
 def render_open_deals(facts: CoachingFacts) -> None:
     st.subheader("Open deals without a customer outcome")
     frame = open_deals_frame(facts)
@@ -291,14 +273,11 @@ def render_open_deals(facts: CoachingFacts) -> None:
         hide_index=True,
         width="stretch",
         placeholder="—",
-        column_config={
-            "deal": st.column_config.TextColumn("Deal", width="large"),
-            "account": st.column_config.TextColumn("Account"),
-            "stage": st.column_config.TextColumn("Stage"),
-            "late_stage": st.column_config.CheckboxColumn("Late stage"),
-            "amount": _money_column(),
-            "close_date": st.column_config.DateColumn("Close date", format="D MMM YYYY"),
-        },
+        column_config=_deal_columns(
+            late_stage=st.column_config.CheckboxColumn("Late stage"),
+            amount=_money_column(),
+            close_date=st.column_config.DateColumn("Close date", format="D MMM YYYY"),
+        ),
     )
     _download(
         frame,
@@ -327,16 +306,13 @@ def render_pushed(facts: CoachingFacts) -> None:
         hide_index=True,
         width="stretch",
         placeholder="—",
-        column_config={
-            "deal": st.column_config.TextColumn("Deal", width="large"),
-            "account": st.column_config.TextColumn("Account"),
-            "stage": st.column_config.TextColumn("Stage"),
-            "pushes": st.column_config.NumberColumn("Pushes", format="%d"),
-            "first_close": st.column_config.DateColumn("First close date", format="D MMM YYYY"),
-            "close_date": st.column_config.DateColumn("Close date now", format="D MMM YYYY"),
-            "days_slipped": st.column_config.NumberColumn("Days slipped", format="%d"),
-            "amount": _money_column(),
-        },
+        column_config=_deal_columns(
+            pushes=st.column_config.NumberColumn("Pushes", format="%d"),
+            first_close=st.column_config.DateColumn("First close date", format="D MMM YYYY"),
+            close_date=st.column_config.DateColumn("Close date now", format="D MMM YYYY"),
+            days_slipped=st.column_config.NumberColumn("Days slipped", format="%d"),
+            amount=_money_column(),
+        ),
     )
     _download(
         frame, download_name(facts.seller.name, "pushed deals", suffix=".csv"), "pp.coaching.pushed_csv"
@@ -387,14 +363,13 @@ def render_discounts(facts: CoachingFacts) -> None:
         hide_index=True,
         width="stretch",
         placeholder="—",
-        column_config={
-            "deal": st.column_config.TextColumn("Deal", width="large"),
-            "account": st.column_config.TextColumn("Account"),
-            "list_amount": st.column_config.NumberColumn("List", format=column_format()),
-            "amount": st.column_config.NumberColumn("Won at", format=column_format()),
-            "discount": st.column_config.NumberColumn("Discount", format="%.0f%%"),
-            "close_date": st.column_config.DateColumn("Closed", format="D MMM YYYY"),
-        },
+        column_config=_deal_columns(
+            stage=False,
+            list_amount=st.column_config.NumberColumn("List", format=column_format()),
+            amount=st.column_config.NumberColumn("Won at", format=column_format()),
+            discount=st.column_config.NumberColumn("Discount", format="%.0f%%"),
+            close_date=st.column_config.DateColumn("Closed", format="D MMM YYYY"),
+        ),
     )
 
 

@@ -12,28 +12,20 @@ from metrics.analyses.coaching import Seller
 from metrics.metric import MetricResult
 from metrics.parameters import MetricSettings
 from metrics.scorecard import Scorecard
+from tests.dashboard.components.results import result as base_result
 
 SETTINGS = MetricSettings.defaults()
 
 
 def result(score: float | None, previous_score: float | None = None, **changes) -> MetricResult:
-    base = dict(
-        id="discounting",
-        label="Discounting",
-        value=0.30,
-        unit="share",
-        previous=0.25,
-        trend="worsening",
-        score=score,
-        status="red" if score is not None and score <= 50 else "amber",
-        threshold={},
-        needs=None,
-        detail="12 of 40 won deals discounted",
-        weight=1.0,
-        n=40,
-        previous_score=previous_score,
-    )
-    return MetricResult(**(base | changes))
+    given = {
+        "score": score,
+        "status": "red" if score is not None and score <= 50 else "amber",
+        "weight": 1.0,
+        "n": 40,
+        "previous_score": previous_score,
+    }
+    return base_result(**(given | changes))
 
 
 def card(name: str, team_id: int, score: float | None, previous: float | None = None) -> Scorecard:

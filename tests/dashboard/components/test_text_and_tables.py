@@ -14,26 +14,9 @@ from dashboard.components.scorecard import worst_first
 from dashboard.components.signals import deals_of, movement_frame
 from dashboard.components.text import fmt_change, trend_text, why_text
 from dashboard.components.transcript import fmt_clock, meeting_label
-from metrics.metric import MetricResult
 from metrics.parameters import MetricSettings
 from metrics.scorecard import Scorecard
-
-
-def result(**changes) -> MetricResult:
-    base = dict(
-        id="discounting",
-        label="Discounting",
-        value=0.30,
-        unit="share",
-        previous=0.25,
-        trend="worsening",
-        score=40,
-        status="red",
-        threshold={},
-        needs=None,
-        detail="12 of 40 won deals discounted",
-    )
-    return MetricResult(**(base | changes))
+from tests.dashboard.components.results import result
 
 
 @pytest.mark.parametrize(
