@@ -16,7 +16,7 @@ from sqlalchemy import Engine, insert, select
 
 from data_access import models as m
 from data_access.db import make_engine, migrate
-from data_access.demo import TABLES, build_demo, load_demo
+from data_access.demo import DEMO_SOURCES, TABLES, build_demo, load_demo
 from data_access.demo.ids import Ids
 from data_access.demo.scale import SCALES, _division_seed, _rename, stream_demo
 from tests.conftest import PG_SKIP_REASON, drop_postgres_schema, make_postgres_engine, postgres_url
@@ -36,13 +36,28 @@ def fingerprint(engine: Engine) -> dict[str, tuple[int, str]]:
     return out
 
 
-def insert_each_table(engine: Engine, divisions: list[dict[str, list[dict]]]) -> None:
-    """The reference: every table's dicts through ``insert(table)``, as the loaders used to write."""
+def insert_each_table(
+    engine: Engine, divisions: list[dict[str, list[dict]]], *, batch_per_source: bool = False
+) -> None:
+    """The reference: every table's dicts through ``insert(table)``, as the loaders used to write.
+    ``batch_per_source``: one import batch per source, numbered in DEMO_SOURCES order, as the default
+    demo records its imports (the streamed scales record one batch)."""
+    sources = DEMO_SOURCES if batch_per_source else (("demo", ()),)
+    batch_ids = {source: number for number, (source, _) in enumerate(sources, start=1)}
     with engine.begin() as conn:
         conn.execute(
             insert(m.ImportBatch.__table__),
-            [{"id": 1, "source": "demo", "started_at": dt.datetime(2026, 4, 30), "status": "done"}],
+            [
+                {"id": number, "source": source, "started_at": dt.datetime(2026, 4, 30), "status": "done"}
+                for source, number in batch_ids.items()
+            ],
         )
+        for tables in divisions:
+            for source, names in sources:
+                for name in names:
+                    for row in tables[name]:
+                        if "source_batch_id" in row:
+                            row["source_batch_id"] = batch_ids[source]
         for tables in divisions:
             for name, model in TABLES:
                 if tables[name]:
@@ -70,7 +85,7 @@ def two_databases(request, tmp_path):
 
 def test_the_default_demo_written_in_bulk_equals_the_row_by_row_insert(two_databases):
     old, new = two_databases
-    insert_each_table(old, [build_demo(7, END)])
+    insert_each_table(old, [build_demo(7, END)], batch_per_source=True)
     with new.begin() as conn:
         summary = load_demo(conn, seed=7, end=END)
     expected, written = fingerprint(old), fingerprint(new)
