@@ -29,7 +29,7 @@ if not any(movement.deals.values()):
 cols = st.columns(4)
 for column, (label, (amount, deals)) in zip(cols, ui.movement_headline(movement).items(), strict=True):
     column.metric(label, amount)
-    column.caption(deals)
+    column.caption(f"n = {deals} · not compared with the previous period")
 
 tiles.chart(
     movement_waterfall(

@@ -46,7 +46,7 @@ def test_headline_and_waterfall_are_the_counted_movement(demo_app_env):
     assert shown["Pushed out"] == fmt_currency(movement.amount["pushed"])
     assert shown["Won"] == fmt_currency(movement.amount["won"])
     captions = [c.value for c in at.caption]
-    assert f"{movement.deals['won']:,} deals" in captions
+    assert f"n = {movement.deals['won']:,} deals · not compared with the previous period" in captions
     trace = waterfall(at)
     assert trace["x"] == ["Start", "New", "Pulled in", "Pushed out", "Won", "Lost", "End"]
     assert trace["y"] == [value for _, value in movement.steps()]
