@@ -50,6 +50,15 @@ def test_headline_numbers_match_the_morale_symptom(demo_app_env, expected):
     assert metrics["Top-performer slide"] == fmt_percent(slide.value)
 
 
+def test_the_headline_cards_say_their_n_and_what_they_are_compared_with(demo_app_env, expected):
+    at = _open(Q3)
+    morale, slide = expected[Q3]
+    captions = [c.value for c in at.caption]
+    assert any(f"n = {morale.n:,}" in c and "against the previous" in c for c in captions)
+    assert any(f"n = {slide.n:,}" in c and ("against the previous" in c or "no previous" in c) for c in captions)
+    assert sum("not compared with the previous period" in c for c in captions) == 3
+
+
 def test_changing_the_period_changes_the_numbers(demo_app_env, expected):
     at = _open(Q2)
     metrics = {m.label: m.value for m in at.metric}

@@ -9,6 +9,7 @@ from dashboard.charts.theme import PLOTLY_CONFIG
 from dashboard.components.evidence import evidence_display
 from dashboard.components.lines import fewer_lines
 from dashboard.components.text import hidden_text
+from dashboard.components.tiles import compared_caption, standing_caption
 from dashboard.escaping import escape_markdown, inert_figure
 from dashboard.formatting import fmt_percent
 from metrics.metric import MetricResult, format_value
@@ -29,6 +30,16 @@ def _survey_value(result: MetricResult, settings: MetricSettings) -> str:
     if result.status == "needs":
         return "needs data"
     return format_value(result.value, result.unit)
+
+
+def _captions(cols, morale: MetricResult, slide: MetricResult) -> None:
+    """What each card stands on and is compared with; nothing under a hidden survey figure."""
+    for column, result in ((cols[0], morale), (cols[4], slide)):
+        if result.status not in ("needs", "suppressed"):
+            column.caption(" · ".join(p for p in (standing_caption(result), compared_caption(result)) if p))
+    if morale.status not in ("needs", "suppressed"):
+        for column in cols[1:4]:
+            column.caption("This period · not compared with the previous period")
 
 
 def render_morale_headline(morale: MetricResult, slide: MetricResult, settings: MetricSettings) -> None:
@@ -71,6 +82,7 @@ def render_morale_headline(morale: MetricResult, slide: MetricResult, settings: 
         border=True,
         help="Share of last period's top-quartile sellers (by won amount) no longer on top, or gone.",
     )
+    _captions(cols, morale, slide)
     if morale.status == "needs":
         st.info(
             f"Morale {morale.needs}. Import pulse surveys with `python -m dashboard import surveys …` "
