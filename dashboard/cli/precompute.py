@@ -77,8 +77,11 @@ def precompute_pages(view, preset: str):
     from sqlalchemy.exc import OperationalError
 
     from dashboard.cli.errors import UserError
+    from dashboard.shell import page_reads
     from dashboard.shell.navigation import PAGE_SPECS
 
+    for call in page_reads.shell(view):  # the filter bar, above every page
+        call()
     for spec in PAGE_SPECS:
         if "executive" not in spec.roles or spec.reads is None:
             continue

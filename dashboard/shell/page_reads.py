@@ -35,6 +35,11 @@ def overview_history(view: View) -> Reads:
         yield reads.team_scorecards.at(view.with_period(period))
 
 
+def shell(view: View) -> Reads:
+    """What every page reads before its own: the filter bar's segments."""
+    yield reads.segments.at(view)
+
+
 def overview(view: View) -> Reads:
     org = reads.org_scorecard.at(view)
     yield org
