@@ -62,7 +62,7 @@ def refresh_statistics(engine: Engine, *, full: bool = False) -> None:
         if engine.dialect.name == "sqlite":
             conn.exec_driver_sql("ANALYZE" if full else "PRAGMA optimize")
         elif full:
-            conn.exec_driver_sql("ANALYZE")
+            analyze_own_tables(conn)
 
 
 def alembic_config(engine: Engine):
@@ -100,3 +100,12 @@ def schema_revisions(engine: Engine) -> tuple[str | None, str]:
 def schema_exists(engine: Engine) -> bool:
     """True when the database has been initialised (the Alembic version table exists)."""
     return inspect(engine).has_table("alembic_version")
+
+
+def analyze_own_tables(conn) -> None:
+    """``ANALYZE`` the app's tables by name (in the connection's schema), not the whole database: a
+    bare ``ANALYZE`` also takes every other schema's tables and can deadlock with another one."""
+    from data_access.models import Base
+
+    names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    conn.exec_driver_sql(f"ANALYZE {names}")

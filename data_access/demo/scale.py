@@ -262,7 +262,9 @@ def stream_demo(
     rebuild_deal_history(conn)
     if conn.dialect.name == "postgresql":
         # Fresh statistics, or the planner keeps treating a million-row table as empty.
-        conn.exec_driver_sql("ANALYZE")
+        from data_access.db import analyze_own_tables
+
+        analyze_own_tables(conn)
     total = sum(counts.values())
     conn.execute(
         batch.update().where(batch.c.id == batch_id).values(status="done", rows_read=total, inserted=total)
