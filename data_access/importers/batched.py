@@ -51,7 +51,7 @@ from data_access.importers.spec import (
     fold_value,
     map_columns,
 )
-from data_access.importers.store import finish_batch, record_rejections, start_batch, utc_now
+from data_access.importers.store import finish_batch, record_rejections, settle, start_batch, utc_now
 from data_access.importers.streaming import Line, RowStream, chunked, open_rows, table_rows
 from data_access.importers.validation import (
     DEFAULT_TEXT_LIMIT,
@@ -434,13 +434,7 @@ def run_planned(
     finally:
         if cache is not None:
             conn.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
-    if options.dry_run:
-        savepoint.rollback()
-    else:
-        savepoint.commit()
-    result.seconds = time.perf_counter() - started
-    progress(1.0, result.summary_line())
-    return result
+    return settle(savepoint, options.dry_run, result, started, progress)
 
 
 # SQLite page cache while an import writes: index pages of a large table stay in memory (default 2 MiB).

@@ -18,7 +18,7 @@ from data_access.importers.errors import UnreadableFile
 from data_access.importers.reading import RawTable, read_table
 from data_access.importers.refs import Directory
 from data_access.importers.spec import Constant, Format, Source, constant_header, detect_format, map_columns
-from data_access.importers.store import finish_batch, record_rejections, start_batch, utc_now
+from data_access.importers.store import finish_batch, record_rejections, settle, start_batch, utc_now
 from data_access.importers.validation import ParseContext, Rejection, ValidRow, build_context, validate_rows
 
 ProgressFn = Callable[[float, str], None]
@@ -228,13 +228,7 @@ def run_import(
     except BaseException:
         savepoint.rollback()
         raise
-    if options.dry_run:
-        savepoint.rollback()
-    else:
-        savepoint.commit()
-    result.seconds = time.perf_counter() - started
-    progress(1.0, result.summary_line())
-    return result
+    return settle(savepoint, options.dry_run, result, started, progress)
 
 
 def write_part(

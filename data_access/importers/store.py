@@ -8,6 +8,7 @@ query per row.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -366,3 +367,14 @@ def _teams_left(conn: Connection, table: Table, rows: Sequence[dict]) -> set[int
     new_team = {row["id"]: row["team_id"] for row in rows}
     stored = conn.execute(select(table.c.id, table.c.team_id).where(table.c.id.in_(list(new_team))))
     return {team for ident, team in stored if team is not None and team != new_team[ident]}
+
+
+def settle(savepoint, dry_run: bool, result, started: float, progress):
+    """End an import: keep what it wrote (or, on a dry run, nothing), time it and say so."""
+    if dry_run:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+    result.seconds = time.perf_counter() - started
+    progress(1.0, result.summary_line())
+    return result
