@@ -100,6 +100,16 @@ def previous_like(period: Period) -> Period:
     return period.previous()
 
 
+def recent_periods(period: Period, count: int = 6) -> list[Period]:
+    """``period`` and the ``count - 1`` periods before it, oldest first, each the one the next is
+    compared with (:func:`previous_like`: the quarters before a quarter, the months before a month,
+    else the same number of days), so a trend line's points are the figures the scorecard compares."""
+    found = [period]
+    for _ in range(count - 1):
+        found.append(previous_like(found[-1]))
+    return found[::-1]
+
+
 def period_kind(period: Period) -> str:
     """``quarter``, ``month`` or ``N days``: how :func:`previous_like` compares the period."""
     if period == quarter_of(period.start):

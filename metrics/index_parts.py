@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from data_access.scope import Period, previous_like
+from data_access.scope import recent_periods
 from metrics.metric import NEEDS, SCORED, MetricResult
 from metrics.parameters import MetricSettings
 from metrics.registry import get_metric
@@ -90,17 +90,6 @@ def index_breakdown(results: Iterable[MetricResult]) -> pd.DataFrame:
         row["points"] = row["share"] * row["score"] if counts else 0.0
     frame = pd.DataFrame(rows, columns=["number", "symptom", "weight", "score", "share", "points"])
     return frame.sort_values("number", ignore_index=True)
-
-
-def recent_periods(period: Period, count: int = 6) -> list[Period]:
-    """``period`` and the ``count - 1`` periods before it, oldest first, each the one the next is
-    compared with (:func:`data_access.scope.previous_like`: the quarters before a quarter, the months
-    before a month, else the same number of days), so a trend line's points are the figures the
-    scorecard compares."""
-    found = [period]
-    for _ in range(count - 1):
-        found.append(previous_like(found[-1]))
-    return found[::-1]
 
 
 __all__ = [

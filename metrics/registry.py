@@ -263,6 +263,28 @@ def evaluate(
     return result_of(metric, current, previous, settings, filters, words)
 
 
+# Measurements already made in one computation, by metric, scope, filters and teams: a period's
+# figures are the next period's comparison, so a run of periods measures each period once.
+Measured = dict[tuple, dict[int | None, Measurement]]
+
+
+def _measure_once(
+    measured: Measured | None,
+    conn: Connection,
+    metric: Metric,
+    scope: Scope,
+    filters: Filters,
+    settings: MetricSettings,
+    teams: tuple[int, ...],
+) -> dict[int | None, Measurement]:
+    if measured is None:
+        return measure(conn, metric, scope, filters, settings, teams)
+    key = (metric.id, scope, filters, teams)
+    if key not in measured:
+        measured[key] = measure(conn, metric, scope, filters, settings, teams)
+    return measured[key]
+
+
 def evaluate_by_team(
     conn: Connection,
     metric: str | Metric,
@@ -270,14 +292,16 @@ def evaluate_by_team(
     filters: Filters,
     team_ids: tuple[int, ...],
     settings: MetricSettings | None = None,
+    measured: Measured | None = None,
 ) -> dict[int, MetricResult]:
     """:func:`evaluate` for each of ``team_ids`` alone, in grouped queries (teams outside the scope
-    or the Teams filter are left out)."""
+    or the Teams filter are left out). ``measured`` keeps the measurements of one computation over
+    several periods (with the same settings), so none is made twice."""
     metric = _metric(metric)
     settings = settings or MetricSettings.defaults()
     now, before, words = comparison_of(filters)
-    current = measure(conn, metric, scope, now, settings, team_ids)
-    previous = measure(conn, metric, scope, before, settings, team_ids)
+    current = _measure_once(measured, conn, metric, scope, now, settings, team_ids)
+    previous = _measure_once(measured, conn, metric, scope, before, settings, team_ids)
     return {
         tid: result_of(metric, current[tid], previous.get(tid), settings, filters, words) for tid in current
     }

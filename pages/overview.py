@@ -32,7 +32,6 @@ from dashboard.components.text import why_text
 from dashboard.escaping import escape_markdown
 from dashboard.shell import state
 from dashboard.shell.page_links import page_links, symptom_link
-from dashboard.shell.page_reads import overview_history
 from metrics.brief import worst_movers
 from metrics.index_parts import recent_periods
 from metrics.registry import METRICS, comparison_of, get_metric
@@ -48,9 +47,9 @@ if presenting:
 links = page_links(view)
 
 org = reads.org_scorecard(view)
-cards = reads.team_scorecards(view)
+history = reads.team_history(view)  # the last six periods' team scorecards, this one last
+cards = history[-1]
 periods = recent_periods(filters.period)
-history = [call() for call in overview_history(view)] + [cards]
 _, before, _ = comparison_of(filters)
 compared = f"vs {before.period.label()}"
 scope_name = ALL_TEAMS if filters.team_ids is None else "Teams chosen"

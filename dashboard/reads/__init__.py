@@ -42,7 +42,7 @@ def evidence_rows(view: View, metric_id: str) -> EvidenceRows:
 
 
 org_scorecard = cached_read(scorecard.scorecard, spinner="Computing the scorecard…")
-team_scorecards = cached_read(scorecard.team_scorecards, spinner="Computing the team scorecards…")
+team_history = cached_read(scorecard.team_history, spinner="Computing the team scorecards…")
 
 
 

@@ -19,7 +19,7 @@ from dashboard.view import View
 from metrics.analyses.adoption import ADOPTION_MEASURES, since_launch, trend_period
 from metrics.analyses.meetings import SORTS
 from metrics.analyses.morale import twelve_months_to
-from metrics.index_parts import ordered, recent_periods
+from metrics.index_parts import ordered
 
 Reads = Iterator[Call]
 
@@ -27,12 +27,6 @@ Reads = Iterator[Call]
 def _evaluate(view: View, *metric_ids: str) -> Reads:
     for metric_id in metric_ids:
         yield reads.evaluate.at(view, metric_id)
-
-
-def overview_history(view: View) -> Reads:
-    """The team scorecards of the periods before this one, oldest first: the teams' index lines."""
-    for period in recent_periods(view.filters.period)[:-1]:
-        yield reads.team_scorecards.at(view.with_period(period))
 
 
 def shell(view: View) -> Reads:
@@ -43,8 +37,7 @@ def shell(view: View) -> Reads:
 def overview(view: View) -> Reads:
     org = reads.org_scorecard.at(view)
     yield org
-    yield reads.team_scorecards.at(view)
-    yield from overview_history(view)
+    yield reads.team_history.at(view)  # this period's team scorecards last
     # The scorecard opens on the evidence of its first row.
     yield reads.evidence.at(view, ordered(org().symptoms)[0].id)
 

@@ -13,11 +13,11 @@ import math
 import pytest
 
 from data_access.demo.scale import SCALES, stream_demo
-from data_access.scope import Filters, Period, Scope, last_full_quarter
+from data_access.scope import Filters, Period, Scope, last_full_quarter, recent_periods
 from metrics.common import only_team
 from metrics.parameters import MetricSettings
 from metrics.registry import METRICS, measure
-from metrics.scorecard import sales_teams, team_scorecards
+from metrics.scorecard import sales_teams, team_history, team_scorecards
 from tests.conftest import count_statements
 from tests.metrics.conftest import DEMO_END
 
@@ -85,6 +85,26 @@ def test_team_scorecards_cost_the_same_queries_for_two_teams_or_sixteen(org):
         cards = team_scorecards(org, EVERYONE, Filters(QUARTER))
     assert len(cards) == 16
     assert len(recorded) <= two + 2  # the same grouped queries, whatever the number of teams
+
+
+def test_the_teams_history_is_each_periods_scorecards_measured_once(org):
+    """The Overview's six periods of team scorecards equal the team scorecards of each period alone,
+    and cost about seven measurements of each symptom, not twelve: a period's figures are the next
+    one's comparison."""
+    periods = recent_periods(QUARTER)
+    with count_statements(org.engine) as recorded:
+        alone = [team_scorecards(org, EVERYONE, Filters(period)) for period in periods]
+    separately = len(recorded)
+    with count_statements(org.engine) as recorded:
+        history = team_history(org, EVERYONE, Filters(QUARTER))
+    assert [[card.name for card in cards] for cards in history] == [
+        [c.name for c in cards] for cards in alone
+    ]
+    assert history == alone
+    assert [cards[0].symptoms[0].previous for cards in history[1:]] == [
+        cards[0].symptoms[0].value for cards in history[:-1]
+    ]
+    assert len(recorded) < separately * 0.65, (len(recorded), separately)
 
 
 def test_a_manager_gets_only_their_own_team(org):
