@@ -69,6 +69,7 @@ def current_values(overrides: dict[str, str]) -> dict[str, float | tuple[float, 
 
 
 SAVED_KEY = "pp.settings.saved"  # (group, message) shown once after a save
+GROUP_KEY = "pp.settings.group."  # + the group: whether its expander is open
 HISTORY_COLUMNS = ["changed_at", "changed_by", "role", "setting", "old_value", "new_value"]
 NSP_LABELS = {"nsp.statement": "Statement", "nsp.key_phrases": "Key phrases", "nsp.launch_date": "Launch date"}
 
@@ -197,7 +198,14 @@ def settings_groups(overrides: dict[str, str], history: list[dict], access, edit
         title = f"{name} · {len(changed)} changed" if changed else name
         flash = st.session_state.get(SAVED_KEY)
         just_saved = flash is not None and flash[0] == group
-        with st.expander(title, expanded=just_saved):
+        # Only an open group draws its inputs: some ninety bounded inputs on every rerun would make
+        # each click on the page wait for all of them.
+        if just_saved:  # the title now counts the change: keep the group open to say it is saved
+            st.session_state[f"{GROUP_KEY}{group}"] = True
+        expander = st.expander(title, key=f"{GROUP_KEY}{group}", on_change="rerun")
+        if not expander.open:
+            continue
+        with expander:
             if just_saved:
                 st.success(st.session_state.pop(SAVED_KEY)[1])
             with st.form(f"pp.settings.form.{group}", border=False):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dashboard.brief_pdf import pdf_for_view
 from dashboard.components.evidence import EvidenceRows
-from dashboard.reads.cached_read import cached_read, live_read
+from dashboard.reads.cached_read import cached_read, live_read, versioned_read
 from dashboard.view import View
 from data_access import currency, one_on_one, org, parameter_history, parameter_store, status
 from data_access.importers import batches, mappings
@@ -90,8 +90,9 @@ one_on_one_notes = live_read(one_on_one.one_on_ones)
 # --- The Data pages: read afresh on every run, so what was just imported or saved shows at once ----
 import_history = live_read(batches.list_batches)
 rejected_rows = live_read(batches.rejected_rows)
-import_freshness = live_read(status.source_freshness)
-import_coverage = live_read(status.field_coverage)
+# Exact after an import from any process, without recounting every deal on each click of the page.
+import_freshness = versioned_read(status.source_freshness)
+import_coverage = versioned_read(status.field_coverage)
 saved_mappings = live_read(mappings.list_mappings)
 saved_mapping = live_read(mappings.load_mapping)
 setting_overrides = live_read(parameter_store.read_overrides)

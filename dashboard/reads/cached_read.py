@@ -32,17 +32,26 @@ VIEW_PARTS = ("scope", "filters", "settings")
 class CachedRead:
     """A read of a view: call it as ``read(view, *args, **kwargs)``."""
 
-    def __init__(self, fn: Callable, *, spinner: str | bool = False, store: bool = True, live: bool = False):
+    def __init__(
+        self,
+        fn: Callable,
+        *,
+        spinner: str | bool = False,
+        store: bool = True,
+        live: bool = False,
+        versioned: bool = False,
+    ):
         self.fn = fn
         self.name = f"{fn.__module__}.{fn.__qualname__}"
         self.store = store and not live
         self.live = live
+        self.versioned = versioned
         parameters = list(inspect.signature(fn).parameters)[1:]  # the first is the connection
         self._from_view = tuple(p for p in parameters if p in VIEW_PARTS)
         self._given = tuple(p for p in parameters if p not in VIEW_PARTS)
 
         def cached(name: str, url: str, arguments: tuple, _engine) -> Any:
-            return self._compute(_engine, dict(arguments))
+            return self._compute(_engine, {k: v for k, v in arguments if k != "data version"})
 
         # Streamlit keys a cache by the function's qualified name: one per read.
         cached.__qualname__ = cached.__name__ = self.name
@@ -64,7 +73,11 @@ class CachedRead:
         arguments = self.arguments(view, *args, **kwargs)
         if self.live or not view.cache:
             return self._compute(view.engine, arguments)
-        return self._cached(self.name, view.url, tuple(sorted(arguments.items())), view.engine)
+        key = tuple(sorted(arguments.items()))
+        if self.versioned:
+            with view.engine.connect() as conn:
+                key += (("data version", result_store.data_version(conn)),)
+        return self._cached(self.name, view.url, key, view.engine)
 
     def at(self, view: View, *args, **kwargs) -> Call:
         """This read with its arguments, to run later (a page's declared reads)."""
@@ -102,6 +115,13 @@ def cached_read(fn: Callable, *, spinner: str | bool = False, store: bool = True
     """``fn`` as a cached read of a view; ``spinner`` is the text shown while it computes,
     ``store=False`` for light reads that skip the result store."""
     return CachedRead(fn, spinner=spinner, store=store)
+
+
+def versioned_read(fn: Callable, *, spinner: str | bool = False) -> CachedRead:
+    """``fn`` as a read that is exact the moment the data changes, in any process (an import from the
+    command line included), and costs two small queries while it has not: cached by the arguments
+    and the data version (:func:`data_access.result_store.data_version`)."""
+    return CachedRead(fn, spinner=spinner, store=False, versioned=True)
 
 
 def live_read(fn: Callable) -> CachedRead:
