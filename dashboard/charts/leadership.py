@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -80,8 +81,8 @@ def team_heatmap(
         go.Heatmap(
             z=z,
             x=x,
-            y=teams,
-            text=text,
+            y=np.array(teams, dtype=object),
+            text=np.array(text, dtype=object),
             texttemplate="%{text}",
             textfont={"size": 12},
             colorscale=BAND_SCALE,
@@ -94,10 +95,10 @@ def team_heatmap(
         )
     )
     fig.add_scatter(
-        x=[label for _ in teams for label in x],
-        y=[team for team in teams for _ in columns],
-        customdata=[[team, column] for team in teams for column in columns],
-        text=[cell for row in text for cell in row],
+        x=np.array([label for _ in teams for label in x], dtype=object),
+        y=np.array([team for team in teams for _ in columns], dtype=object),
+        customdata=np.array([[team, column] for team in teams for column in columns], dtype=object),
+        text=np.array([cell for row in text for cell in row], dtype=object),
         mode="markers",
         marker={"size": 30, "opacity": 0, "color": BAND_COLORS["green"]},
         hovertemplate="%{y} · %{x}: %{text}<br>Click to open the evidence<extra></extra>",

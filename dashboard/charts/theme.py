@@ -6,6 +6,7 @@ Revenue talk and customer-impact talk keep their colours on every page.
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from metrics.scorecard import band_of
 
@@ -78,10 +79,30 @@ def band_code(score: float | None) -> float | None:
     return None if band is None else BANDS.index(band) + 0.5
 
 
+def _house_template() -> go.layout.Template:
+    """Plotly's "plotly_white" cut to what these charts use (the page layout, bars and heatmaps): the
+    same look, but a figure takes it in a fifth of the time, which every rerun of a page pays."""
+    white = pio.templates["plotly_white"]
+    kept = ("autotypenumbers", "font", "hovermode", "hoverlabel", "paper_bgcolor", "plot_bgcolor", "xaxis",
+            "yaxis", "shapedefaults", "annotationdefaults", "title")  # fmt: skip
+    layout = {key: value for key, value in white.layout.to_plotly_json().items() if key in kept}
+    return go.layout.Template(
+        layout=layout,
+        data={
+            "bar": white.data.bar,
+            "heatmap": [{"type": "heatmap", "colorbar": {"outlinewidth": 0, "ticks": ""}}],
+        },
+    )
+
+
+TEMPLATE = "purpose_pulse"
+pio.templates[TEMPLATE] = _house_template()
+
+
 def style(fig: go.Figure, *, title: str | None = None, height: int = 380) -> go.Figure:
     """Apply the house style: white background, large type, legend on top, tight margins."""
     fig.update_layout(
-        template="plotly_white",
+        template=TEMPLATE,
         height=height,
         font={"size": FONT_SIZE, "family": "Inter, Segoe UI, Helvetica, Arial, sans-serif"},
         # The title sits at the top of the figure and the legend in its own band below it, so the

@@ -6,7 +6,8 @@ the parameters of ``fn`` that have those names; the caller gives only the rest
 (``reads.talk_mix(view, "kind")``). Results are kept at two levels:
 
 - ``st.cache_data`` in this process, keyed by the database, the function and every argument, the
-  scope included, so one viewer's result is never served to another;
+  scope's teams included (the key of the result store), so a result is only ever served to viewers
+  who may read those same teams;
 - the database's result store (:mod:`data_access.result_store`, unless ``store=False``), keyed by the
   function's module-qualified name and its arguments (the scope's teams, never the viewer's name) and
   checked against the data's version, so what one session, process or replica computed the next reads.
@@ -50,8 +51,11 @@ class CachedRead:
         self._from_view = tuple(p for p in parameters if p in VIEW_PARTS)
         self._given = tuple(p for p in parameters if p not in VIEW_PARTS)
 
-        def cached(name: str, url: str, arguments: tuple, _engine) -> Any:
-            return self._compute(_engine, {k: v for k, v in arguments if k != "data version"})
+        # Keyed by a digest of the arguments made here (:func:`data_access.result_store.key_of`, six
+        # times cheaper than Streamlit hashing the settings and filters on every call of every rerun);
+        # the arguments themselves (underscored) are not hashed again.
+        def cached(name: str, url: str, key: str, _arguments: dict, _engine) -> Any:
+            return self._compute(_engine, _arguments)
 
         # Streamlit keys a cache by the function's qualified name: one per read.
         cached.__qualname__ = cached.__name__ = self.name
@@ -73,11 +77,11 @@ class CachedRead:
         arguments = self.arguments(view, *args, **kwargs)
         if self.live or not view.cache:
             return self._compute(view.engine, arguments)
-        key = tuple(sorted(arguments.items()))
+        keyed: tuple = (arguments,)
         if self.versioned:
             with view.engine.connect() as conn:
-                key += (("data version", result_store.data_version(conn)),)
-        return self._cached(self.name, view.url, key, view.engine)
+                keyed += (result_store.data_version(conn),)
+        return self._cached(self.name, view.url, result_store.key_of(self.name, keyed), arguments, view.engine)
 
     def at(self, view: View, *args, **kwargs) -> Call:
         """This read with its arguments, to run later (a page's declared reads)."""
