@@ -34,6 +34,7 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
+from benchmarks import browser as browser_bench
 from benchmarks import imports as import_bench
 from benchmarks.databases import (
     DEFAULT_PREFIX,
@@ -86,6 +87,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas reference (slow at large)")
     parser.add_argument("--no-imports", action="store_true", help="skip the import benchmark")
+    parser.add_argument(
+        "--no-browser", action="store_true", help="skip the stored Overview in Chromium (time to idle)"
+    )
     parser.add_argument(
         "--import-rows",
         type=int,
@@ -258,7 +262,20 @@ def run_database(engine: str, args: argparse.Namespace) -> dict:
     out["classification"] = classification(db)
     out["report"] = report(db, not args.no_pandas, args.timeout)
     out["pages"] = pages(db, not args.no_pandas, medium, args.timeout)
+    if not args.no_browser:
+        out["browser"] = browser(db, args.timeout)
     return out
+
+
+def browser(db: BenchDatabase, timeout: float) -> dict:
+    """The stored Overview to an idle Chromium (:mod:`benchmarks.browser`), or why it was not measured."""
+    why = browser_bench.unavailable()
+    if why:
+        return {"seconds": None, "skipped": why}
+    try:
+        return browser_bench.stored_overview(db.url, timeout)
+    except (TimeoutError, RuntimeError) as exc:
+        return {"seconds": None, "skipped": str(exc)}
 
 
 def _ratio(value: float | None, reference: float | None) -> str:
@@ -300,6 +317,7 @@ def figures(res: dict) -> dict[str, float]:
     out["classification rows/s"] = res["classification"]["rows_per_s"]
     out["report seconds"] = res["report"]["seconds"]
     out["report peak MiB"] = res["report"].get("peak_mib")
+    out["browser overview seconds"] = res.get("browser", {}).get("seconds")
     for page in res["pages"]:
         for what in ("first", "cold", "warm", "peak_mib"):
             out[f"page {page['page']} {what}"] = page.get(what)
@@ -381,6 +399,15 @@ def render_text(results: dict) -> str:
                 f"({_ratio(r['seconds'], r['floor_seconds'])}) · pandas load {_seconds(r['pandas_seconds'])} s "
                 f"({_ratio(r['seconds'], r['pandas_seconds'])}) · stored {_seconds(r.get('stored_seconds'), 2)} s"
                 f" · peak {r['peak_mib']:.0f} MiB ({prev('report peak MiB', r['peak_mib'])})"
+            )
+        b = res.get("browser")
+        if b and b["seconds"] is None:
+            lines.append(f"browser: not measured ({b['skipped']})")
+        elif b:
+            lines.append(
+                f"browser: stored Overview idle in Chromium at {b['viewport']} in {b['seconds']:.2f} s, "
+                f"median of {len(b['opens'])} new sessions ({b['seconds'] / browser_bench.GOAL_SECONDS:.2f}× the "
+                f"{browser_bench.GOAL_SECONDS} s goal) · {prev('browser overview seconds', b['seconds'])}"
             )
         header = f"{'page':<22}{'first s':>8}{'1st/prev':>9}{'queries':>8}{'floor s':>9}{'1st/floor':>10}"
         header += f"{'pandas s':>9}{'1st/pandas':>11}{'cold s':>8}{'cold/prev':>10}{'cold/floor':>11}"

@@ -161,7 +161,7 @@ def test_a_figure_is_printed_as_a_ratio_to_the_previous_run():
     assert vs_previous(None, 1.0, short=True) == "—"
 
 
-def results(load_seconds: float, first: float, rows_per_s: float) -> dict:
+def results(load_seconds: float, first: float, rows_per_s: float, browser: float = 2.0) -> dict:
     page = {
         "page": "Overview",
         "first": first,
@@ -197,6 +197,7 @@ def results(load_seconds: float, first: float, rows_per_s: float) -> dict:
                     "peak_mib": 200.0,
                 },
                 "pages": [page],
+                "browser": {"seconds": browser, "opens": [browser] * 3, "viewport": "1280×720"},
             }
         ],
     }
@@ -210,12 +211,16 @@ def test_the_second_run_prints_each_figure_beside_the_first_runs(tmp_path):
     assert "demo load: 40 s (no previous run)" in text_one
     save_previous(path, first)
 
-    second = results(load_seconds=30.0, first=3.0, rows_per_s=1500.0)
+    second = results(load_seconds=30.0, first=3.0, rows_per_s=1500.0, browser=1.2)
     second["previous"] = load_previous(path)
     text_two = render_text(second)
     assert "demo load: 30 s (0.75× previous), peak memory 500 MiB (1.00× previous)" in text_two
     assert "1,500 utterances/s (1,000) · 1.50× previous" in text_two
     assert "report: first 2.00 s (1.00× previous)" in text_two
+    assert (
+        "browser: stored Overview idle in Chromium at 1280×720 in 1.20 s, median of 3 new sessions "
+        "(0.80× the 1.5 s goal) · 0.60× previous"
+    ) in text_two
     overview = next(line for line in text_two.splitlines() if line.startswith("Overview"))
     # first 3.00 s is 1.50× the previous 2.00 s and 6.0× its floor of 0.50 s.
     assert overview.split()[1:3] == ["3.00", "1.50×"]
