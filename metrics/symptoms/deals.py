@@ -226,10 +226,19 @@ def _late_stage(scope: Scope, filters: Filters) -> list:
     """
     firsts = m.DealStageFirst
     flagged = aliased(m.Opportunity)
-    late_stages = select(flagged.stage).where(flagged.is_late_stage.is_(True)).distinct()
+    # The late stages, a handful of names, read once for the whole statement (a materialised CTE):
+    # inside the per-deal EXISTS, PostgreSQL otherwise re-read every deal for them once per candidate
+    # deal, hours at a million deals.
+    late_stages = (
+        select(flagged.stage)
+        .where(flagged.is_late_stage.is_(True))
+        .distinct()
+        .cte("late_stages")
+        .prefix_with("MATERIALIZED", dialect="postgresql")  # SQLite reads an uncorrelated IN once
+    )
     reached = exists().where(
         firsts.opportunity_id == OPP.id,
-        firsts.stage.in_(late_stages),
+        firsts.stage.in_(select(late_stages.c.stage)),
         firsts.first_at < dt.datetime.combine(filters.period.end + dt.timedelta(days=1), dt.time()),
     )
     staged = exists().where(firsts.opportunity_id == OPP.id)
