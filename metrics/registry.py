@@ -227,6 +227,18 @@ def comparison_of(filters: Filters) -> tuple[Filters, Filters, str]:
     return with_period(filters, current), with_period(filters, before), words
 
 
+def _narrowed(
+    scope: Scope, periods: list[Filters], teams: tuple[int, ...] | None
+) -> tuple[list[Filters], tuple[int, ...] | None]:
+    """The filters each team-grouped measurement reads (narrowed to the teams in scope and asked
+    for), and those teams; ``teams`` None stays None (everything in view)."""
+    if teams is None:
+        return periods, None
+    allowed = periods[0].team_ids_within(scope)
+    team_ids = tuple(sorted({int(t) for t in teams if allowed.allows(int(t))}))
+    return [for_teams(filters, team_ids) for filters in periods], team_ids
+
+
 def measure(
     conn: Connection,
     metric: str | Metric,
@@ -237,14 +249,28 @@ def measure(
 ) -> dict[int | None, Measurement]:
     """``metric.measure`` over everything in view (``teams`` None, key None) or for each of ``teams``
     alone (teams outside the viewer's scope or the Teams filter are left out)."""
+    return measure_periods(conn, metric, scope, [filters], settings, teams)[0]
+
+
+def measure_periods(
+    conn: Connection,
+    metric: str | Metric,
+    scope: Scope,
+    periods: list[Filters],
+    settings: MetricSettings,
+    teams: tuple[int, ...] | None = None,
+) -> list[dict[int | None, Measurement]]:
+    """:func:`measure` for each of ``periods`` (filters that differ in their period only), in that
+    order: one statement for all of them where the metric can (a declared ratio reads its rows once
+    for every period), else one measurement per period."""
     metric = _metric(metric)
-    if teams is None:
-        return metric.measure(conn, scope, filters, settings, None)
-    allowed = filters.team_ids_within(scope)
-    team_ids = tuple(sorted({int(t) for t in teams if allowed.allows(int(t))}))
-    if not team_ids:
-        return {}
-    return metric.measure(conn, scope, for_teams(filters, team_ids), settings, team_ids)
+    narrowed, team_ids = _narrowed(scope, periods, teams)
+    if team_ids == ():
+        return [{} for _ in periods]
+    together = getattr(metric.measure, "periods", None)
+    if together is not None and len(narrowed) > 1:
+        return together(conn, scope, narrowed, settings, team_ids)
+    return [metric.measure(conn, scope, filters, settings, team_ids) for filters in narrowed]
 
 
 def evaluate(
@@ -258,31 +284,8 @@ def evaluate(
     metric = _metric(metric)
     settings = settings or MetricSettings.defaults()
     now, before, words = comparison_of(filters)
-    current = measure(conn, metric, scope, now, settings)[None]
-    previous = measure(conn, metric, scope, before, settings)[None]
-    return result_of(metric, current, previous, settings, filters, words)
-
-
-# Measurements already made in one computation, by metric, scope, filters and teams: a period's
-# figures are the next period's comparison, so a run of periods measures each period once.
-Measured = dict[tuple, dict[int | None, Measurement]]
-
-
-def _measure_once(
-    measured: Measured | None,
-    conn: Connection,
-    metric: Metric,
-    scope: Scope,
-    filters: Filters,
-    settings: MetricSettings,
-    teams: tuple[int, ...],
-) -> dict[int | None, Measurement]:
-    if measured is None:
-        return measure(conn, metric, scope, filters, settings, teams)
-    key = (metric.id, scope, filters, teams)
-    if key not in measured:
-        measured[key] = measure(conn, metric, scope, filters, settings, teams)
-    return measured[key]
+    current, previous = measure_periods(conn, metric, scope, [now, before], settings)
+    return result_of(metric, current[None], previous[None], settings, filters, words)
 
 
 def evaluate_by_team(
@@ -292,19 +295,40 @@ def evaluate_by_team(
     filters: Filters,
     team_ids: tuple[int, ...],
     settings: MetricSettings | None = None,
-    measured: Measured | None = None,
 ) -> dict[int, MetricResult]:
     """:func:`evaluate` for each of ``team_ids`` alone, in grouped queries (teams outside the scope
-    or the Teams filter are left out). ``measured`` keeps the measurements of one computation over
-    several periods (with the same settings), so none is made twice."""
+    or the Teams filter are left out)."""
+    return evaluate_by_team_periods(conn, metric, scope, [filters], team_ids, settings)[0]
+
+
+def evaluate_by_team_periods(
+    conn: Connection,
+    metric: str | Metric,
+    scope: Scope,
+    periods: list[Filters],
+    team_ids: tuple[int, ...],
+    settings: MetricSettings | None = None,
+) -> list[dict[int, MetricResult]]:
+    """:func:`evaluate_by_team` for each of ``periods``, every period measured once: a run of
+    periods each compared with the one before it (the Overview's six) measures seven periods, not
+    twelve, and a declared ratio measures them all in one statement."""
     metric = _metric(metric)
     settings = settings or MetricSettings.defaults()
-    now, before, words = comparison_of(filters)
-    current = _measure_once(measured, conn, metric, scope, now, settings, team_ids)
-    previous = _measure_once(measured, conn, metric, scope, before, settings, team_ids)
-    return {
-        tid: result_of(metric, current[tid], previous.get(tid), settings, filters, words) for tid in current
-    }
+    compared = [comparison_of(filters) for filters in periods]
+    needed = list(dict.fromkeys(f for now, before, _ in compared for f in (now, before)))
+    measured = dict(
+        zip(needed, measure_periods(conn, metric, scope, needed, settings, team_ids), strict=True)
+    )
+    results = []
+    for filters, (now, before, words) in zip(periods, compared, strict=True):
+        current, previous = measured[now], measured[before]
+        results.append(
+            {
+                tid: result_of(metric, current[tid], previous.get(tid), settings, filters, words)
+                for tid in current
+            }
+        )
+    return results
 
 
 def series(

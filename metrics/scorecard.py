@@ -12,7 +12,7 @@ from data_access.scope import Filters, Scope, recent_periods
 from metrics.common import with_period
 from metrics.metric import MetricResult
 from metrics.parameters import MetricSettings
-from metrics.registry import METRICS, Measured, evaluate, evaluate_by_team
+from metrics.registry import METRICS, evaluate, evaluate_by_team_periods
 
 
 def band_of(index: float | None) -> str | None:
@@ -142,7 +142,7 @@ def team_scorecards(
     Each symptom is computed for all the teams at once (:func:`metrics.registry.evaluate_by_team`),
     so 200 teams cost about the queries of one.
     """
-    return _team_scorecards(conn, scope, filters, settings or MetricSettings.defaults(), team_ids, None)
+    return team_history(conn, scope, filters, settings, count=1, team_ids=team_ids)[0]
 
 
 def team_history(
@@ -151,36 +151,29 @@ def team_history(
     filters: Filters,
     settings: MetricSettings | None = None,
     count: int = 6,
+    team_ids: list[int] | None = None,
 ) -> list[list[Scorecard]]:
     """The team scorecards of ``filters.period`` and the ``count - 1`` periods before it, oldest
     first (:func:`data_access.scope.recent_periods`): the teams' index lines.
 
-    A period's figures are the next period's comparison, so each period is measured once: six
-    periods cost seven measurements of each symptom, not twelve."""
+    A period's figures are the next period's comparison, so each period is measured once
+    (:func:`metrics.registry.evaluate_by_team_periods`): six periods cost seven measurements of each
+    symptom, not twelve, and a declared ratio takes one statement for all seven."""
     settings = settings or MetricSettings.defaults()
-    measured: Measured = {}
-    return [
-        _team_scorecards(conn, scope, with_period(filters, period), settings, None, measured)
-        for period in recent_periods(filters.period, count)
-    ]
-
-
-def _team_scorecards(
-    conn: Connection,
-    scope: Scope,
-    filters: Filters,
-    settings: MetricSettings,
-    team_ids: list[int] | None,
-    measured: Measured | None,
-) -> list[Scorecard]:
     within = filters.team_ids_within(scope)
     teams = [(tid, name) for tid, name in sales_teams(conn, within) if team_ids is None or tid in team_ids]
     ids = tuple(tid for tid, _ in teams)
+    periods = [with_period(filters, period) for period in recent_periods(filters.period, count)]
     by_metric = {
-        metric.id: evaluate_by_team(conn, metric, scope, filters, ids, settings, measured)
-        for metric in METRICS
+        metric.id: evaluate_by_team_periods(conn, metric, scope, periods, ids, settings) for metric in METRICS
     }
-    return [Scorecard(name, tid, [by_metric[metric.id][tid] for metric in METRICS]) for tid, name in teams]
+    return [
+        [
+            Scorecard(name, tid, [by_metric[metric.id][index][tid] for metric in METRICS])
+            for tid, name in teams
+        ]
+        for index in range(len(periods))
+    ]
 
 
 def heatmap_frame(cards: list[Scorecard]) -> pd.DataFrame:

@@ -217,6 +217,19 @@ def pipeline_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
     )
 
 
+# The stages flagged late, a handful of names, read once per statement (a materialised CTE, one object
+# so that two periods' conditions in one statement share it): inside the per-deal EXISTS below,
+# PostgreSQL otherwise re-read every deal for them once per candidate deal, hours at a million deals.
+_FLAGGED = aliased(m.Opportunity)
+_LATE_STAGES = (
+    select(_FLAGGED.stage)
+    .where(_FLAGGED.is_late_stage.is_(True))
+    .distinct()
+    .cte("late_stages")
+    .prefix_with("MATERIALIZED", dialect="postgresql")  # SQLite reads an uncorrelated IN once
+)
+
+
 def _late_stage(scope: Scope, filters: Filters) -> list:
     """Deals at a late stage at some time in the period: open during it and, from the history, at
     a late stage (a stage that flagged deals are in) by its end; without stage history, the flag.
@@ -225,17 +238,7 @@ def _late_stage(scope: Scope, filters: Filters) -> list:
     when each deal first reached each stage (:class:`data_access.models.DealStageFirst`).
     """
     firsts = m.DealStageFirst
-    flagged = aliased(m.Opportunity)
-    # The late stages, a handful of names, read once for the whole statement (a materialised CTE):
-    # inside the per-deal EXISTS, PostgreSQL otherwise re-read every deal for them once per candidate
-    # deal, hours at a million deals.
-    late_stages = (
-        select(flagged.stage)
-        .where(flagged.is_late_stage.is_(True))
-        .distinct()
-        .cte("late_stages")
-        .prefix_with("MATERIALIZED", dialect="postgresql")  # SQLite reads an uncorrelated IN once
-    )
+    late_stages = _LATE_STAGES
     reached = exists().where(
         firsts.opportunity_id == OPP.id,
         firsts.stage.in_(select(late_stages.c.stage)),
