@@ -4,9 +4,7 @@ A :class:`Ratio` names the rows a symptom counts (its base: a table and WHERE cl
 over them (numerator, denominator), what its sample is, and the optional field the figure needs.
 :func:`ratio_measure` turns it into a metric's ``measure``: one ``SELECT ... GROUP BY team`` (no
 GROUP BY for everything in view), plus one EXISTS probe per team for the required field, whatever
-the number of teams. Its ``periods`` measures several periods at once — the period and the one it is
-compared with, or the Overview's six — in one statement that reads the rows once: each sum is taken
-over the rows of its period's base (:func:`compile_ratio_periods`).
+the number of teams.
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, func, select
 
 from data_access import models as m
 from data_access.scope import Filters, Scope
@@ -29,8 +27,7 @@ Expression = Callable[[], Any]
 @dataclass(frozen=True)
 class Required:
     """An optional field the figure cannot be known without: when no row of the table in view has it
-    filled, the figure "needs" it. ``clauses`` say which rows are in view (scope, teams, segment),
-    never the period: whether a file carries the field at all does not change from period to period."""
+    filled, the figure "needs" it."""
 
     column: Callable[[], Any]
     needs: str
@@ -70,101 +67,33 @@ def compile_ratio(ratio: Ratio, scope: Scope, filters: Filters, by_team: bool):
     return select(*group, *sums).where(*ratio.base(scope, filters)).group_by(*group)
 
 
-def compile_ratio_periods(ratio: Ratio, scope: Scope, periods: list[Filters], by_team: bool):
-    """One SELECT for several periods: the rows of any period's base, read once, each sum taken over
-    the rows of its own period (``numerator_0``, ``denominator_0``, ``n_0``, ... for the first).
+def ratio_measure(ratio: Ratio):
+    """A metric's ``measure`` compiled from a :class:`Ratio` declaration."""
 
-    A row can count in two periods (a deal open in both quarters); each period's sums are exactly
-    :func:`compile_ratio` 's for that period alone."""
-    table = ratio.table
-    group = [table.team_id] if by_team else []
-    sums = []
-    members = []
-    for index, filters in enumerate(periods):
-        member = and_(*ratio.base(scope, filters))
-        members.append(member)
-
-        def within(expr, member=member):
-            return func.coalesce(func.sum(case((member, expr), else_=None)), 0)
-
-        sums += [
-            within(ratio.numerator()).label(f"numerator_{index}"),
-            within(ratio.denominator()).label(f"denominator_{index}"),
-            within(1).label(f"n_{index}"),
-            *[within(expr()).label(f"{name}_{index}") for name, expr in ratio.parts.items()],
-        ]
-    return select(*group, *sums).where(or_(*members)).group_by(*group)
-
-
-class RatioMeasure:
-    """A metric's ``measure`` compiled from a :class:`Ratio` declaration; :meth:`periods` measures
-    several periods in one statement."""
-
-    def __init__(self, ratio: Ratio):
-        self.ratio = ratio
-
-    def __call__(
-        self,
+    def measure(
         conn: Connection,
         scope: Scope,
         filters: Filters,
         settings: MetricSettings,
         teams: tuple[int, ...] | None,
     ) -> dict[int | None, Measurement]:
-        return self.periods(conn, scope, [filters], settings, teams)[0]
-
-    def periods(
-        self,
-        conn: Connection,
-        scope: Scope,
-        periods: list[Filters],
-        settings: MetricSettings,
-        teams: tuple[int, ...] | None,
-    ) -> list[dict[int | None, Measurement]]:
-        """The measurement of each of ``periods`` (filters that differ in their period only)."""
-        ratio = self.ratio
         by_team = teams is not None
-        if len(periods) == 1:
-            rows = conn.execute(compile_ratio(ratio, scope, periods[0], by_team)).mappings().all()
-            names = {name: name for name in ("numerator", "denominator", "n", *ratio.parts)}
-            split = [
-                [{name: row[column] for name, column in names.items()} | _team(row, by_team) for row in rows]
-            ]
-        else:
-            rows = conn.execute(compile_ratio_periods(ratio, scope, periods, by_team)).mappings().all()
-            split = [
-                [
-                    {name: row[f"{name}_{index}"] for name in ("numerator", "denominator", "n", *ratio.parts)}
-                    | _team(row, by_team)
-                    for row in rows
-                ]
-                for index in range(len(periods))
-            ]
-        filled = _filled(conn, ratio.required, scope, periods[0], by_team) if ratio.required else None
-        measured = []
-        for period_rows in split:
-            found = {(row["team_id"] if by_team else None): row for row in period_rows}
-            result = {}
-            for key in keys_of(teams):
-                if filled is not None and key not in filled:
-                    result[key] = missing(ratio.required.needs)
-                else:
-                    result[key] = _finish(ratio, found.get(key))
-            measured.append(result)
-        return measured
+        rows = conn.execute(compile_ratio(ratio, scope, filters, by_team)).mappings().all()
+        found = {(row["team_id"] if by_team else None): row for row in rows}
+        filled = _filled(conn, ratio.required, scope, filters, by_team) if ratio.required else None
+        result = {}
+        for key in keys_of(teams):
+            if filled is not None and key not in filled:
+                result[key] = missing(ratio.required.needs)
+            else:
+                result[key] = _finish(ratio, found.get(key))
+        return result
 
-
-def _team(row, by_team: bool) -> dict:
-    return {"team_id": row["team_id"]} if by_team else {}
-
-
-def ratio_measure(ratio: Ratio) -> RatioMeasure:
-    """A metric's ``measure`` compiled from a :class:`Ratio` declaration."""
-    return RatioMeasure(ratio)
+    return measure
 
 
 def _finish(ratio: Ratio, row) -> Measurement:
-    if row is None or not row["n"] or not row["denominator"]:
+    if row is None or not row["denominator"]:
         return nothing_to_count(ratio.empty)
     parts = {name: _plain(row[name]) for name in ratio.parts}
     n = int(row["n"])

@@ -261,15 +261,16 @@ def measure_periods(
     teams: tuple[int, ...] | None = None,
 ) -> list[dict[int | None, Measurement]]:
     """:func:`measure` for each of ``periods`` (filters that differ in their period only), in that
-    order: one statement for all of them where the metric can (a declared ratio reads its rows once
-    for every period), else one measurement per period."""
+    order, one measurement each.
+
+    Measuring two periods in one statement (each sum over its own period's rows, the rows read once)
+    was measured on the declared ratios at a million deals and not kept: the late-stage symptoms took
+    1.5 times as long, every row checked against both periods' history, and the pipeline symptom
+    gained nothing (docs/performance.md)."""
     metric = _metric(metric)
     narrowed, team_ids = _narrowed(scope, periods, teams)
     if team_ids == ():
         return [{} for _ in periods]
-    together = getattr(metric.measure, "periods", None)
-    if together is not None and len(narrowed) > 1:
-        return together(conn, scope, narrowed, settings, team_ids)
     return [metric.measure(conn, scope, filters, settings, team_ids) for filters in narrowed]
 
 
@@ -311,7 +312,7 @@ def evaluate_by_team_periods(
 ) -> list[dict[int, MetricResult]]:
     """:func:`evaluate_by_team` for each of ``periods``, every period measured once: a run of
     periods each compared with the one before it (the Overview's six) measures seven periods, not
-    twelve, and a declared ratio measures them all in one statement."""
+    twelve."""
     metric = _metric(metric)
     settings = settings or MetricSettings.defaults()
     compared = [comparison_of(filters) for filters in periods]

@@ -158,7 +158,7 @@ def team_history(
 
     A period's figures are the next period's comparison, so each period is measured once
     (:func:`metrics.registry.evaluate_by_team_periods`): six periods cost seven measurements of each
-    symptom, not twelve, and a declared ratio takes one statement for all seven."""
+    symptom, not twelve."""
     settings = settings or MetricSettings.defaults()
     within = filters.team_ids_within(scope)
     teams = [(tid, name) for tid, name in sales_teams(conn, within) if team_ids is None or tid in team_ids]

@@ -17,7 +17,7 @@ from data_access.demo.scale import SCALES, stream_demo
 from data_access.scope import Filters, Period, Scope, last_full_quarter, recent_periods
 from metrics.common import only_team
 from metrics.parameters import MetricSettings
-from metrics.registry import METRICS, measure, measure_periods
+from metrics.registry import METRICS, measure
 from metrics.scorecard import sales_teams, team_history, team_scorecards
 from tests.conftest import count_statements
 from tests.metrics.conftest import DEMO_END
@@ -75,48 +75,6 @@ def test_grouped_equals_one_team_at_a_time(org, metric, period):
         assert got.detail == alone.detail, where
         same(got.value, alone.value, f"{where}: value")
         same(got.parts, alone.parts, f"{where}: parts")
-
-
-# The declared ratios: their measure reads several periods' rows in one statement.
-TOGETHER = [metric for metric in METRICS if hasattr(metric.measure, "periods")]
-
-
-def test_the_declared_ratios_measure_periods_together():
-    assert {metric.id for metric in TOGETHER} == {
-        "pipeline_with_customer_outcome",
-        "late_stage_without_outcome",
-        "late_stage_with_exec_sponsor",
-    }
-
-
-@pytest.mark.parametrize("metric", TOGETHER, ids=[metric.id for metric in TOGETHER])
-def test_periods_measured_in_one_statement_equal_each_period_alone(org, metric):
-    """Three quarters and a period overlapping two of them (a deal open in both counts in both),
-    for the organisation and by team: one statement (and the required field's probe) gives what each
-    period measured alone gives."""
-    settings = MetricSettings.defaults()
-    teams = tuple(tid for tid, _ in sales_teams(org, EVERYONE))
-    overlapping = Period(QUARTER.start - dt.timedelta(days=45), QUARTER.start + dt.timedelta(days=44))
-    periods = [Filters(period) for period in recent_periods(QUARTER, 3)] + [Filters(overlapping)]
-    for group in (None, teams):
-        with count_statements(org.engine) as recorded:
-            together = measure_periods(org, metric, EVERYONE, periods, settings, group)
-        assert len(recorded) <= 2, recorded
-        for filters, got_all in zip(periods, together, strict=True):
-            alone = measure(org, metric, EVERYONE, filters, settings, group)
-            assert got_all.keys() == alone.keys()
-            for key, got in got_all.items():
-                want = alone[key]
-                where = f"{metric.id}, {filters.period.label()}, team {key}"
-                assert (got.needs, got.too_few, got.n, got.detail) == (
-                    want.needs,
-                    want.too_few,
-                    want.n,
-                    want.detail,
-                ), where
-                same(got.value, want.value, f"{where}: value")
-                same(got.parts, want.parts, f"{where}: parts")
-        assert any(m.value is not None for measured in together for m in measured.values())
 
 
 def test_team_scorecards_cost_the_same_queries_for_two_teams_or_sixteen(org):
