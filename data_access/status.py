@@ -77,13 +77,10 @@ STALE = "stale"
 FRESH = "fresh"
 
 
-def source_freshness(
-    conn: Connection, scope: Scope, stale_after_days: int = 7, now: dt.datetime | None = None
-) -> list[dict]:
+def source_counts(conn: Connection, scope: Scope) -> list[dict]:
     """Per source (:data:`SOURCE_TABLES`): when it was last imported (the newest finished batch that
-    did not fail), how many imports, how many rows it holds in the viewer's scope, its age in whole
-    days and its state: ``fresh``, ``stale`` (older than ``stale_after_days``) or ``never imported``."""
-    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    did not fail), how many imports, and how many rows it holds in the viewer's scope. Data only,
+    so it can be stored until the next import; :func:`freshness_of` adds the age."""
     batch = m.ImportBatch
     last = {
         source: (finished, int(n))
@@ -105,21 +102,36 @@ def source_freshness(
         elif model is m.Quota:
             count = count.join(m.Person, m.Person.id == model.person_id).where(scope.clause(m.Person.team_id))
         finished, imports = last.get(source, (None, 0))
-        finished = _as_datetime(finished)
-        age = None if finished is None else max(0, (now - finished).days)
-        state = NEVER if finished is None else (STALE if age > stale_after_days else FRESH)
         rows.append(
             {
                 "source": source,
                 "label": label,
-                "last_import": finished,
-                "age_days": age,
+                "last_import": _as_datetime(finished),
                 "imports": imports,
                 "rows": _count(conn, count),
-                "state": state,
             }
         )
     return rows
+
+
+def freshness_of(counts: list[dict], stale_after_days: int = 7, now: dt.datetime | None = None) -> list[dict]:
+    """:func:`source_counts` with each source's age in whole days at ``now`` and its state:
+    ``fresh``, ``stale`` (older than ``stale_after_days``) or ``never imported``."""
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows = []
+    for row in counts:
+        finished = row["last_import"]
+        age = None if finished is None else max(0, (now - finished).days)
+        state = NEVER if finished is None else (STALE if age > stale_after_days else FRESH)
+        rows.append({**row, "age_days": age, "state": state})
+    return rows
+
+
+def source_freshness(
+    conn: Connection, scope: Scope, stale_after_days: int = 7, now: dt.datetime | None = None
+) -> list[dict]:
+    """Per source: :func:`source_counts` and :func:`freshness_of` at ``now``."""
+    return freshness_of(source_counts(conn, scope), stale_after_days, now)
 
 
 # The optional fields of a deal that symptoms need, with the condition that a deal carries each.
@@ -143,9 +155,9 @@ def field_coverage(conn: Connection, scope: Scope) -> list[dict]:
     opp = m.Opportunity
     fields = _deal_fields()
     totals = conn.execute(
-        select(func.count(), *[func.coalesce(func.sum(case((cond, 1), else_=0)), 0) for _, cond in fields]).where(
-            scope.clause(opp.team_id)
-        )
+        select(
+            func.count(), *[func.coalesce(func.sum(case((cond, 1), else_=0)), 0) for _, cond in fields]
+        ).where(scope.clause(opp.team_id))
     ).one()
     deals = int(totals[0])
     return [

@@ -41,5 +41,7 @@ cols[3].metric("Utterances", fmt_count(counts["utterances"]))
 cols[4].metric("Subscriptions", fmt_count(counts["subscriptions"]))
 
 st.subheader("Data freshness")
-stale_after = (view.settings or reads.metric_settings(view)).integer("stale_after_days")  # admins have no view settings
-show_freshness(reads.freshness(view, stale_after), reads.field_coverage(view), stale_after)
+stale_after = (view.settings or reads.metric_settings(view)).integer(
+    "stale_after_days"
+)  # admins have no view settings
+show_freshness(reads.source_counts(view), reads.field_coverage(view), stale_after)

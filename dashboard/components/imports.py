@@ -35,6 +35,7 @@ from data_access.importers.spec import (
     parse_values_option,
 )
 from data_access.importers.surveys import WIDE_FIELDS, parse_question_option
+from data_access.status import freshness_of
 
 UPLOAD_KEY = "imports.upload"  # (file name, bytes) of the file being imported
 NO_COLUMN = "(none)"
@@ -459,6 +460,7 @@ def freshness_frame(rows: list[dict], stale_after_days: int) -> pd.DataFrame:
     """The freshness table (:func:`data_access.status.source_freshness`) as a leader reads it: every
     source, its last import (UTC), its age, its rows and imports, and whether it is fresh, stale or
     never imported — words, never blanks."""
+
     def status(row: dict) -> str:
         if row["state"] == "never imported":
             return "Never imported" + (" (rows present)" if row["rows"] else "")
@@ -502,9 +504,11 @@ def stale_sentence(rows: list[dict], stale_after_days: int) -> str | None:
     return f"Older than {stale_after_days} days: {named}. Import a fresh export on Data › Imports."
 
 
-def show_freshness(rows: list[dict], coverage: list[dict], stale_after_days: int) -> None:
-    """When each source was last imported and how much of the deals carries each optional field;
-    sources older than ``stale_after_days`` (a setting) are flagged."""
+def show_freshness(counts: list[dict], coverage: list[dict], stale_after_days: int) -> None:
+    """When each source was last imported (``counts``: :func:`data_access.status.source_counts`, aged
+    now) and how much of the deals carries each optional field; sources older than
+    ``stale_after_days`` (a setting) are flagged."""
+    rows = freshness_of(counts, stale_after_days)
     if not any(row["imports"] or row["rows"] for row in rows):
         st.info("Nothing has been imported yet. Use `python -m dashboard import` or the Data › Imports page.")
         return
@@ -518,7 +522,8 @@ def show_freshness(rows: list[dict], coverage: list[dict], stale_after_days: int
         column_config={
             "source": st.column_config.TextColumn("Source"),
             "status": st.column_config.TextColumn(
-                "Status", help=f"Stale when last imported more than {stale_after_days} days ago (Settings › Data freshness)."
+                "Status",
+                help=f"Stale when last imported more than {stale_after_days} days ago (Settings › Data freshness).",
             ),
             "last_import": st.column_config.TextColumn("Last import (UTC)"),
             "age": st.column_config.TextColumn("Age"),
@@ -537,7 +542,9 @@ def show_freshness(rows: list[dict], coverage: list[dict], stale_after_days: int
         width="stretch",
         column_config={
             "field": st.column_config.TextColumn("Field"),
-            "share": st.column_config.ProgressColumn("Share of deals", format="%.0f%%", min_value=0, max_value=100),
+            "share": st.column_config.ProgressColumn(
+                "Share of deals", format="%.0f%%", min_value=0, max_value=100
+            ),
             "deals_with": st.column_config.TextColumn("Deals with it"),
         },
         placeholder="—",

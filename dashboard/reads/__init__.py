@@ -21,8 +21,9 @@ from metrics.parameters import load_metric_settings
 # --- What is loaded ------------------------------------------------------------------------------
 load_counts = cached_read(status.load_counts)
 data_window = cached_read(status.data_window)
-freshness = cached_read(status.source_freshness, store=False)
-field_coverage = cached_read(status.field_coverage, store=False)
+# Counting a million deals is not for every new session: stored until the next import.
+source_counts = cached_read(status.source_counts)
+field_coverage = cached_read(status.field_coverage)
 nsp = cached_read(status.current_nsp, store=False)
 teams = cached_read(org.teams_in_scope, store=False)
 segments = cached_read(org.segments_in_scope)
@@ -91,7 +92,7 @@ one_on_one_notes = live_read(one_on_one.one_on_ones)
 import_history = live_read(batches.list_batches)
 rejected_rows = live_read(batches.rejected_rows)
 # Exact after an import from any process, without recounting every deal on each click of the page.
-import_freshness = versioned_read(status.source_freshness)
+import_counts = versioned_read(status.source_counts)
 import_coverage = versioned_read(status.field_coverage)
 saved_mappings = live_read(mappings.list_mappings)
 saved_mapping = live_read(mappings.load_mapping)

@@ -124,8 +124,8 @@ def cached_read(fn: Callable, *, spinner: str | bool = False, store: bool = True
 def versioned_read(fn: Callable, *, spinner: str | bool = False) -> CachedRead:
     """``fn`` as a read that is exact the moment the data changes, in any process (an import from the
     command line included), and costs two small queries while it has not: cached by the arguments
-    and the data version (:func:`data_access.result_store.data_version`)."""
-    return CachedRead(fn, spinner=spinner, store=False, versioned=True)
+    and the data version (:func:`data_access.result_store.data_version`), and stored like any read."""
+    return CachedRead(fn, spinner=spinner, versioned=True)
 
 
 def live_read(fn: Callable) -> CachedRead:

@@ -56,6 +56,8 @@ def nsp_adoption(view: View) -> Reads:
 def home(view: View) -> Reads:
     yield reads.data_window.at(view)
     yield reads.load_counts.at(view)
+    yield reads.source_counts.at(view)
+    yield reads.field_coverage.at(view)
 
 
 def meeting_health(view: View) -> Reads:
