@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
@@ -157,3 +161,31 @@ def test_a_mapping_problem_quotes_typed_text_as_text(page):
     assert any("is not a field of opportunities" in e.replace("\\", "") for e in errors)
     assert all("](https://" not in e for e in errors)
     assert any("\\[login\\]" in e for e in errors)
+
+
+def test_freshness_shows_an_import_made_from_the_command_line_in_another_process(
+    page, fresh_engine, tmp_path
+):
+    """The Freshness tab is cached by the data version: the same session sees a command-line import
+    made meanwhile by another process, without recounting on every click before it."""
+    at = page()
+    assert "Nothing has been imported yet." in [i.value for i in at.info]
+    export = tmp_path / "deals.csv"
+    export.write_bytes(DEALS)
+    url = fresh_engine.url.render_as_string(hide_password=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard", "import", "opportunities", str(export)],
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    at.run()
+    assert not at.exception, at.exception
+    assert "Nothing has been imported yet." not in [i.value for i in at.info]
+    freshness = next(
+        df.value for df in at.dataframe if {"status", "rows", "imports"} <= set(df.value.columns)
+    )
+    deals = freshness.set_index("source").loc["Opportunities (pipeline)"]
+    assert (deals["status"], deals["rows"], deals["imports"]) == ("Fresh", 1, 1), freshness
