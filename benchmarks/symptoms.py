@@ -1,9 +1,8 @@
 """``python -m benchmarks.symptoms DATABASE_URL [--from 2026-07-01 --to 2026-09-30]``
 
 Where a first render's time goes: each symptom measured as a page measures it — over a period and
-the one it is compared with (:func:`metrics.registry.measure_periods`: one statement for both where
-the symptom is a declared ratio) — for the whole organisation and grouped by every sales team, with
-the statements it issued. Slowest first, so the symptom to make faster next is on the first line. Nothing
+the one it is compared with (:func:`metrics.registry.measure_periods`) — for the whole organisation
+and grouped by every sales team, with the statements it issued. Slowest first, so the symptom to make faster next is on the first line. Nothing
 is stored or cached; run it on a benchmark database (``python -m benchmarks --scale large`` loads one).
 """
 

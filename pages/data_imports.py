@@ -71,7 +71,6 @@ with history_tab:
         imports_ui.show_rejects(reads.rejected_rows(view, batch_id), batch_id)
 
 with freshness_tab:
-    stale_after = (view.settings or reads.metric_settings(view)).integer(
-        "stale_after_days"
-    )  # admins have no view settings
+    # Admins have no view settings: they read the stored ones.
+    stale_after = (view.settings or reads.metric_settings(view)).integer("stale_after_days")
     imports_ui.show_freshness(reads.import_counts(view), reads.import_coverage(view), stale_after)

@@ -41,7 +41,6 @@ cols[3].metric("Utterances", fmt_count(counts["utterances"]))
 cols[4].metric("Subscriptions", fmt_count(counts["subscriptions"]))
 
 st.subheader("Data freshness")
-stale_after = (view.settings or reads.metric_settings(view)).integer(
-    "stale_after_days"
-)  # admins have no view settings
+# Admins have no view settings: they read the stored ones.
+stale_after = (view.settings or reads.metric_settings(view)).integer("stale_after_days")
 show_freshness(reads.source_counts(view), reads.field_coverage(view), stale_after)

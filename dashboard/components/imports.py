@@ -457,7 +457,7 @@ def _age(days: int | None) -> str:
 
 
 def freshness_frame(rows: list[dict], stale_after_days: int) -> pd.DataFrame:
-    """The freshness table (:func:`data_access.status.source_freshness`) as a leader reads it: every
+    """The freshness table (:func:`data_access.status.freshness_of`) as a leader reads it: every
     source, its last import (UTC), its age, its rows and imports, and whether it is fresh, stale or
     never imported — words, never blanks."""
 

@@ -217,9 +217,9 @@ def pipeline_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
     )
 
 
-# The stages flagged late, a handful of names, read once per statement (a materialised CTE, one object
-# so that two periods' conditions in one statement share it): inside the per-deal EXISTS below,
-# PostgreSQL otherwise re-read every deal for them once per candidate deal, hours at a million deals.
+# The stages flagged late, a handful of names, read once per statement (a materialised CTE): inside
+# the per-deal EXISTS below, PostgreSQL otherwise re-read every deal for them once per candidate deal,
+# hours at a million deals.
 _FLAGGED = aliased(m.Opportunity)
 _LATE_STAGES = (
     select(_FLAGGED.stage)
