@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import enum
+import functools
 import importlib
 import io
 import json
@@ -117,6 +118,8 @@ def _class_name(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
+# A team history names the same two classes tens of thousands of times: each is looked up once.
+@functools.cache
 def _trusted_class(name: str) -> type:
     module_name, _, qualname = name.partition(":")
     if not module_name.startswith(TRUSTED_PACKAGES):
@@ -127,6 +130,11 @@ def _trusted_class(name: str) -> type:
     if not isinstance(found, type) or not (dataclasses.is_dataclass(found) or issubclass(found, enum.Enum)):
         raise ValueError(f"a stored result names {name}, which is not a dataclass or an enumeration")
     return found
+
+
+@functools.cache
+def _field_names(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls))
 
 
 def _frame_to_text(frame) -> str:
@@ -175,7 +183,7 @@ def _from_json(value: Any) -> Any:  # noqa: PLR0911, PLR0912 - one branch per ta
     if tag == "dataclass":
         cls = _trusted_class(inner[0])
         instance = object.__new__(cls)
-        names = {f.name for f in dataclasses.fields(cls)}
+        names = _field_names(cls)
         stored = {name for name, _ in inner[1]}
         if stored != names:
             # Written by another version of the application: compute it again rather than guess.

@@ -47,8 +47,8 @@ if presenting:
 links = page_links(view)
 
 org = reads.org_scorecard(view)
-history = reads.team_history(view)  # the last six periods' team scorecards, this one last
-cards = history[-1]
+teams = reads.team_lines(view)  # this period's team scorecards and their last six indexes
+cards = teams.cards
 periods = recent_periods(filters.period)
 _, before, _ = comparison_of(filters)
 compared = f"vs {before.period.label()}"
@@ -78,7 +78,7 @@ with left:
     )
 with right:
     st.markdown(f"**Every team, lowest index first** · {len(cards)} teams")
-    render_teams(teams_frame(history, settings), periods, row_height=44 if presenting else 35)
+    render_teams(teams_frame(teams, settings), periods, row_height=44 if presenting else 35)
 
 # --- Below the fold --------------------------------------------------------------------------------
 st.divider()

@@ -92,16 +92,21 @@ def test_the_first_screen_at_1280x720_shows_every_team_with_its_index(demo_app, 
     assert sidebar_shown is not present
 
 
-def _click_heatmap_cell(page, team: str, label: str) -> None:
-    chart = page.locator("[data-testid='stPlotlyChart']").filter(has_text=label).first
-    chart.scroll_into_view_if_needed()
+def _click_heatmap_cell(page, team: str, number: int) -> None:
+    """Click the heatmap's cell of ``team`` and symptom ``number``: the table's columns have the widths
+    the page gives them (at 1280 px they do not fit, so none is stretched)."""
+    from dashboard.components.scorecard import INDEX_WIDTH, ROW_HEIGHT, SYMPTOM_WIDTH, TEAM_WIDTH
+
+    grid = page.locator("[data-testid='stDataFrame']").filter(has_text="Beacon").nth(1)
+    grid.scroll_into_view_if_needed()
     time.sleep(0.5)
-    trace = chart.locator(".js-plotly-plot").first.evaluate("(el) => ({x: el.data[0].x, y: el.data[0].y})")
-    column, row = list(trace["x"]).index(label), list(trace["y"]).index(team)
-    plot = chart.locator(".nsewdrag").first.bounding_box()
+    headers = grid.locator("[role='columnheader']").all_inner_texts()
+    assert headers[:3] == ["Team", "Index", "1"], headers
+    row = [cells[0] for cells in _rows(grid, len(headers))].index(team)
+    box = grid.bounding_box()
     page.mouse.click(
-        plot["x"] + plot["width"] * (column + 0.5) / len(trace["x"]),
-        plot["y"] + plot["height"] * (row + 0.5) / len(trace["y"]),
+        box["x"] + TEAM_WIDTH + INDEX_WIDTH + SYMPTOM_WIDTH * (number - 0.5),
+        box["y"] + ROW_HEIGHT * (row + 1.5),
     )
     time.sleep(0.5)
     wait_until_idle(page, timeout_s=120)
@@ -110,7 +115,7 @@ def _click_heatmap_cell(page, team: str, label: str) -> None:
 def test_clicking_a_heatmap_cell_opens_that_teams_evidence_and_its_page(demo_app, browser):
     context, page = _open(browser, f"{demo_app}/?{QUERY}")
     try:
-        _click_heatmap_cell(page, "Beacon", "9. Discounting")
+        _click_heatmap_cell(page, "Beacon", 9)
         dialog = page.locator("[role='dialog']")
         dialog.wait_for(timeout=30_000)
         text = dialog.inner_text()
@@ -145,7 +150,7 @@ def test_clicking_a_sellers_name_opens_their_prep_with_them_selected(demo_app, b
     opened = []
     context.on("page", lambda new_page: opened.append(new_page))
     try:
-        _click_heatmap_cell(page, "Beacon", "9. Discounting")
+        _click_heatmap_cell(page, "Beacon", 9)
         dialog = page.locator("[role='dialog']")
         dialog.wait_for(timeout=30_000)
         grid = dialog.locator("[data-testid='stDataFrame']").first

@@ -64,7 +64,7 @@ def test_precompute_stores_every_page_so_no_page_reads_deals_afterwards(precompu
     assert "Overview" in result.stderr and "Pipeline behaviour" in result.stderr
     names = set(_stored(url).values())
     assert {
-        "metrics.scorecard.team_history",
+        "metrics.scorecard.team_lines",
         "metrics.scorecard.scorecard",
         "metrics.analyses.pipeline.pipeline_movement",
         "report",

@@ -8,20 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.charts.common import trend_lines
 from dashboard.charts.theme import (
     ACCENT,
-    BAND_COLORS,
     BAND_ICONS,
-    BAND_SCALE,
-    BANDS,
     MUTED,
     SEQUENCE,
-    band_code,
     style,
 )
 from metrics.scorecard import band_of
@@ -42,72 +37,6 @@ def cell_text(score: float | None, status: object) -> str:
     if band is None:
         return CELL_TEXT.get(str(status), "—")
     return f"{BAND_ICONS[band]}{score:.0f}"
-
-
-def team_heatmap(
-    scores: pd.DataFrame, statuses: pd.DataFrame, labels: Mapping[str, str], *, title: str | None = None
-) -> go.Figure:
-    """Teams (rows) x the Health Index and each symptom (columns), each cell in the colour of its
-    score's band (red 0-50, amber 51-75, green 76-100: exactly :func:`metrics.scorecard.band_of`)
-    with the band's icon and the score written in it.
-
-    ``scores`` is :func:`metrics.scorecard.heatmap_frame` (teams as index, a column per symptom id
-    and ``health_index``); ``statuses`` is :func:`metrics.scorecard.status_frame`. ``labels`` maps
-    a symptom id (and ``health_index``) to its column title, in the order to show. A cell with no
-    score says why ("needs" or "hidden") instead of showing a colour.
-
-    A second, invisible trace puts one point on each cell's centre, carrying ``[team, column id]``
-    as its ``customdata``: clicking a cell selects that point (a heatmap has no points to select).
-    """
-    columns = [c for c in labels if c in scores.columns]
-    teams = list(scores.index)
-    values = scores.reindex(columns=columns).apply(pd.to_numeric, errors="coerce")
-    states = statuses.reindex(index=values.index, columns=columns)
-    text = [
-        [
-            cell_text(values.iat[i, j], states.iat[i, j] if j < states.shape[1] else None)
-            for j in range(len(columns))
-        ]
-        for i in range(len(teams))
-    ]
-    if INDEX_COLUMN in columns:
-        j = columns.index(INDEX_COLUMN)
-        for row in text:
-            row[j] = "—" if row[j] in CELL_TEXT.values() else row[j]
-    # Arrays, not nested lists: plotly validates an array at once, a list cell by cell (200 teams x 18).
-    z = values.map(band_code).to_numpy(dtype=float)  # NaN = no score: a gap
-    x = [labels[c] for c in columns]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=x,
-            y=np.array(teams, dtype=object),
-            text=np.array(text, dtype=object),
-            texttemplate="%{text}",
-            textfont={"size": 12},
-            colorscale=BAND_SCALE,
-            zmin=0,
-            zmax=len(BANDS),
-            xgap=3,
-            ygap=3,
-            showscale=False,  # the caption names the bands, with their icons
-            hoverinfo="skip",
-        )
-    )
-    fig.add_scatter(
-        x=np.array([label for _ in teams for label in x], dtype=object),
-        y=np.array([team for team in teams for _ in columns], dtype=object),
-        customdata=np.array([[team, column] for team in teams for column in columns], dtype=object),
-        text=np.array([cell for row in text for cell in row], dtype=object),
-        mode="markers",
-        marker={"size": 30, "opacity": 0, "color": BAND_COLORS["green"]},
-        hovertemplate="%{y} · %{x}: %{text}<br>Click to open the evidence<extra></extra>",
-        showlegend=False,
-    )
-    fig.update_xaxes(side="top", tickangle=-40, automargin=True)
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_layout(clickmode="event+select", dragmode=False)
-    return style(fig, title=title, height=max(360, 46 * len(teams) + 260))
 
 
 def before_after_bars(df: pd.DataFrame, *, percent: bool = True, title: str | None = None) -> go.Figure:

@@ -7,31 +7,33 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts.leadership import INDEX_COLUMN, team_heatmap
+from dashboard.charts.leadership import INDEX_COLUMN, cell_text
 from dashboard.charts.theme import (
     BAND_COLORS,
     BAND_ICONS,
     BAND_NAMES,
     BAND_RANGES,
     BAND_TEXT,
-    PLOTLY_CONFIG,
+    MUTED,
     band_label,
 )
 from dashboard.components.text import IMPORT_HINT, STATUS_TEXT, trend_text, why_text
-from dashboard.escaping import escape_markdown, inert_figure
+from dashboard.escaping import escape_markdown
 from dashboard.shell import state
 from data_access.scope import Period
 from metrics.index_parts import index_breakdown, index_trend, ordered, previous_index
 from metrics.metric import MetricResult, format_value
 from metrics.parameters import MetricSettings
 from metrics.registry import get_metric
-from metrics.scorecard import Scorecard, heatmap_frame, status_frame
+from metrics.scorecard import Scorecard, TeamLines, band_of
 
 # Streamlit's badge colours nearest the bands' (a badge takes a name, not a hex colour).
 BAND_BADGE = {"red": "red", "amber": "yellow", "green": "green"}
 
 
 ALL_TEAMS = "All teams in view"
+# A heatmap cell without a score (needs data, too few, so far, hidden): grey words, no colour.
+NO_SCORE_STYLE = f"color: {MUTED}"
 
 
 def scorecard_frame(results: list[MetricResult], settings: MetricSettings) -> pd.DataFrame:
@@ -115,9 +117,11 @@ def heatmap_labels(cards: list[Scorecard]) -> dict[str, str]:
     return labels
 
 
-# Beyond this many teams the heatmap opens on the teams that need attention (a large organisation's
-# 200 teams would be a chart 9,000 pixels tall); a toggle shows them all.
-HEATMAP_TEAMS = 25
+# The heatmap shows this many teams at once and scrolls beyond (the team column stays in view).
+HEATMAP_ROWS = 12
+ROW_HEIGHT = 35
+# Column widths in pixels: beyond the page's width the symptoms scroll under the pinned team column.
+TEAM_WIDTH, INDEX_WIDTH, SYMPTOM_WIDTH = 120, 60, 52
 
 
 def worst_first(cards: list[Scorecard]) -> list[Scorecard]:
@@ -125,47 +129,90 @@ def worst_first(cards: list[Scorecard]) -> list[Scorecard]:
     return sorted(cards, key=lambda c: (c.health_index is None, c.health_index or 0.0, c.name))
 
 
+def heatmap_table(cards: list[Scorecard]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The team x symptom heatmap as a table, lowest index first: the words of each cell (the band's
+    icon and the score, "✕42", or why there is none: "needs", "few", "so far", "hidden") under the
+    columns ``team``, ``health_index`` and each symptom id by number; and, same shape, each cell's
+    band (None where there is no score, and in the ``team`` column)."""
+    ordered_cards = worst_first(cards)
+    ids = list(heatmap_labels(cards))[1:]
+    columns = ["team", INDEX_COLUMN, *ids]
+    words, bands = [], []
+    for card in ordered_cards:
+        by_id = {r.id: r for r in card.symptoms}
+        index = card.health_index
+        row_words = {"team": card.name, INDEX_COLUMN: cell_text(index, None) if index is not None else "—"}
+        row_bands = {"team": None, INDEX_COLUMN: band_of(index) if index is not None else None}
+        for metric_id in ids:
+            result = by_id.get(metric_id)
+            score = None if result is None else result.score
+            row_words[metric_id] = cell_text(score, None if result is None else result.status)
+            row_bands[metric_id] = band_of(score) if score is not None else None
+        words.append(row_words)
+        bands.append(row_bands)
+    return pd.DataFrame(words, columns=columns), pd.DataFrame(bands, columns=columns, dtype=object)
+
+
 def render_heatmap(cards: list[Scorecard]) -> tuple[str, str] | None:
-    """The team x symptom heatmap; returns ``(team name, symptom id or "health_index")`` when a
-    cell was just clicked (a click that was already handled returns None)."""
+    """The team x symptom heatmap, a table whose cells take their band's colour; returns ``(team name,
+    symptom id or "health_index")`` when a cell was just clicked (a click already handled returns None)."""
     if not cards:
         st.info("No sales team is in view. Pick teams in the sidebar, or import people with their team.")
         return None
-    if len(cards) > HEATMAP_TEAMS:
-        show_all = st.toggle(
-            f"Show all {len(cards)} teams",
-            key="pp.overview.all_teams",
-            help=f"Off: the {HEATMAP_TEAMS} teams with the lowest Purpose Health Index, lowest first.",
+    words, bands = heatmap_table(cards)
+    labels = heatmap_labels(cards)
+    styled = words.style.apply(
+        lambda column: [band_cell_style(b) or NO_SCORE_STYLE for b in bands[column.name]],
+        subset=list(words.columns[1:]),
+        axis=0,
+    )
+    symptom_columns = {
+        metric_id: st.column_config.TextColumn(
+            str(get_metric(metric_id).number), width=52, help=labels[metric_id]
         )
-        if not show_all:
-            cards = worst_first(cards)[:HEATMAP_TEAMS]
-            st.caption(f"The {HEATMAP_TEAMS} teams with the lowest Purpose Health Index, lowest first.")
-    fig = team_heatmap(heatmap_frame(cards), status_frame(cards), heatmap_labels(cards))
-    event = st.plotly_chart(
-        inert_figure(fig),
-        config=PLOTLY_CONFIG,
+        for metric_id in words.columns[2:]
+    }
+    event = st.dataframe(
+        styled,
+        hide_index=True,
         width="stretch",
         key="pp.overview.heatmap",
+        placeholder="—",
         on_select="rerun",
-        selection_mode="points",
+        selection_mode="single-cell",
+        row_height=ROW_HEIGHT,
+        height=ROW_HEIGHT * (min(len(words), HEATMAP_ROWS) + 1) + 3,
+        column_config={
+            "team": st.column_config.TextColumn("Team", width=TEAM_WIDTH, pinned=True),
+            INDEX_COLUMN: st.column_config.TextColumn(
+                "Index", width=INDEX_WIDTH, help="Purpose Health Index 0–100 of this period."
+            ),
+            **symptom_columns,
+        },
     )
+    numbers = " · ".join(f"{label}" for label in list(labels.values())[1:])
     st.caption(
-        f"Each cell is its band: {band_legend()}. “needs” = the data is missing; “few” = the sample "
-        "is under the symptom's minimum; “so far” = the period has not ended; “hidden” = a survey group "
-        "too small to show. Click a cell to open that team's evidence."
+        f"{len(words)} teams, lowest index first. Each cell is its band: {band_legend()}. “needs” = the "
+        "data is missing; “few” = the sample is under the symptom's minimum; “so far” = the period has "
+        "not ended; “hidden” = a survey group too small to show. Click a cell to open that team's "
+        f"evidence. Columns: {numbers}."
     )
-    return clicked_cell(event)
+    return clicked_cell(event, list(words["team"]))
 
 
 def band_legend() -> str:
     return ", ".join(f"{BAND_ICONS[b]} {BAND_NAMES[b].lower()} {BAND_RANGES[b]}" for b in BAND_COLORS)
 
 
-def clicked_cell(event) -> tuple[str, str] | None:
-    """The heatmap cell the viewer just clicked, once: ``(team, column id)``."""
-    points = list(getattr(getattr(event, "selection", None), "points", []) or [])
-    data = next((p.get("customdata") for p in points if p.get("customdata")), None)
-    cell = (str(data[0]), str(data[1])) if data and len(data) == 2 else None
+def clicked_cell(event, teams: Sequence[str]) -> tuple[str, str] | None:
+    """The heatmap cell the viewer just clicked, once: ``(team, column id)``; a click on the team's
+    name counts as its index. ``teams`` are the table's rows in the order given to it."""
+    cells = list(getattr(getattr(event, "selection", None), "cells", []) or [])
+    cell = None
+    if cells:
+        row, column = cells[0]
+        if 0 <= int(row) < len(teams):
+            cell = (str(teams[int(row)]), INDEX_COLUMN if column == "team" else str(column))
     if cell is None or cell == state.get_state("overview.last_cell"):
         state.set_state("overview.last_cell", cell)
         return None
@@ -279,16 +326,14 @@ def render_weights(card: Scorecard) -> None:
 # --- The first screen: the index, every team, the worst movers --------------------------------------
 
 
-def teams_frame(history: Sequence[list[Scorecard]], settings: MetricSettings) -> pd.DataFrame:
-    """One row per team of the last of ``history`` (the team scorecards of each recent period,
-    oldest first), lowest index first: its index, band, change since the previous period, the
-    index of each period (a list for a line) and what the index stands on."""
-    cards = history[-1] if history else []
-    by_period = [{c.team_id: c.health_index for c in period} for period in history]
+def teams_frame(teams: TeamLines, settings: MetricSettings) -> pd.DataFrame:
+    """One row per team, lowest index first: its index, band, change since the previous period, the
+    index of each recent period (a list for a line) and what the index stands on."""
+    cards = teams.cards
     rows = []
     for card in worst_first(cards):
         index, before = card.health_index, previous_index(card.symptoms, settings)
-        line = [period.get(card.team_id) for period in by_period]
+        line = teams.line(card.team_id)
         cov = card.coverage
         rows.append(
             {
@@ -318,7 +363,7 @@ def index_change_text(current: float | None, before: float | None) -> str:
 
 
 def band_cell_style(band: str | None) -> str:
-    """CSS for a band cell: the band's colour behind its icon and name."""
+    """CSS for a band cell: the band's colour behind its icon and name (or its score)."""
     if band not in BAND_COLORS:
         return ""
     return f"background-color: {BAND_COLORS[band]}; color: {BAND_TEXT[band]}; font-weight: 600"

@@ -43,8 +43,7 @@ def evidence_rows(view: View, metric_id: str) -> EvidenceRows:
 
 
 org_scorecard = cached_read(scorecard.scorecard, spinner="Computing the scorecard…")
-team_history = cached_read(scorecard.team_history, spinner="Computing the team scorecards…")
-
+team_lines = cached_read(scorecard.team_lines, spinner="Computing the team scorecards…")
 
 
 def brief_pdf(view: View) -> bytes:

@@ -37,7 +37,7 @@ def shell(view: View) -> Reads:
 def overview(view: View) -> Reads:
     org = reads.org_scorecard.at(view)
     yield org
-    yield reads.team_history.at(view)  # this period's team scorecards last
+    yield reads.team_lines.at(view)  # this period's team scorecards and their index lines
     # The scorecard opens on the evidence of its first row.
     yield reads.evidence.at(view, ordered(org().symptoms)[0].id)
 

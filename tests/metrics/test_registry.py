@@ -13,7 +13,7 @@ from data_access.scope import Filters, Period, Scope
 from metrics.metric import KINDS, MetricResult
 from metrics.parameters import MetricSettings, all_settings, load_metric_settings
 from metrics.registry import METRICS, SYMPTOM_IDS, evaluate, evidence, get_metric, score_of, series
-from metrics.scorecard import band_of, health_index, heatmap_frame, scorecard, team_scorecards
+from metrics.scorecard import band_of, health_index, scorecard, team_scorecards
 from tests.metrics.builders import Org, any_sample, filters
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
@@ -236,7 +236,7 @@ def test_unreadable_override_names_the_setting(conn):
         load_metric_settings(conn)
 
 
-def test_team_scorecards_and_heatmap(conn):
+def test_team_scorecards(conn):
     org = Org(conn)
     region = org.team("Americas")
     atlas, beacon = org.team("Atlas", parent=region), org.team("Beacon", parent=region)
@@ -244,8 +244,9 @@ def test_team_scorecards_and_heatmap(conn):
     org.deal(beacon, 1000, D(2025, 2, 3), won=False, loss="price")
     cards = team_scorecards(conn, EVERYONE, filters(), any_sample())
     assert [card.name for card in cards] == ["Atlas", "Beacon"]  # the region is not a team
-    frame = heatmap_frame(cards)
-    assert frame.loc["Atlas", "price_loss_share"] == 100 and frame.loc["Beacon", "price_loss_share"] == 0
-    assert frame.loc["Atlas", "health_index"] > frame.loc["Beacon", "health_index"]
+    atlas_card, beacon_card = cards
+    assert atlas_card.symptom("price_loss_share").score == 100
+    assert beacon_card.symptom("price_loss_share").score == 0
+    assert atlas_card.health_index > beacon_card.health_index
     only = team_scorecards(conn, Scope.teams([beacon]), filters())
     assert [card.name for card in only] == ["Beacon"]

@@ -11,7 +11,7 @@ from dashboard.links import Links
 from metrics.analyses.coaching import Seller
 from metrics.metric import MetricResult
 from metrics.parameters import MetricSettings
-from metrics.scorecard import Scorecard
+from metrics.scorecard import Scorecard, lines_of
 from tests.dashboard.components.results import result as base_result
 
 SETTINGS = MetricSettings.defaults()
@@ -39,7 +39,7 @@ def test_the_teams_table_lists_every_team_worst_first_with_band_change_and_six_p
         [card("Atlas", 1, 78), card("Beacon", 2, None), card("Cedar", 3, 60)],
         [card("Atlas", 1, 86, previous=78), card("Beacon", 2, 24, previous=30), card("Cedar", 3, None)],
     ]
-    frame = teams_frame(periods, SETTINGS)
+    frame = teams_frame(lines_of(periods), SETTINGS)
     assert frame["team"].tolist() == ["Beacon", "Atlas", "Cedar"]  # no index last
     assert frame["index"].tolist() == ["24", "86", "—"]
     assert frame["band"].tolist() == ["✕ Red", "✓ Green", "No band"]
