@@ -197,7 +197,16 @@ def results(load_seconds: float, first: float, rows_per_s: float, browser: float
                     "peak_mib": 200.0,
                 },
                 "pages": [page],
-                "browser": {"seconds": browser, "opens": [browser] * 3, "viewport": "1280×720"},
+                "browser": {
+                    "seconds": browser,
+                    "opens": [browser] * 3,
+                    "returning_seconds": browser / 2,
+                    "returning_opens": [browser / 2] * 3,
+                    "floor_seconds": 1.0,
+                    "floor_returning_seconds": 0.5,
+                    "floor_page": "settings",
+                    "viewport": "1280×720",
+                },
             }
         ],
     }
@@ -218,8 +227,9 @@ def test_the_second_run_prints_each_figure_beside_the_first_runs(tmp_path):
     assert "1,500 utterances/s (1,000) · 1.50× previous" in text_two
     assert "report: first 2.00 s (1.00× previous)" in text_two
     assert (
-        "browser: stored Overview idle in Chromium at 1280×720 in 1.20 s, median of 3 new sessions "
-        "(0.80× the 1.5 s goal) · 0.60× previous"
+        "browser: stored Overview idle in Chromium at 1280×720, median of 3 new sessions: new browser "
+        "1.20 s (0.80× the 1.5 s goal; floor (settings page) 1.00 s, 1.2×; 0.60× previous) · returning "
+        "browser 0.60 s (0.40× the goal; floor 0.50 s, 1.2×; 0.60× previous)"
     ) in text_two
     overview = next(line for line in text_two.splitlines() if line.startswith("Overview"))
     # first 3.00 s is 1.50× the previous 2.00 s and 6.0× its floor of 0.50 s.
