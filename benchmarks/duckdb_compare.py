@@ -22,7 +22,8 @@ each statement's best time is kept: the machine is shared.
 
 The demo is the large one's layout cut to ``--divisions`` divisions (3: about 120,000 deals, 620,000
 history rows; 25: the large demo, about a million deals), loaded once into
-``<workdir>/duckdb_<scale>.db`` and the PostgreSQL database ``purpose_pulse_duckdb_<scale>``.
+``<workdir>/<prefix>duckdb_<scale>.db`` and the PostgreSQL database ``<prefix>duckdb_<scale>`` (the
+benchmark's own, created and marked by :mod:`benchmarks.databases`; prefix ``ppbench_`` by default).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.databases import DEFAULT_PREFIX
 from dashboard.config import REPO_ROOT
 
 DEMO_END = dt.date(2026, 10, 31)
@@ -63,27 +65,28 @@ def scale_for(divisions: int):
     return dataclasses.replace(SCALES["large"], name=f"large-{divisions}", divisions=divisions)
 
 
-def database_urls(scale_name: str, workdir: Path, postgres: str) -> dict[str, str]:
-    from sqlalchemy.engine import make_url
+def databases(scale_name: str, workdir: Path, postgres: str, prefix: str) -> dict:
+    """The benchmark's own SQLite file and PostgreSQL database for ``scale_name``, named with
+    ``prefix`` (:mod:`benchmarks.databases`: only databases it created and marked are used)."""
+    from benchmarks.databases import database_for
 
-    pg = make_url(postgres).set(database=f"purpose_pulse_duckdb_{scale_name.replace('-', '_')}")
+    name = f"duckdb_{scale_name.replace('-', '_')}"
     return {
-        "sqlite": f"sqlite:///{workdir / f'duckdb_{scale_name}.db'}",
-        "postgresql": pg.render_as_string(hide_password=False),
+        engine: database_for(engine, name, workdir, postgres, prefix) for engine in ("sqlite", "postgresql")
     }
 
 
-def ensure_demo(url: str, divisions: int) -> float | None:
-    """Load the demo at ``divisions`` into ``url`` unless it is there; the load's seconds, or None."""
-    from benchmarks.databases import _create_postgres_database, _has_demo
+def ensure_demo(db, divisions: int) -> float | None:
+    """Load the demo at ``divisions`` into ``db`` (a :class:`benchmarks.databases.BenchDatabase`,
+    created and marked when missing) unless it is there; the load's seconds, or None."""
+    from benchmarks.databases import _has_demo, ensure_database
     from data_access.db import make_engine, migrate, refresh_statistics
     from data_access.demo.scale import stream_demo
 
-    if _has_demo(url):
+    ensure_database(db)
+    if _has_demo(db.url):
         return None
-    if url.startswith("postgresql"):
-        _create_postgres_database(url)
-    engine = make_engine(url)
+    engine = make_engine(db.url)
     started = time.perf_counter()
     try:
         migrate(engine)
@@ -493,17 +496,21 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         help="a PostgreSQL server the benchmark may create a database on",
     )
     parser.add_argument("--workdir", type=Path, default=REPO_ROOT / "data" / "bench")
+    parser.add_argument(
+        "--prefix",
+        default=DEFAULT_PREFIX,
+        help="name prefix of the databases it creates (default ppbench_); only those it marked are used",
+    )
     parser.add_argument("--timeout", type=float, default=TIMEOUT)
     parser.add_argument("--json", type=Path, help="also write every figure (per statement) to this file")
     return parser.parse_args(argv)
 
 
-def run_database(
-    dialect: str, url: str, args: argparse.Namespace, scale_name: str, pages: list[tuple[str, str]]
-):
+def run_database(dialect: str, db, args: argparse.Namespace, scale_name: str, pages: list[tuple[str, str]]):
     from benchmarks.floor import Recorded
 
-    out: dict = {"dialect": dialect, "load_seconds": ensure_demo(url, args.divisions)}
+    url = db.url
+    out: dict = {"dialect": dialect, "load_seconds": ensure_demo(db, args.divisions)}
     recordings = {}
     for title, file in pages:
         cache = args.workdir / "duckdb_recorded" / f"{scale_name}-{dialect}-{file.removesuffix('.py')}.pickle"
@@ -611,7 +618,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
     scale = scale_for(args.divisions)
-    urls = database_urls(scale.name, args.workdir, args.postgres)
+    dbs = databases(scale.name, args.workdir, args.postgres, args.prefix)
     pages = available_pages()
     if args.pages != "all":
         wanted = set(args.pages.split(","))
@@ -621,7 +628,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "duckdb": duckdb.__version__,
         "scale": f"{scale.name} ({scale.description})",
-        "databases": [run_database(d, urls[d], args, scale.name, pages) for d in dialects],
+        "databases": [run_database(d, dbs[d], args, scale.name, pages) for d in dialects],
     }
     print(render(results))
     if args.json:
