@@ -165,6 +165,11 @@ def load_existing(
     return found
 
 
+def is_empty(conn: Connection, table: Table) -> bool:
+    """Whether ``table`` holds no rows (as this connection sees it)."""
+    return conn.execute(select(table.c.id).limit(1)).first() is None
+
+
 # Keys looked up per query when they travel as one array or JSON list.
 LOOKUP_CHUNK = 20000
 
