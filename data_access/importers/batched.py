@@ -87,9 +87,11 @@ class Planned:
         return self.stream.meta
 
     def chunks(self, size: int = CHUNK_ROWS) -> Iterator[list[Line]]:
-        rows = self.stream.rows()
-        if self.constants:
-            rows = _with_constants(rows, len(self.meta.headers) - len(self.constants), list(self.constants))
+        if not self.constants:
+            return self.stream.chunks(size)
+        rows = _with_constants(
+            self.stream.rows(), len(self.meta.headers) - len(self.constants), list(self.constants)
+        )
         return chunked(rows, size)
 
 
