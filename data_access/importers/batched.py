@@ -10,8 +10,10 @@ the same sentences and line numbers, the same conflict warnings and ``--strict``
   through the row model itself, which writes the reason, so every rejected row reads exactly as before.
 - Writing: a source with a ``chunk_key`` (opportunities) is written chunk by chunk. Rows whose key the
   file repeats (a deal given twice, perhaps with two owners) are kept back and written last, together,
-  so the first-row-wins and ``--strict`` rules see all of them. Other sources are read and checked in
-  chunks and written at the end, as one set, because their writers relate rows across the whole file.
+  so the first-row-wins and ``--strict`` rules see all of them. A chunk is written by a worker thread
+  while the next one is read and checked (the writes stay in order, one at a time, on the caller's
+  connection). Other sources are read and checked in chunks and written at the end, as one set,
+  because their writers relate rows across the whole file.
 - Everything happens inside one savepoint: a file refused half way (say, a second currency found in the
   last chunk) leaves nothing behind.
 """
