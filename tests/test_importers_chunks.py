@@ -9,6 +9,7 @@ the same file imported in one chunk and of the row-by-row import the importers h
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 import subprocess
@@ -338,3 +339,27 @@ def test_a_newer_export_of_many_deals_updates_every_one_with_its_history(conn, t
         1250.5,
     )
     assert str(close)[:10] == "2024-06-30"
+
+
+def test_a_chunk_whose_write_fails_stops_the_import_and_leaves_nothing(conn, tmp_path):
+    # Chunks are written in the background while the next is read: the failure still ends the import.
+    source = SOURCES["opportunities"]
+    calls = []
+
+    def failing(ctx, columns):
+        calls.append(len(columns["id"]))
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return original(ctx, columns)
+
+    original = source.write_columns
+    source = dataclasses.replace(source, write_columns=failing)
+    path = tmp_path / "deals.csv"
+    path.write_text(many(40), encoding="utf-8", newline="")
+    savepoint = conn.begin_nested()
+    with pytest.raises(RuntimeError, match="went away"):
+        import_file(conn, source, path, "deals.csv", ImportOptions(), chunk_rows=10)
+    assert conn.execute(select(m.ImportBatch.id)).first() is None
+    assert stored(conn) == []
+    savepoint.rollback()
+    assert calls == [10, 10]

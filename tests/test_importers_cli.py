@@ -154,3 +154,19 @@ def test_csv_bytes_are_excel_friendly_and_safe():
     out = io.StringIO()
     assert write_csv([{"a": "@x"}, {"a": 3}], ["a"], out) == 2
     assert out.getvalue() == "a\r\n'@x\r\n3\r\n"
+
+
+def test_an_import_run_in_process_leaves_the_garbage_collector_as_it_found_it(fresh_engine, tmp_path, capsys):
+    import gc
+
+    from dashboard.cli.main import main
+    from dashboard.config import load_settings
+
+    path = tmp_path / "deals.csv"
+    path.write_text("Opportunity ID,Stage\nD1,Prospecting\nD2,Qualification\n", encoding="utf-8")
+    settings = load_settings({"DATABASE_URL": fresh_engine.url.render_as_string(hide_password=False)})
+    threshold = gc.get_threshold()
+    assert main(["import", "opportunities", str(path), "--json"], settings) == 0
+    assert json.loads(capsys.readouterr().out)["inserted"] == 2
+    assert gc.get_threshold() == threshold
+    assert gc.get_freeze_count() == 0

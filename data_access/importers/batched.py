@@ -10,8 +10,10 @@ the same sentences and line numbers, the same conflict warnings and ``--strict``
   through the row model itself, which writes the reason, so every rejected row reads exactly as before.
 - Writing: a source with a ``chunk_key`` (opportunities) is written chunk by chunk. Rows whose key the
   file repeats (a deal given twice, perhaps with two owners) are kept back and written last, together,
-  so the first-row-wins and ``--strict`` rules see all of them. Other sources are read and checked in
-  chunks and written at the end, as one set, because their writers relate rows across the whole file.
+  so the first-row-wins and ``--strict`` rules see all of them. A chunk is written by a worker thread
+  while the next one is read and checked (the writes stay in order, one at a time, on the caller's
+  connection). Other sources are read and checked in chunks and written at the end, as one set,
+  because their writers relate rows across the whole file.
 - Everything happens inside one savepoint: a file refused half way (say, a second currency found in the
   last chunk) leaves nothing behind.
 """
@@ -21,8 +23,10 @@ from __future__ import annotations
 import time
 from collections import namedtuple
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -85,9 +89,11 @@ class Planned:
         return self.stream.meta
 
     def chunks(self, size: int = CHUNK_ROWS) -> Iterator[list[Line]]:
-        rows = self.stream.rows()
-        if self.constants:
-            rows = _with_constants(rows, len(self.meta.headers) - len(self.constants), list(self.constants))
+        if not self.constants:
+            return self.stream.chunks(size)
+        rows = _with_constants(
+            self.stream.rows(), len(self.meta.headers) - len(self.constants), list(self.constants)
+        )
         return chunked(rows, size)
 
 
@@ -506,59 +512,15 @@ def _in_chunks(conn, planned: Planned, options, directory, result, progress, chu
     kept = list(planned.mapping.values())
     held: list[ValidRow] = []
     currencies: dict[str, int] = {}
-    inserted = updated = unchanged = rejected_count = done = 0
+    done = 0
     refused = False
     found_currencies: list[tuple[int, str]] = []
     by_columns = (
         source.write_columns is not None and source.flag_rows is not None and not planned.context.value_maps
     )
-    for chunk in planned.chunks(chunk_rows):
-        if by_columns:
-            columns, lines, valid, rejected = check_columns(
-                source, meta, chunk, planned.mapping, planned.context
-            )
-        else:
-            valid, rejected = check_chunk(source, meta, chunk, planned.mapping, planned.context)
-            columns, lines = {}, []
-        raw = _RawOf(meta, chunk, kept)
+    totals = [0, 0, 0, 0]  # inserted, updated, unchanged, rejected
 
-        if lines:
-            for code, line in _first_lines(columns.get("currency"), lines):
-                found_currencies.append((line, code))
-            repeats = np.fromiter(
-                (hash(k) in planned.repeated for k in columns[key]), dtype=bool, count=len(lines)
-            )
-            if repeats.any():
-                held_rows = _as_rows(
-                    source,
-                    {n: v[repeats] for n, v in columns.items()},
-                    [lines[k] for k in np.flatnonzero(repeats)],
-                )
-                held_fast = [ValidRow(r.line_number, r.row, raw(r.line_number)) for r in held_rows]
-                columns = {n: v[~repeats] for n, v in columns.items()}
-            else:
-                held_fast = []
-        else:
-            held_fast = []
-        free: list[ValidRow] = []
-        held_slow: list[ValidRow] = []
-        for row in valid:
-            currency = getattr(row.row, "currency", None)
-            if currency:
-                found_currencies.append((row.line_number, currency.strip().upper()))
-            if hash(getattr(row.row, key)) in planned.repeated:
-                held_slow.append(ValidRow(row.line_number, row.row, raw(row.line_number)))
-            else:
-                free.append(row)
-        held += sorted([*held_fast, *held_slow], key=lambda r: r.line_number)
-        for line, code in sorted(found_currencies):
-            currencies.setdefault(code, line)
-        found_currencies.clear()
-        refused = refused or (source.check is not None and len(currencies) > 1)
-        done += len(chunk)
-        if refused:  # the file will be refused: check the rest only to name every currency
-            progress(done / max(total, 1), _rate(done, total, started, "Checked"))
-            continue
+    def write(columns: dict[str, np.ndarray], free: list[ValidRow], rejected: list[Rejection]) -> None:
         outcomes = []
         if columns and len(next(iter(columns.values()))):
             outcomes.append(source.write_columns(ctx, columns))
@@ -566,16 +528,75 @@ def _in_chunks(conn, planned: Planned, options, directory, result, progress, chu
             outcomes.append(source.write(ctx, free))
         set_aside = list(rejected)
         for outcome in outcomes:
-            inserted, updated, unchanged = (
-                inserted + outcome.inserted,
-                updated + outcome.updated,
-                unchanged + outcome.unchanged,
-            )
+            totals[0] += outcome.inserted
+            totals[1] += outcome.updated
+            totals[2] += outcome.unchanged
             set_aside += outcome.rejected
         set_aside.sort(key=lambda r: r.line_number)
         record_rejections(conn, batch_id, set_aside)
-        rejected_count += len(set_aside)
-        progress(done / max(total, 1) * 0.98, _rate(done, total, started, "Imported"))
+        totals[3] += len(set_aside)
+
+    behind = _Behind(
+        lambda rows: progress(rows / max(total, 1) * 0.98, _rate(rows, total, started, "Imported"))
+    )
+    try:
+        for chunk in planned.chunks(chunk_rows):
+            if by_columns:
+                columns, lines, valid, rejected = check_columns(
+                    source, meta, chunk, planned.mapping, planned.context
+                )
+            else:
+                valid, rejected = check_chunk(source, meta, chunk, planned.mapping, planned.context)
+                columns, lines = {}, []
+            raw = _RawOf(meta, chunk, kept)
+
+            if lines:
+                for code, line in _first_lines(columns.get("currency"), lines):
+                    found_currencies.append((line, code))
+                repeats = np.fromiter(
+                    (hash(k) in planned.repeated for k in columns[key]), dtype=bool, count=len(lines)
+                )
+                if repeats.any():
+                    held_rows = _as_rows(
+                        source,
+                        {n: v[repeats] for n, v in columns.items()},
+                        [lines[k] for k in np.flatnonzero(repeats)],
+                    )
+                    held_fast = [ValidRow(r.line_number, r.row, raw(r.line_number)) for r in held_rows]
+                    columns = {n: v[~repeats] for n, v in columns.items()}
+                else:
+                    held_fast = []
+            else:
+                held_fast = []
+            free: list[ValidRow] = []
+            held_slow: list[ValidRow] = []
+            for row in valid:
+                currency = getattr(row.row, "currency", None)
+                if currency:
+                    found_currencies.append((row.line_number, currency.strip().upper()))
+                if hash(getattr(row.row, key)) in planned.repeated:
+                    held_slow.append(ValidRow(row.line_number, row.row, raw(row.line_number)))
+                else:
+                    free.append(row)
+            held += sorted([*held_fast, *held_slow], key=lambda r: r.line_number)
+            for line, code in sorted(found_currencies):
+                currencies.setdefault(code, line)
+            found_currencies.clear()
+            refused = refused or (source.check is not None and len(currencies) > 1)
+            done += len(chunk)
+            if refused:  # the file will be refused: check the rest only to name every currency
+                behind.wait()
+                progress(done / max(total, 1), _rate(done, total, started, "Checked"))
+                continue
+            # Written in the background while the next chunk is read and checked.
+            behind.submit(partial(write, columns, free, rejected), done)
+        behind.wait()
+    except BaseException:
+        behind.wait()  # a write of an earlier chunk that failed failed first: its error is the one raised
+        raise
+    finally:
+        behind.close()
+    inserted, updated, unchanged, rejected_count = totals
     if refused:
         shown = [ValidRow(line, _Currency(code), {}) for code, line in currencies.items()]
         source.check(shown, meta.file_name)
@@ -608,6 +629,37 @@ def _in_chunks(conn, planned: Planned, options, directory, result, progress, chu
         rejected=rejected_count,
         message=message or None,
     )
+
+
+class _Behind:
+    """Runs one chunk's write at a time in a worker thread, while the caller reads and checks the next.
+
+    The writes run in order, one after the other, on the caller's connection, which the caller does not
+    use meanwhile; :meth:`submit` and :meth:`wait` first wait for the write before and raise its error.
+    ``written(rows)`` is called (in the caller's thread) as each write is known done.
+    """
+
+    def __init__(self, written: Callable[[int], None]) -> None:
+        self.written = written
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: tuple[Future, int] | None = None
+
+    def submit(self, job: Callable[[], None], rows: int) -> None:
+        self.wait()
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(1, thread_name_prefix="import-writer")
+        self.pending = (self.pool.submit(job), rows)
+
+    def wait(self) -> None:
+        if self.pending is None:
+            return
+        (future, rows), self.pending = self.pending, None
+        future.result()
+        self.written(rows)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
 
 
 class _RawOf:

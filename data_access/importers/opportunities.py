@@ -29,6 +29,7 @@ from data_access.importers.store import (
     bulk_update,
     chunks,
     insert_columns,
+    is_empty,
     load_existing,
     plan_upsert,
     same,
@@ -308,7 +309,14 @@ def write_columns(ctx: WriteContext, columns: dict[str, np.ndarray]) -> WriteOut
         team_id=team_ids.tolist(),
     )
     table = m.Opportunity.__table__
-    stored = load_existing(ctx.conn, table, ["external_key"], keys, [*COMPARED, "updated_at"])
+    if ctx.table_was_empty is None:
+        ctx.table_was_empty = is_empty(ctx.conn, table)
+    # Into a table that held no deals, no deal of these rows (each given once in the file) is stored yet.
+    stored = (
+        {}
+        if ctx.table_was_empty
+        else load_existing(ctx.conn, table, ["external_key"], keys, [*COMPARED, "updated_at"])
+    )
     names = list(values)
     if stored:
         new = [k for k, key in enumerate(keys) if key not in stored]

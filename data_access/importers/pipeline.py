@@ -106,6 +106,9 @@ class WriteContext:
     changed_at: dt.datetime | None = None
     progress: ProgressFn = _silent
     strict: bool = False
+    # For a source's ``write_columns``: whether its table held no rows when it was first called (None
+    # until then). Its rows never share a key with each other, so while this holds none is stored yet.
+    table_was_empty: bool | None = None
 
 
 @dataclass

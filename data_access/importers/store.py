@@ -8,6 +8,8 @@ query per row.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -15,13 +17,16 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     JSON,
     Boolean,
     Connection,
     Date,
     DateTime,
     Table,
+    any_,
     bindparam,
+    func,
     insert,
     select,
     tuple_,
@@ -133,7 +138,11 @@ def same(old: Any, new: Any) -> bool:
 def load_existing(
     conn: Connection, table: Table, key_columns: Sequence[str], keys: Iterable, columns: Sequence[str]
 ) -> dict[Any, dict]:
-    """Stored rows whose key is among ``keys``: key -> {column: value, "id": ...}, fetched in chunks."""
+    """Stored rows whose key is among ``keys``: key -> {column: value, "id": ...}, fetched in chunks.
+
+    A single text or integer key goes to the database as one value per query, not one bound parameter
+    per key: an array (``= ANY``) on PostgreSQL, a JSON list (``json_each``) on SQLite.
+    """
     wanted = list(dict.fromkeys(keys))
     selected = [
         table.c.id,
@@ -141,8 +150,12 @@ def load_existing(
         *(table.c[k] for k in key_columns),
     ]
     found: dict[Any, dict] = {}
-    for part in chunks(wanted, 500 if len(key_columns) > 1 else CHUNK):
-        if len(key_columns) == 1:
+    listed = len(key_columns) == 1 and _listable(conn, wanted)
+    size = LOOKUP_CHUNK if listed else 500 if len(key_columns) > 1 else CHUNK
+    for part in chunks(wanted, size):
+        if listed:
+            clause = _among(conn, table.c[key_columns[0]], list(part))
+        elif len(key_columns) == 1:
             clause = table.c[key_columns[0]].in_(list(part))
         else:
             clause = tuple_(*(table.c[k] for k in key_columns)).in_(list(part))
@@ -150,6 +163,36 @@ def load_existing(
             key = row[key_columns[0]] if len(key_columns) == 1 else tuple(row[k] for k in key_columns)
             found[key] = dict(row)
     return found
+
+
+def is_empty(conn: Connection, table: Table) -> bool:
+    """Whether ``table`` holds no rows (as this connection sees it)."""
+    return conn.execute(select(table.c.id).limit(1)).first() is None
+
+
+# Keys looked up per query when they travel as one array or JSON list.
+LOOKUP_CHUNK = 20000
+
+
+def _listable(conn: Connection, keys: list) -> bool:
+    """Whether ``keys`` can be sent as one list: all text or all integers, on a database that can."""
+    if not keys:
+        return False
+    if conn.dialect.name == "sqlite":
+        if sqlite3.sqlite_version_info < (3, 38):  # json_each is built in from 3.38
+            return False
+    elif conn.dialect.name != "postgresql":
+        return False
+    kind = type(keys[0])
+    return kind in (str, int) and all(type(k) is kind for k in keys)
+
+
+def _among(conn: Connection, column, keys: list):
+    """``column IN keys`` with the keys bound as a single value."""
+    if conn.dialect.name == "postgresql":
+        return column == any_(bindparam("keys", keys, type_=ARRAY(column.type)))
+    values = func.json_each(bindparam("keys", json.dumps(keys))).table_valued("value")
+    return column.in_(select(values.c.value))
 
 
 @dataclass

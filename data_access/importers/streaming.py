@@ -125,6 +125,8 @@ class RowStream:
     _lines: Callable[[list[str]], Iterator]
     rows_read: int | None = None
     notes: list[str] = field(default_factory=list)
+    # The same rows in lists, read in one loop (files): ``(size, notes, counted) -> lists of rows``.
+    _chunks: Callable[[int, list[str], list[int]], Iterator[list[Line]]] | None = None
 
     def rows(self) -> Iterator[Line]:
         found: list[str] = []
@@ -136,6 +138,19 @@ class RowStream:
             yield row
         self.rows_read = count
         self.notes = [*self.meta.notes, *found]
+
+    def chunks(self, size: int) -> Iterator[list[Line]]:
+        """:meth:`rows` in lists of at most ``size`` rows."""
+        if self._chunks is None:
+            yield from chunked(self.rows(), size)
+            return
+        found: list[str] = []
+        counted: list[int] = []
+        for part in self._chunks(size, found, counted):
+            if counted:  # the file is read through
+                self.rows_read, self.notes = counted[0], [*self.meta.notes, *found]
+            yield part
+        self.rows_read, self.notes = counted[0], [*self.meta.notes, *found]
 
 
 def _assemble_stream(lines: Iterator[Line], file_name: str, notes: list[str] | None = None) -> Iterator:
@@ -175,6 +190,56 @@ def _assemble_stream(lines: Iterator[Line], file_name: str, notes: list[str] | N
         )
 
 
+def _assembled_chunks(reader, file_name: str, size: int, notes: list[str], counted: list[int]) -> Iterator:
+    """``chunked(_assemble_stream(csv_lines(reader)))`` less the header, in one loop: the same rows,
+    line numbers, footer note (added to ``notes``) and sentences for a file that cannot be read. The
+    number of rows is added to ``counted`` once the file is read through, before the last list."""
+    headers = None
+    width = end = count = 0
+    blank = False
+    pending: list[Line] = []
+    part: list[Line] = []
+    try:
+        for cells in reader:
+            start, end = end + 1, reader.line_num
+            if not (cells and cells[0].strip()) and not "".join(cells).strip():
+                blank = blank or headers is not None
+                continue
+            if headers is None:
+                headers = _header(cells, file_name)
+                width = len(headers)
+                continue
+            if blank and sum(1 for c in cells if c.strip()) <= 1 < width:
+                pending.append((start, cells))  # a footer, unless something real follows
+                continue
+            if pending:
+                for row in pending:
+                    count += 1
+                    part.append(row)
+                    if len(part) >= size:
+                        yield part
+                        part = []
+                pending.clear()
+            count += 1
+            part.append((start, cells))
+            if len(part) >= size:
+                yield part
+                part = []
+    except csv.Error as exc:
+        raise UnreadableFile(f"{file_name} cannot be read as CSV at line {reader.line_num}: {exc}.") from None
+    if headers is None:
+        raise UnreadableFile(f"{file_name} is empty.")
+    if not count:
+        raise UnreadableFile(f"{file_name} has a header but no data rows.")
+    if pending:
+        notes.append(
+            f"Ignored {len(pending)} footer line(s) after the data (lines {pending[0][0]}-{pending[-1][0]})."
+        )
+    counted.append(count)
+    if part:
+        yield part
+
+
 def open_rows(data: bytes | Path | str, file_name: str, sheet: str | None = None) -> RowStream:
     """Read a file's header, ready to hand out its rows in chunks (the first read through counts them).
 
@@ -204,7 +269,14 @@ def open_rows(data: bytes | Path | str, file_name: str, sheet: str | None = None
         headers=headers,
         rows=[],
     )
-    return RowStream(meta, lambda notes: _assemble_stream(physical(), file_name, notes))
+
+    def chunks(size: int, notes: list[str], counted: list[int]) -> Iterator[list[Line]]:
+        with io.TextIOWrapper(raw.open(), encoding=encoding, newline="") as text:
+            yield from _assembled_chunks(
+                csv.reader(text, delimiter=delimiter), file_name, size, notes, counted
+            )
+
+    return RowStream(meta, lambda notes: _assemble_stream(physical(), file_name, notes), _chunks=chunks)
 
 
 def table_rows(table: RawTable) -> RowStream:
