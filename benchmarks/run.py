@@ -314,12 +314,18 @@ def figures(res: dict) -> dict[str, float]:
         for name in import_bench.MEASURED:
             out[f"import {name} rows/s"] = res["imports"][name]["store"]
         out["import maven rows/s"] = res["imports"]["maven"]["rows_per_s"]
-    out["classification rows/s"] = res["classification"]["rows_per_s"]
-    out["report seconds"] = res["report"]["seconds"]
-    out["report peak MiB"] = res["report"].get("peak_mib")
+    for label, run in (res.get("cli_import") or {}).items():
+        if label in ("first", "again") and "rows_per_s" in run:
+            out[f"cli import {label} rows/s"] = run["rows_per_s"]
+            out[f"cli import {label} peak MiB"] = run.get("peak_mib")
+    if "classification" in res:  # not measured with --only-imports
+        out["classification rows/s"] = res["classification"]["rows_per_s"]
+    if "report" in res:
+        out["report seconds"] = res["report"]["seconds"]
+        out["report peak MiB"] = res["report"].get("peak_mib")
     out["browser overview seconds"] = res.get("browser", {}).get("seconds")
     out["browser overview returning seconds"] = res.get("browser", {}).get("returning_seconds")
-    for page in res["pages"]:
+    for page in res.get("pages", []):
         for what in ("first", "cold", "warm", "peak_mib"):
             out[f"page {page['page']} {what}"] = page.get(what)
     return {name: float(value) for name, value in out.items() if value is not None}
@@ -335,14 +341,16 @@ def load_previous(path: Path) -> dict[str, dict[str, float]]:
 
 
 def save_previous(path: Path, results: dict) -> None:
-    """Keep this run's figures for the next run, beside those of engines and scales not run now."""
+    """Keep this run's figures for the next run, beside those of engines and scales not run now, and
+    those this run did not measure (an imports-only run keeps the pages' figures of the last full run)."""
     try:
         stored = json.loads(path.read_text())
     except (OSError, ValueError):
         stored = {}
     when = time.strftime("%Y-%m-%d %H:%M:%S")
     for res in results["databases"]:
-        stored[run_key(res)] = {"when": when, "figures": figures(res)}
+        entry = stored.get(run_key(res)) if isinstance(stored.get(run_key(res)), dict) else {}
+        stored[run_key(res)] = {"when": when, "figures": {**entry.get("figures", {}), **figures(res)}}
     path.write_text(json.dumps(stored, indent=2, sort_keys=True))
 
 
@@ -352,6 +360,15 @@ def render_text(results: dict) -> str:
         if "cli_import" in res:
             lines.append(f"== {res['engine']} · import through the command line")
             lines += import_bench.render_command_line(res["engine"], res["cli_import"])
+            earlier = results.get("previous", {}).get(run_key(res), {})
+            now = figures({"cli_import": res["cli_import"]})
+            lines.append(
+                "  against the previous run: "
+                + ", ".join(
+                    f"{name.removeprefix('cli import ')} {vs_previous(value, earlier.get(name), short=True)}"
+                    for name, value in now.items()
+                )
+            )
         if "rows" not in res:
             lines.append("")
             continue

@@ -243,3 +243,37 @@ def test_an_unreadable_previous_file_means_no_previous_run(tmp_path):
     path = tmp_path / "previous.json"
     path.write_text("{not json")
     assert load_previous(path) == {}
+
+
+def test_an_imports_only_run_prints_its_ratio_to_the_last_and_keeps_the_pages_figures(tmp_path):
+    path = tmp_path / "previous.json"
+    full = results(load_seconds=40.0, first=2.0, rows_per_s=1000.0)
+    full["previous"] = load_previous(path)
+    save_previous(path, full)
+
+    def imports_only(rows_per_s: float) -> dict:
+        run = {
+            "rows": 100_000,
+            "seconds": 100_000 / rows_per_s,
+            "rows_per_s": rows_per_s,
+            "rows_per_cpu_s": rows_per_s,
+            "peak_mib": 200.0,
+            "ratio_to_target": rows_per_s / 20_000,
+        }
+        cli = {"file_rows": 100_000, "first": run, "again": {"skipped": True}, "floor": None}
+        return {
+            "machine": "test machine",
+            "peak_mib": 100.0,
+            "databases": [{"engine": "sqlite", "scale": "small", "cli_import": cli}],
+        }
+
+    first = imports_only(10_000.0)
+    first["previous"] = load_previous(path)
+    assert "first rows/s —" in render_text(first)  # no import figure from the full run
+    save_previous(path, first)
+    second = imports_only(25_000.0)
+    second["previous"] = load_previous(path)
+    assert "first rows/s 2.50×, first peak MiB 1.00×" in render_text(second)
+    save_previous(path, second)
+    kept = load_previous(path)["sqlite small"]
+    assert kept["load seconds"] == 40.0 and kept["cli import first rows/s"] == 25_000.0
