@@ -5,7 +5,10 @@ Three tables (see :mod:`data_access.models`):
 - ``deal_close_date_moves``: one row per close-date row of a deal's history written up to the day
   the deal closed, with the date before it (pushes and pull-ins);
 - ``deal_stage_firsts``: when a deal first reached each stage (late-stage deals of a past period);
-- ``deal_history``: per deal with any history, its row count and its moves added up.
+- ``deal_history``: per deal with any history, its row count and its moves added up;
+- on each deal, ``has_stage_history`` and ``first_late_stage_at`` (when it first reached a stage that
+  flagged deals are in), with the flagged stages they were worked out with in ``late_stage_names``:
+  when those change (an import flags or unflags deals), every deal's time is worked out again.
 
 Like :mod:`data_access.rollups`, they are rebuilt from the raw rows with ``INSERT ... SELECT`` per set
 of deals, never patched with deltas, so they cannot drift: whatever wrote a deal's history, or changed
@@ -32,6 +35,7 @@ from sqlalchemy import (
     or_,
     select,
     union,
+    update,
 )
 
 from data_access import models as m
@@ -41,6 +45,7 @@ __all__ = [
     "MOVE_COLUMNS",
     "STAGE_FIRST_COLUMNS",
     "deals_of_batch",
+    "late_stage_marks",
     "raw_deal_history",
     "raw_moves",
     "raw_stage_firsts",
@@ -172,6 +177,41 @@ def raw_deal_history(deal_ids: list[int] | None = None) -> Select:
     )
 
 
+def late_stage_marks() -> dict:
+    """Each deal's ``has_stage_history`` and ``first_late_stage_at``, from its stage firsts (refreshed first) and the flagged stages stored in ``late_stage_names``: the
+    values of an UPDATE of ``opportunities``."""
+    firsts = m.DealStageFirst.__table__
+    names = m.LateStageName.__table__
+    return {
+        "has_stage_history": exists().where(firsts.c.opportunity_id == OPP.c.id),
+        "first_late_stage_at": select(func.min(firsts.c.first_at))
+        .where(firsts.c.opportunity_id == OPP.c.id, firsts.c.stage.in_(select(names.c.stage)))
+        .scalar_subquery(),
+    }
+
+
+def _mark_late_stages(conn: Connection, deal_ids: list[int] | None) -> None:
+    conn.execute(update(OPP).where(*_only(OPP.c.id, deal_ids)).values(**late_stage_marks()))
+
+
+def _flagged_stages_changed(conn: Connection) -> bool:
+    """Store the stages flagged deals are in now; True when they differ from those stored before."""
+    names = m.LateStageName.__table__
+    now = set(
+        conn.execute(
+            select(OPP.c.stage).where(OPP.c.is_late_stage.is_(True), OPP.c.stage.is_not(None)).distinct()
+        )
+        .scalars()
+        .all()
+    )
+    if now == set(conn.execute(select(names.c.stage)).scalars().all()):
+        return False
+    conn.execute(delete(names))
+    if now:
+        conn.execute(insert(names), [{"stage": stage} for stage in sorted(now)])
+    return True
+
+
 def _refresh(conn: Connection, deal_ids: list[int] | None) -> None:
     dialect = conn.dialect.name
     moves = m.DealCloseDateMove.__table__
@@ -182,12 +222,16 @@ def _refresh(conn: Connection, deal_ids: list[int] | None) -> None:
     conn.execute(insert(moves).from_select(list(MOVE_COLUMNS), raw_moves(dialect, deal_ids)))
     conn.execute(insert(firsts).from_select(list(STAGE_FIRST_COLUMNS), raw_stage_firsts(deal_ids)))
     conn.execute(insert(summary).from_select(list(DEAL_HISTORY_COLUMNS), raw_deal_history(deal_ids)))
+    _mark_late_stages(conn, deal_ids)
 
 
 def rebuild_deal_history(conn: Connection, deal_ids: Iterable[int] | None = None) -> None:
     """Recompute the history rollups of ``deal_ids`` (every deal when None) from the raw rows.
 
-    A deal without history loses its rows; most of the deals at once are rebuilt as a whole."""
+    A deal without history loses its rows; most of the deals at once are rebuilt as a whole. When the
+    stages flagged deals are in have changed (even with no deal given), every deal's first late-stage
+    time is worked out again."""
+    flags_changed = _flagged_stages_changed(conn)
     if deal_ids is None:
         _refresh(conn, None)
         return
@@ -199,6 +243,8 @@ def rebuild_deal_history(conn: Connection, deal_ids: Iterable[int] | None = None
             return
     for start in range(0, len(ids), DEAL_CHUNK):
         _refresh(conn, ids[start : start + DEAL_CHUNK])
+    if flags_changed:
+        _mark_late_stages(conn, None)
 
 
 def deals_of_batch(conn: Connection, batch_id: int) -> list[int]:

@@ -145,6 +145,10 @@ class Opportunity(Base):
     forecast_category: Mapped[str | None] = mapped_column(String(50))
     # Late stage = commit / negotiation: where a customer outcome and a senior contact matter most.
     is_late_stage: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Kept by data_access.history_rollup from the deal's history, never imported: whether the history
+    # names a stage, and when the deal first reached a stage that flagged deals are in (None: never).
+    has_stage_history: Mapped[bool | None] = mapped_column(Boolean)
+    first_late_stage_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     loss_reason: Mapped[str | None] = mapped_column(String(500))
     loss_category: Mapped[str | None] = mapped_column(String(30))
     customer_outcome: Mapped[str | None] = mapped_column(Text)
@@ -466,6 +470,16 @@ class DealStageFirst(Base):
     opportunity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     stage: Mapped[str] = mapped_column(String(100), primary_key=True)
     first_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class LateStageName(Base):
+    """The stages flagged deals were in when the deals' first late-stage times were last worked out
+    (:attr:`Opportunity.first_late_stage_at`): when the flagged stages change, every deal's time is
+    worked out again. Written only by :mod:`data_access.history_rollup`."""
+
+    __tablename__ = "late_stage_names"
+
+    stage: Mapped[str] = mapped_column(String(100), primary_key=True)
 
 
 class DealHistory(Base):

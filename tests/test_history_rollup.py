@@ -237,6 +237,20 @@ def assert_rollup_equals_raw(conn) -> None:
     assert [(r[0], *r[4:8]) for r in summary if r[6] is not None] == expected
     counts = rows_of(conn, select(HIST.opportunity_id, func.count()).group_by(HIST.opportunity_id))
     assert [(r[0], r[3]) for r in summary] == counts
+    # Each deal's first time at a stage flagged deals are in now, straight from the raw history.
+    flagged = aliased(m.Opportunity)
+    late_stages = select(flagged.stage).where(flagged.is_late_stage.is_(True)).distinct()
+    first_late = (
+        select(func.min(HIST.changed_at))
+        .where(HIST.opportunity_id == OPP.id, HIST.stage.in_(late_stages))
+        .scalar_subquery()
+    )
+    staged = exists().where(HIST.opportunity_id == OPP.id, HIST.stage.is_not(None))
+    marks = [
+        (r[0], bool(r[1]), r[2])
+        for r in rows_of(conn, select(OPP.id, OPP.has_stage_history, OPP.first_late_stage_at))
+    ]
+    assert marks == [(r[0], bool(r[1]), r[2]) for r in rows_of(conn, select(OPP.id, staged, first_late))]
 
 
 def frame_rows(frame: pd.DataFrame) -> list[tuple]:
@@ -610,6 +624,39 @@ def test_imports_keep_the_rollups_equal_to_the_raw_history(conn, monkeypatch):
     ).one() == (0, D(2025, 2, 28))
 
 
+def test_flagging_a_new_late_stage_works_out_every_deals_first_late_stage_time_again(conn, monkeypatch):
+    load(conn, "people", (FIXTURES / "imports" / "people.csv").read_text(), "people.csv")
+    load(
+        conn,
+        "opportunities",
+        f"{OPP_HEADER}\n"
+        "Ana Costa,A,R1,Proposal,900,2025-03-06,2024-12-01\n"
+        "Ana Costa,B,R2,Proposal,500,2025-03-20,2024-12-01\n",
+    )
+    # R1 went through Negotiation in January and is back at Proposal; no deal is flagged yet.
+    load(
+        conn,
+        "history",
+        f"{HISTORY_HEADER}\n"
+        "R1,2025-01-05T09:00:00.000Z,Proposal,900,2025-03-06\n"
+        "R1,2025-01-10T09:00:00.000Z,Negotiation,900,2025-03-06\n"
+        "R1,2025-02-01T09:00:00.000Z,Proposal,900,2025-03-06\n",
+        "history.csv",
+    )
+    r1 = conn.execute(select(OPP.id).where(OPP.external_key == "R1")).scalar_one()
+    assert conn.execute(select(OPP.first_late_stage_at).where(OPP.id == r1)).scalar_one() is None
+    assert_rollup_equals_raw(conn)
+    # R2 alone is re-imported, now at Negotiation: the stage is flagged, and R1, not in that file,
+    # reached it on 10 January.
+    load(conn, "opportunities", f"{OPP_HEADER}\nAna Costa,B,R2,Negotiation,500,2025-03-20,2024-12-01\n")
+    assert conn.execute(select(OPP.is_late_stage).where(OPP.external_key == "R2")).scalar_one()
+    assert plain(conn.execute(select(OPP.first_late_stage_at).where(OPP.id == r1)).scalar_one()) == T(
+        2025, 1, 10, 9
+    )
+    assert_rollup_equals_raw(conn)
+    assert_readers_match(conn, monkeypatch, [(Scope.everything(), Filters(Q1, as_of=D(2025, 12, 31)))])
+
+
 # The migration -----------------------------------------------------------------------------------
 
 
@@ -631,6 +678,20 @@ def _fill_before_the_rollups(engine) -> None:
                     close_date=close,
                 )
             )
+        # A deal at Negotiation, flagged late, without history: the stage other deals' history reached.
+        conn.execute(
+            insert(OPP.__table__).values(
+                id=4,
+                external_key="o4",
+                name="Deal 4",
+                team_id=1,
+                stage="Negotiation",
+                is_closed=False,
+                is_won=False,
+                is_late_stage=True,
+                close_date=D(2025, 5, 1),
+            )
+        )
         rows = [
             (1, T(2025, 1, 1, 9), D(2025, 3, 1), "Proposal"),
             (1, T(2025, 1, 1, 17), D(2025, 4, 1), "Negotiation"),
@@ -672,6 +733,12 @@ def _check_the_migration_fills_them(engine) -> None:
             r.days for r in conn.execute(select(m.DealCloseDateMove).order_by(m.DealCloseDateMove.changed_at))
         ]
         assert days == [None, 31, None, -28, -17]  # in order of changed_at, deals interleaved
+        # Negotiation is flagged (deal 4): deal 1 first reached it on 1 January at 17:00.
+        marks = {
+            r[0]: (bool(r[1]), plain(r[2]))
+            for r in conn.execute(select(OPP.id, OPP.has_stage_history, OPP.first_late_stage_at))
+        }
+        assert marks == {1: (True, T(2025, 1, 1, 17)), 2: (True, None), 3: (True, None), 4: (False, None)}
 
 
 def test_the_migration_builds_the_rollups_of_an_existing_sqlite_database(tmp_path):

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import Connection, and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import aliased
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope, quarter_of
@@ -89,7 +88,8 @@ def _deal_evidence(*clauses, extra=(), order_by=None, limit: int = 200):
         .outerjoin(m.Team, m.Team.id == OPP.team_id)
         .outerjoin(m.Person, m.Person.id == OPP.owner_id)
         .where(*clauses)
-        .order_by(*(order_by if order_by is not None else (OPP.close_date.desc(), OPP.id)))
+        # The deal's id breaks ties, so equal amounts list (and the limit cuts) the same way every time.
+        .order_by(*(order_by if order_by is not None else (OPP.close_date.desc(),)), OPP.id)
         .limit(limit)
     )
 
@@ -217,35 +217,20 @@ def pipeline_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
     )
 
 
-# The stages flagged late, a handful of names, read once per statement (a materialised CTE): inside
-# the per-deal EXISTS below, PostgreSQL otherwise re-read every deal for them once per candidate deal,
-# hours at a million deals.
-_FLAGGED = aliased(m.Opportunity)
-_LATE_STAGES = (
-    select(_FLAGGED.stage)
-    .where(_FLAGGED.is_late_stage.is_(True))
-    .distinct()
-    .cte("late_stages")
-    .prefix_with("MATERIALIZED", dialect="postgresql")  # SQLite reads an uncorrelated IN once
-)
-
-
 def _late_stage(scope: Scope, filters: Filters) -> list:
     """Deals at a late stage at some time in the period: open during it and, from the history, at
     a late stage (a stage that flagged deals are in) by its end; without stage history, the flag.
 
-    The history matters for past periods: a deal won since no longer carries the flag. Read from
-    when each deal first reached each stage (:class:`data_access.models.DealStageFirst`).
+    The history matters for past periods: a deal won since no longer carries the flag. Each deal
+    carries when it first reached a late stage (:attr:`data_access.models.Opportunity.first_late_stage_at`,
+    kept by :mod:`data_access.history_rollup`), so this is a test of two of its columns.
     """
-    firsts = m.DealStageFirst
-    late_stages = _LATE_STAGES
-    reached = exists().where(
-        firsts.opportunity_id == OPP.id,
-        firsts.stage.in_(select(late_stages.c.stage)),
-        firsts.first_at < dt.datetime.combine(filters.period.end + dt.timedelta(days=1), dt.time()),
-    )
-    staged = exists().where(firsts.opportunity_id == OPP.id)
-    return [*_open_during(scope, filters), or_(and_(OPP.is_late_stage.is_(True), ~staged), reached)]
+    end = dt.datetime.combine(filters.period.end + dt.timedelta(days=1), dt.time())
+    reached = OPP.first_late_stage_at < end
+    return [
+        *_open_during(scope, filters),
+        or_(and_(OPP.is_late_stage.is_(True), OPP.has_stage_history.is_not(True)), reached),
+    ]
 
 
 LATE_STAGE_WITHOUT_OUTCOME = Ratio(

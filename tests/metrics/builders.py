@@ -102,7 +102,7 @@ class Org:
     ) -> int:
         """A deal: ``won`` True (won), False (lost) or None (still open)."""
         key = self._key("o")
-        return self._insert(
+        deal = self._insert(
             m.Opportunity,
             external_key=key,
             name=name or f"Deal {key}",
@@ -123,6 +123,9 @@ class Org:
             customer_outcome=outcome,
             executive_sponsor=sponsor,
         )
+        if late:  # a newly flagged stage makes every deal's first late-stage time worked out again
+            rebuild_deal_history(self.conn, [])
+        return deal
 
     def history(
         self, deal: int, *close_dates: dt.date, first_change: dt.datetime = dt.datetime(2024, 7, 1)
