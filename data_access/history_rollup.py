@@ -190,8 +190,14 @@ def late_stage_marks() -> dict:
     }
 
 
-def _mark_late_stages(conn: Connection, deal_ids: list[int] | None) -> None:
-    conn.execute(update(OPP).where(*_only(OPP.c.id, deal_ids)).values(**late_stage_marks()))
+def _mark_late_stages(conn: Connection, deal_ids: list[int] | None, *, staged_only: bool = False) -> None:
+    """Work out ``deal_ids``' (every deal's) marks again, writing only the deals whose marks change;
+    ``staged_only``: only deals whose history names a stage (the others have no late-stage time
+    whatever the flagged stages are)."""
+    marks = late_stage_marks()
+    changed = or_(*(OPP.c[name].is_distinct_from(value) for name, value in marks.items()))
+    staged = [OPP.c.has_stage_history.is_(True)] if staged_only else []
+    conn.execute(update(OPP).where(*_only(OPP.c.id, deal_ids), *staged, changed).values(**marks))
 
 
 def _flagged_stages_changed(conn: Connection) -> bool:
@@ -244,7 +250,7 @@ def rebuild_deal_history(conn: Connection, deal_ids: Iterable[int] | None = None
     for start in range(0, len(ids), DEAL_CHUNK):
         _refresh(conn, ids[start : start + DEAL_CHUNK])
     if flags_changed:
-        _mark_late_stages(conn, None)
+        _mark_late_stages(conn, None, staged_only=True)
 
 
 def deals_of_batch(conn: Connection, batch_id: int) -> list[int]:
