@@ -1,6 +1,6 @@
 """Per-deal rollups of ``opportunity_history``, kept equal to the raw rows.
 
-Three tables (see :mod:`data_access.models`):
+Three tables and two columns of each deal (see :mod:`data_access.models`):
 
 - ``deal_close_date_moves``: one row per close-date row of a deal's history written up to the day
   the deal closed, with the date before it (pushes and pull-ins);
@@ -8,7 +8,8 @@ Three tables (see :mod:`data_access.models`):
 - ``deal_history``: per deal with any history, its row count and its moves added up;
 - on each deal, ``has_stage_history`` and ``first_late_stage_at`` (when it first reached a stage that
   flagged deals are in), with the flagged stages they were worked out with in ``late_stage_names``:
-  when those change (an import flags or unflags deals), every deal's time is worked out again.
+  when those change (an import flags or unflags deals), the time of every deal whose history names
+  a stage is worked out again.
 
 Like :mod:`data_access.rollups`, they are rebuilt from the raw rows with ``INSERT ... SELECT`` per set
 of deals, never patched with deltas, so they cannot drift: whatever wrote a deal's history, or changed
@@ -178,8 +179,9 @@ def raw_deal_history(deal_ids: list[int] | None = None) -> Select:
 
 
 def late_stage_marks() -> dict:
-    """Each deal's ``has_stage_history`` and ``first_late_stage_at``, from its stage firsts (refreshed first) and the flagged stages stored in ``late_stage_names``: the
-    values of an UPDATE of ``opportunities``."""
+    """Each deal's ``has_stage_history`` and ``first_late_stage_at``, from its stage firsts (refreshed
+    first) and the flagged stages stored in ``late_stage_names``: the values of an UPDATE of
+    ``opportunities``."""
     firsts = m.DealStageFirst.__table__
     names = m.LateStageName.__table__
     return {
@@ -235,8 +237,8 @@ def rebuild_deal_history(conn: Connection, deal_ids: Iterable[int] | None = None
     """Recompute the history rollups of ``deal_ids`` (every deal when None) from the raw rows.
 
     A deal without history loses its rows; most of the deals at once are rebuilt as a whole. When the
-    stages flagged deals are in have changed (even with no deal given), every deal's first late-stage
-    time is worked out again."""
+    stages flagged deals are in have changed (even with no deal given), the first late-stage time of
+    every deal whose history names a stage is worked out again."""
     flags_changed = _flagged_stages_changed(conn)
     if deal_ids is None:
         _refresh(conn, None)
