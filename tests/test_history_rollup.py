@@ -568,15 +568,18 @@ def load(conn, source: str, data: str, name: str = "upload.csv", changed_at=None
     return run_import(conn, prepare(SOURCES[source], data.encode(), name, opts), opts)
 
 
-def test_imports_keep_the_rollups_equal_to_the_raw_history(conn, monkeypatch):
+def load_people_and_deals(conn, *deals: str) -> None:
+    """The fixture's people, then ``deals`` (rows under :data:`OPP_HEADER`) imported as a file."""
     load(conn, "people", (FIXTURES / "imports" / "people.csv").read_text(), "people.csv")
-    load(
+    load(conn, "opportunities", "\n".join((OPP_HEADER, *deals)) + "\n")
+
+
+def test_imports_keep_the_rollups_equal_to_the_raw_history(conn, monkeypatch):
+    load_people_and_deals(
         conn,
-        "opportunities",
-        f"{OPP_HEADER}\n"
-        "Ana Costa,A,R1,Proposal,900,2025-03-06,2024-12-01\n"
-        "Ana Costa,B,R2,Negotiation,500,2025-03-20,2024-12-01\n"
-        "Diego Ramos,C,R3,Proposal,700,2025-02-10,2024-12-01\n",
+        "Ana Costa,A,R1,Proposal,900,2025-03-06,2024-12-01",
+        "Ana Costa,B,R2,Negotiation,500,2025-03-20,2024-12-01",
+        "Diego Ramos,C,R3,Proposal,700,2025-02-10,2024-12-01",
     )
     assert_rollup_equals_raw(conn)
     history = (
@@ -625,13 +628,10 @@ def test_imports_keep_the_rollups_equal_to_the_raw_history(conn, monkeypatch):
 
 
 def test_flagging_a_new_late_stage_works_out_every_deals_first_late_stage_time_again(conn, monkeypatch):
-    load(conn, "people", (FIXTURES / "imports" / "people.csv").read_text(), "people.csv")
-    load(
+    load_people_and_deals(
         conn,
-        "opportunities",
-        f"{OPP_HEADER}\n"
-        "Ana Costa,A,R1,Proposal,900,2025-03-06,2024-12-01\n"
-        "Ana Costa,B,R2,Proposal,500,2025-03-20,2024-12-01\n",
+        "Ana Costa,A,R1,Proposal,900,2025-03-06,2024-12-01",
+        "Ana Costa,B,R2,Proposal,500,2025-03-20,2024-12-01",
     )
     # R1 went through Negotiation in January and is back at Proposal; no deal is flagged yet.
     load(
