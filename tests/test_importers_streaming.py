@@ -1,8 +1,9 @@
-"""A file's rows handed out in lists are the rows, line numbers and notes of reading it row by row.
+"""A file's rows handed out in lists are the rows, line numbers and notes of reading it whole.
 
 The lists are read in one loop over the CSV reader; whatever the list size, they must hold exactly what
-``rows()`` yields (blank lines, quoted line breaks, footer-like lines in the middle and the footer at
-the end), and a file that cannot be read must be refused with the same sentence.
+the whole-file reader (``reading.read_table``) finds (blank lines, quoted line breaks, footer-like
+lines in the middle and the footer at the end), and a file that cannot be read must be refused with
+the same sentence.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from data_access.importers.errors import UnreadableFile
+from data_access.importers.reading import read_table
 from data_access.importers.streaming import chunked, open_rows
 
 TRICKY = (
@@ -35,9 +37,9 @@ TRICKY = (
 
 
 def _both(path, size: int):
-    stream = open_rows(path, "deals.csv")
-    layered = list(chunked(stream.rows(), size))
-    facts = (stream.rows_read, stream.notes)
+    whole = read_table(path.read_bytes(), "deals.csv")
+    layered = list(chunked(iter(whole.rows), size))
+    facts = (len(whole.rows), whole.notes)
     stream = open_rows(path, "deals.csv")
     lists = list(stream.chunks(size))
     return layered, facts, lists, (stream.rows_read, stream.notes)
@@ -71,9 +73,12 @@ def test_a_file_that_cannot_be_read_in_lists_is_refused_in_the_same_sentence(tmp
     path = tmp_path / "deals.csv"
     path.write_bytes(data)
     refusals = []
-    for read in (lambda s: list(chunked(s.rows(), 2)), lambda s: list(s.chunks(2))):
+    with pytest.raises(UnreadableFile) as refused:
+        read_table(path.read_bytes(), "deals.csv")
+    refusals.append(str(refused.value))
+    for read in (lambda s: list(s.rows()), lambda s: list(s.chunks(2))):
         with pytest.raises(UnreadableFile) as refused:
             read(open_rows(path, "deals.csv"))
         refusals.append(str(refused.value))
-    assert refusals[0] == refusals[1]
+    assert refusals[0] == refusals[1] == refusals[2]
     assert refusals[0].startswith(message)

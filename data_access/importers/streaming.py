@@ -113,6 +113,10 @@ def scan(raw: FileBytes, file_name: str) -> tuple[str, str]:
     raise UnreadableFile(f"{file_name} is neither UTF-8 nor Windows-1252 text; save it as CSV (UTF-8).")
 
 
+# Rows per list when a file's rows are asked for one by one.
+ROWS_PER_READ = 10_000
+
+
 @dataclass
 class RowStream:
     """A file's rows, readable as often as needed: ``meta`` is its header and facts (no rows),
@@ -122,13 +126,17 @@ class RowStream:
     """
 
     meta: RawTable
-    _lines: Callable[[list[str]], Iterator]
+    _lines: Callable[[list[str]], Iterator] | None = None
     rows_read: int | None = None
     notes: list[str] = field(default_factory=list)
-    # The same rows in lists, read in one loop (files): ``(size, notes, counted) -> lists of rows``.
+    # A file's rows in lists, read in one loop: ``(size, notes, counted) -> lists of rows``.
     _chunks: Callable[[int, list[str], list[int]], Iterator[list[Line]]] | None = None
 
     def rows(self) -> Iterator[Line]:
+        if self._chunks is not None:
+            for part in self.chunks(ROWS_PER_READ):
+                yield from part
+            return
         found: list[str] = []
         lines = self._lines(found)
         next(lines)  # the header
@@ -153,46 +161,10 @@ class RowStream:
         self.rows_read, self.notes = counted[0], [*self.meta.notes, *found]
 
 
-def _assemble_stream(lines: Iterator[Line], file_name: str, notes: list[str] | None = None) -> Iterator:
-    """``reading._assemble`` as a generator: first the header, then each data row as it is known.
-
-    A footer candidate is held back until the file ends or something real follows it. ``notes`` (when
-    given) receives the footer note at the end.
-    """
-    headers = None
-    blank = False
-    pending: list[Line] = []
-    count = 0
-    for start, cells in lines:
-        if not "".join(cells).strip():
-            blank = blank or headers is not None
-            continue
-        if headers is None:
-            headers = _header(cells, file_name)
-            yield headers
-            continue
-        if blank and sum(1 for c in cells if c.strip()) <= 1 < len(headers):
-            pending.append((start, cells))
-            continue
-        for row in pending:
-            count += 1
-            yield row
-        pending.clear()
-        count += 1
-        yield start, cells
-    if headers is None:
-        raise UnreadableFile(f"{file_name} is empty.")
-    if not count:
-        raise UnreadableFile(f"{file_name} has a header but no data rows.")
-    if pending and notes is not None:
-        notes.append(
-            f"Ignored {len(pending)} footer line(s) after the data (lines {pending[0][0]}-{pending[-1][0]})."
-        )
-
-
 def _assembled_chunks(reader, file_name: str, size: int, notes: list[str], counted: list[int]) -> Iterator:
-    """``chunked(_assemble_stream(csv_lines(reader)))`` less the header, in one loop: the same rows,
-    line numbers, footer note (added to ``notes``) and sentences for a file that cannot be read. The
+    """A file's data rows in lists of ``size``, in one loop over ``reader``: ``reading._assemble``'s
+    rules (blank lines left out, a footer after a blank line held back until the file ends or something
+    real follows it, its note added to ``notes``) and its sentences for a file that cannot be read. The
     number of rows is added to ``counted`` once the file is read through, before the last list."""
     headers = None
     width = end = count = 0
@@ -256,11 +228,18 @@ def open_rows(data: bytes | Path | str, file_name: str, sheet: str | None = None
     sha256, encoding = scan(raw, file_name)
     delimiter = _sniff(raw, encoding, file_name)
 
-    def physical() -> Iterator[Line]:
-        with io.TextIOWrapper(raw.open(), encoding=encoding, newline="") as text:
-            yield from csv_lines(csv.reader(text, delimiter=delimiter), file_name)
-
-    headers = next(_assemble_stream(physical(), file_name))
+    with io.TextIOWrapper(raw.open(), encoding=encoding, newline="") as text:
+        first = next(
+            (
+                cells
+                for _, cells in csv_lines(csv.reader(text, delimiter=delimiter), file_name)
+                if "".join(cells).strip()
+            ),
+            None,
+        )
+    if first is None:
+        raise UnreadableFile(f"{file_name} is empty.")
+    headers = _header(first, file_name)
     meta = RawTable(
         file_name=file_name,
         sha256=sha256,
@@ -276,7 +255,7 @@ def open_rows(data: bytes | Path | str, file_name: str, sheet: str | None = None
                 csv.reader(text, delimiter=delimiter), file_name, size, notes, counted
             )
 
-    return RowStream(meta, lambda notes: _assemble_stream(physical(), file_name, notes), _chunks=chunks)
+    return RowStream(meta, _chunks=chunks)
 
 
 def table_rows(table: RawTable) -> RowStream:
