@@ -310,7 +310,7 @@ def churn_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
         .outerjoin(m.Team, m.Team.id == SUB.team_id)
         .outerjoin(succ, succ.c.renews == SUB.id)
         .where(*_ending(scope, filters))
-        .order_by(churned.desc(), arr.desc())
+        .order_by(churned.desc(), arr.desc(), SUB.id)
         .limit(limit)
     )
     return read_frame(conn, stmt)
@@ -331,10 +331,10 @@ PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 MONEY = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)")
 
 
-def stake_in_reason(reason: str | None, arr: float) -> float | None:
+def stake_in_reason(reason: str | float | None, arr: float) -> float | None:
     """The amount at stake a cancel reason states, as a share of ARR ("Refused a 3% price
     increase" -> 0.03, "Dispute over a $400 invoice" on 10,000 -> 0.04); None when it names none."""
-    if not reason or arr <= 0:
+    if not isinstance(reason, str) or not reason or arr <= 0:  # a missing reason reads as NaN in a frame
         return None
     money = MONEY.search(reason)
     if money:
@@ -487,7 +487,7 @@ def jeopardy_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
         .outerjoin(m.Team, m.Team.id == SUB.team_id)
         .outerjoin(succ, succ.c.renews == SUB.id)
         .where(*_ending(scope, filters), in_jeopardy)
-        .order_by(is_small.desc(), SUB.end_date.desc())
+        .order_by(is_small.desc(), SUB.end_date.desc(), SUB.id)
         .limit(limit)
     )
     frame = read_frame(conn, stmt)

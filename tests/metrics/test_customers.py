@@ -140,3 +140,25 @@ def evidence_rows(conn):
     from metrics.registry import evidence
 
     return evidence(conn, "small_amount_jeopardy", EVERYONE, filters())
+
+
+def test_jeopardy_evidence_lists_churn_with_and_without_a_stated_reason(conn):
+    """A churned renewal with no cancel reason is listed with nothing at stake from its reason, beside
+    one whose reason names an amount."""
+    from sqlalchemy import update
+
+    from data_access import models as m
+    from metrics.registry import evidence
+
+    org = Org(conn)
+    team = org.team("Atlas")
+    silent, priced = org.account("Silent"), org.account("Priced")
+    org.subscription(silent, team, D(2024, 1, 1), D(2025, 1, 31), 1000)  # churns, no reason given
+    stated = org.subscription(priced, team, D(2024, 1, 1), D(2025, 2, 28), 10000)  # churns over $400
+    reason = update(m.Subscription).where(m.Subscription.id == stated)
+    conn.execute(reason.values(cancel_reason="Dispute over a $400 invoice"))
+    frame = evidence(conn, "small_amount_jeopardy", EVERYONE, filters(), 10)
+    rows = {row.account: row for row in frame.itertuples()}
+    assert set(rows) == {"Silent", "Priced"}
+    assert rows["Priced"].at_stake == pytest.approx(400) and bool(rows["Priced"].small_amount)
+    assert rows["Silent"].at_stake == pytest.approx(0) and not bool(rows["Silent"].small_amount)
