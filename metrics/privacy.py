@@ -105,14 +105,32 @@ def selection_visible(
     minimum: int,
 ) -> bool:
     """Whether an aggregate over the ``selected`` groups may be shown."""
-    chosen = set(selected)
-    if sum(counts.get(group, 0) for group in chosen) < minimum:
-        return False
-    hidden = hidden_groups(counts, parent_of, minimum)
-    blocks: dict[Hashable, set[Hashable]] = {}
-    for group in hidden:
-        blocks.setdefault(parent_of.get(group, ROOT), set()).add(group)
-    return all(block <= chosen or not (block & chosen) for block in blocks.values())
+    return _Rules.of(counts, parent_of, minimum).allow(set(selected))
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The rules for one set of counts, worked out once for every selection checked against them
+    (200 teams picked one at a time ask the same question of the same counts 200 times)."""
+
+    counts: Mapping[Hashable, int]
+    blocks: tuple[frozenset, ...]  # each parent's hidden groups: shown all together or not at all
+    minimum: int
+
+    @classmethod
+    def of(cls, counts: Mapping[Hashable, int], parent_of: Mapping[Hashable, Hashable], minimum: int) -> _Rules:
+        blocks: dict[Hashable, set[Hashable]] = {}
+        for group in hidden_groups(counts, parent_of, minimum):
+            blocks.setdefault(parent_of.get(group, ROOT), set()).add(group)
+        return cls(counts, tuple(frozenset(block) for block in blocks.values()), minimum)
+
+    def respondents(self, chosen: set) -> int:
+        return sum(self.counts.get(group, 0) for group in chosen)
+
+    def allow(self, chosen: set) -> bool:
+        if self.respondents(chosen) < self.minimum:
+            return False
+        return all(block <= chosen or not (block & chosen) for block in self.blocks)
 
 
 def comments_visible(respondents: int, settings: MetricSettings) -> bool:
@@ -138,11 +156,11 @@ def _windows_visible(
     selected: set, per_window: list[Mapping[Hashable, int]], parents: Mapping, minimum: int
 ) -> bool:
     """Whether every month in which the selection has answers passes the rules on its own."""
-    return all(
-        selection_visible(selected, counts, parents, minimum)
-        for counts in per_window
-        if sum(counts.get(group, 0) for group in selected) > 0
-    )
+    return _all_windows_allow(selected, [_Rules.of(counts, parents, minimum) for counts in per_window])
+
+
+def _all_windows_allow(selected: set, windows: list[_Rules]) -> bool:
+    return all(rules.allow(selected) for rules in windows if rules.respondents(selected) > 0)
 
 
 def _monthly(conn: Connection, filters: Filters, items: list[str]) -> list[dict[str, dict[int, int]]]:
@@ -268,16 +286,17 @@ def item_visibility_by_team(
     by_item = item_respondents(conn, filters, items)
     monthly = _monthly(conn, filters, items)
     parents, minimum = team_parents(conn), minimum_respondents(settings)
+    whole = {item: _Rules.of(counts, parents, minimum) for item, counts in by_item.items()}
+    months = {item: [_Rules.of(month[item], parents, minimum) for month in monthly] for item in by_item}
     result: dict[int, dict[str, Visibility]] = {}
     for team in team_ids:
         selected = set(only_team(filters, team).team_ids_within(scope).team_ids)
         result[team] = {
             item: Visibility(
-                sum(counts.get(group, 0) for group in selected),
-                selection_visible(selected, counts, parents, minimum)
-                and _windows_visible(selected, [month[item] for month in monthly], parents, minimum),
+                rules.respondents(selected),
+                rules.allow(selected) and _all_windows_allow(selected, months[item]),
             )
-            for item, counts in by_item.items()
+            for item, rules in whole.items()
         }
     return result
 
@@ -294,15 +313,13 @@ def survey_visibility_by_team(
     all of them (the rules look at every team's respondents whichever team is picked)."""
     codes = list(question_codes)
     counts = team_respondents(conn, filters, codes)
-    monthly = _team_monthly(conn, filters, codes)
-    parents = team_parents(conn)
     minimum = minimum_respondents(settings)
+    parents = team_parents(conn)
+    whole = _Rules.of(counts, parents, minimum)
+    months = [_Rules.of(monthly, parents, minimum) for monthly in _team_monthly(conn, filters, codes)]
     result = {}
     for team in team_ids:
         selected = set(only_team(filters, team).team_ids_within(scope).team_ids)
-        respondents = sum(counts.get(group, 0) for group in selected)
-        shown = selection_visible(selected, counts, parents, minimum) and _windows_visible(
-            selected, monthly, parents, minimum
-        )
-        result[team] = Visibility(respondents, shown)
+        shown = whole.allow(selected) and _all_windows_allow(selected, months)
+        result[team] = Visibility(whole.respondents(selected), shown)
     return result
