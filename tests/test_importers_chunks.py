@@ -132,7 +132,10 @@ def stored(conn) -> list[tuple]:
     shown = [
         c
         for c in o.columns
-        if c.name not in ("id", "account_id", "owner_id", "team_id", "source_batch_id", "updated_at")
+        # Times the import itself stamps (a deal's first late-stage time comes from its history, dated
+        # when the change was imported) differ between two imports of the same file.
+        if c.name
+        not in ("id", "account_id", "owner_id", "team_id", "source_batch_id", "updated_at", "first_late_stage_at")
     ]
     query = (
         select(*shown, a.c.external_key.label("account"), p.c.external_key.label("owner"))
@@ -323,7 +326,10 @@ def test_a_newer_export_of_many_deals_updates_every_one_with_its_history(conn, t
     columns = [
         c.name
         for c in m.Opportunity.__table__.columns
-        if c.name not in ("id", "account_id", "owner_id", "team_id", "source_batch_id", "updated_at")
+        # Times the import itself stamps (a deal's first late-stage time comes from its history, dated
+        # when the change was imported) differ between two imports of the same file.
+        if c.name
+        not in ("id", "account_id", "owner_id", "team_id", "source_batch_id", "updated_at", "first_late_stage_at")
     ]
     deal = dict(zip(columns, by_key["M01199"], strict=False))
     assert (
