@@ -616,6 +616,8 @@ def main(argv: list[str] | None = None) -> int:
     from benchmarks.run import machine
 
     args = parse(argv)
+    # What is compared is the database's own SQL: the pages recorded here must not read the app's copy.
+    os.environ["ANALYTICS_DIR"] = "off"
     args.workdir.mkdir(parents=True, exist_ok=True)
     scale = scale_for(args.divisions)
     dbs = databases(scale.name, args.workdir, args.postgres, args.prefix)

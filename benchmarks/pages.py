@@ -77,7 +77,7 @@ def time_page(url: str, file: str, title: str) -> PageTiming:
     warm = statistics.median(reruns)
     if at.exception and error is None:
         error = str(at.exception[0].value)
-    return PageTiming(title, first, cold, warm, recorded, len(cold_recorded.statements), error)
+    return PageTiming(title, first, cold, warm, recorded, cold_recorded.count, error)
 
 
 def forget_stored_results(url: str) -> None:

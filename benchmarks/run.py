@@ -88,6 +88,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-pandas", action="store_true", help="skip the pandas reference (slow at large)")
     parser.add_argument("--no-imports", action="store_true", help="skip the import benchmark")
     parser.add_argument(
+        "--no-analytics",
+        action="store_true",
+        help="keep no columnar copy: every page reads the database, whatever the organisation's size",
+    )
+    parser.add_argument(
         "--no-browser", action="store_true", help="skip the stored Overview in Chromium (time to idle)"
     )
     parser.add_argument(
@@ -202,7 +207,7 @@ def report(db: BenchDatabase, with_pandas: bool, timeout: float) -> dict:
     return {
         "seconds": done["seconds"],
         "stored_seconds": done["stored_seconds"],
-        "queries": len(recorded.statements),
+        "queries": recorded.count,
         "floor_seconds": replay(db.url, recorded),
         "pandas_seconds": pandas_seconds(db.url, recorded.tables) if with_pandas else None,
         "peak_mib": done["peak_mib"],
@@ -223,7 +228,7 @@ def pages(db: BenchDatabase, with_pandas: bool, medium: BenchDatabase | None, ti
                 "cold": done["cold"],
                 "warm": done["warm"],
                 "cold_queries": done["cold_queries"],
-                "queries": len(done["recorded"].statements),
+                "queries": done["recorded"].count,
                 "floor": replay(db.url, done["recorded"]),
                 "pandas": pandas_seconds(db.url, done["recorded"].tables) if with_pandas else None,
                 "error": done["error"],
@@ -253,6 +258,7 @@ def run_database(engine: str, args: argparse.Namespace) -> dict:
         medium = database_for(engine, "medium", args.workdir, args.postgres, args.prefix)
         ensure_loaded(medium)
     out: dict = {"engine": engine, "scale": args.scale, "rows": row_counts(db.url), "load": load}
+    out["analytics"] = analytical_copy(db, args)
     if not args.no_imports:
         out["cli_import"] = import_bench.command_line(
             engine, args.workdir, args.postgres, args.import_rows, not args.import_first_only, args.prefix
@@ -265,6 +271,37 @@ def run_database(engine: str, args: argparse.Namespace) -> dict:
     if not args.no_browser:
         out["browser"] = browser(db, args.timeout)
     return out
+
+
+def analytical_copy(db: BenchDatabase, args: argparse.Namespace) -> dict:
+    """Take the columnar copy the pages compute on (:mod:`data_access.analytics`), in a folder of the
+    benchmark's own, as the app would after an import; ``--no-analytics``: none, the pages read the
+    database. The child processes find the folder in ``ANALYTICS_DIR``."""
+    if args.no_analytics:
+        os.environ["ANALYTICS_DIR"] = "off"
+        return {"built": False, "reason": "--no-analytics"}
+    from data_access.analytics import analytics_for, refresh_now
+    from data_access.db import make_engine
+
+    folder = args.workdir / f"{args.prefix}analytics" / f"{db.engine}_{db.scale}"
+    os.environ["ANALYTICS_DIR"] = str(folder)
+    settings = analytics_for(db.url)
+    engine = make_engine(db.url)
+    try:
+        started = time.perf_counter()
+        done = refresh_now(engine, settings)
+        seconds = time.perf_counter() - started
+    finally:
+        engine.dispose()
+    return {
+        "built": done.path is not None,
+        "seconds": done.seconds if done.built else None,
+        "checked_seconds": seconds,
+        "mib": done.path.stat().st_size / 2**20 if done.path else None,
+        "deals": done.deals,
+        "min_deals": settings.min_deals,
+        "reason": done.reason,
+    }
 
 
 def browser(db: BenchDatabase, timeout: float) -> dict:
@@ -318,6 +355,8 @@ def figures(res: dict) -> dict[str, float]:
         if label in ("first", "again") and "rows_per_s" in run:
             out[f"cli import {label} rows/s"] = run["rows_per_s"]
             out[f"cli import {label} peak MiB"] = run.get("peak_mib")
+    if (res.get("analytics") or {}).get("seconds") is not None:
+        out["analytical copy seconds"] = res["analytics"]["seconds"]
     if "classification" in res:  # not measured with --only-imports
         out["classification rows/s"] = res["classification"]["rows_per_s"]
     if "report" in res:
@@ -401,6 +440,15 @@ def render_text(results: dict) -> str:
                 f"import maven sample end to end: {imp['maven']['rows_per_s']:,.0f} rows/s "
                 f"({imp['maven']['rows']:,} rows) · {prev('import maven rows/s', imp['maven']['rows_per_s'])}"
             )
+        a = res.get("analytics")
+        if a and a["built"]:
+            taken = f"taken in {a['seconds']:.1f} s" if a["seconds"] is not None else "current"
+            lines.append(
+                f"analytical copy (from {a['min_deals']:,} deals; {a['deals']:,} here): {taken}, "
+                f"{a['mib']:.0f} MiB: the pages compute on DuckDB"
+            )
+        elif a:
+            lines.append(f"analytical copy: none ({a['reason']}): the pages compute on the database")
         c = res["classification"]
         lines.append(
             f"classification (reclassify): {c['rows_per_s']:,.0f} utterances/s ({c['utterances']:,}) · "

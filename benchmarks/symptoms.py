@@ -25,7 +25,7 @@ def timed(conn, metric, scope, periods, settings, teams) -> tuple[float, int]:
         started = time.perf_counter()
         measure_periods(conn, metric, scope, periods, settings, teams)
         seconds = time.perf_counter() - started
-    return seconds, len(recorded.statements)
+    return seconds, recorded.count
 
 
 def main(argv: list[str] | None = None) -> int:

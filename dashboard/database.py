@@ -24,3 +24,33 @@ def open_engine(settings: Settings, *, must_exist: bool = False) -> Engine:
         with engine.connect() as conn:
             set_currency(read_currency(conn))
     return engine
+
+
+def refresh_analytics(engine: Engine, progress=None):
+    """Bring the columnar copy of the data up to date (:mod:`data_access.analytics`), reporting
+    ``progress(fraction, message)`` while tables are copied; the :class:`~data_access.analytics.Refresh`."""
+    from data_access.analytics import analytics_for, copied_tables, refresh_now
+
+    try:
+        settings = analytics_for(engine.url.render_as_string(hide_password=False))
+    except ValueError as exc:
+        from dashboard.cli.errors import UserError
+
+        raise UserError(str(exc).rstrip(".")) from None
+    tables = copied_tables()
+
+    def copied(table: str, rows: int) -> None:
+        if progress is not None:
+            progress(tables.index(table) / len(tables), f"analytical copy: {table} {rows:,} rows")
+
+    result = refresh_now(engine, settings, progress=copied)
+    if progress is not None and result.built:
+        progress(1.0, "analytical copy taken")
+    return result
+
+
+def analytics_line(result) -> str | None:
+    """One line for the command line when a copy was taken, else None."""
+    if not result.built:
+        return None
+    return f"Took the analytical copy of {result.deals:,} deals in {result.seconds:.1f} s ({result.path})."

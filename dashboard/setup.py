@@ -74,6 +74,9 @@ def initialise(
                     summary["demo"] = "loaded"
             if summary["demo"] == "loaded":
                 refresh_statistics(engine, full=True)
+                from dashboard.database import refresh_analytics
+
+                summary["analytics"] = refresh_analytics(engine, progress)
         return summary
     finally:
         engine.dispose()

@@ -155,7 +155,7 @@ def run(args, settings: Settings) -> int:
 
 def _run(args, settings: Settings) -> int:
     from dashboard.cli.errors import UserError
-    from dashboard.database import open_engine
+    from dashboard.database import analytics_line, open_engine, refresh_analytics
     from dashboard.progress import silent, terminal_progress
     from data_access.db import refresh_statistics
     from data_access.importers import UnreadableFile, get_source, import_maven
@@ -171,6 +171,7 @@ def _run(args, settings: Settings) -> int:
         engine.dispose()
         raise
     progress = terminal_progress() if sys.stderr.isatty() and not args.json else silent
+    copy = None
     try:
         if args.source == "maven":
             with engine.begin() as conn:
@@ -189,6 +190,7 @@ def _run(args, settings: Settings) -> int:
                 raise UserError(f"{path} cannot be read: {exc.strerror}.") from None
         if not args.dry_run:
             refresh_statistics(engine)
+            copy = refresh_analytics(engine, progress)
     except UnreadableFile as exc:
         raise UserError(str(exc).rstrip(".")) from None
     finally:
@@ -207,6 +209,8 @@ def _run(args, settings: Settings) -> int:
         print(note)
     if result.seconds > 0:
         print(f"Took {result.seconds:.2f} s ({result.rows_read / result.seconds:,.0f} rows/s).")
+    if copy is not None and (line := analytics_line(copy)):
+        print(line)
     batches = [p for p in (result.parts or [result]) if p.rejected and p.batch_id]
     for part in batches if not result.dry_run else []:
         print(f"See the {part.rejected:,} rejected rows with: python -m dashboard rejects {part.batch_id}")

@@ -40,6 +40,7 @@ def add_arguments(parser) -> None:
 
 def run(args, settings: Settings) -> int:
     from dashboard.cli.errors import UserError
+    from dashboard.database import analytics_line
     from dashboard.setup import initialise
     from data_access.currency import normalise_code
 
@@ -73,6 +74,8 @@ def run(args, settings: Settings) -> int:
         print(f"The organisation's currency is {code}.")
     if summary.get("demo") == "loaded":
         print(f"Loaded the demo organisation (seed {summary['seed']}) in {elapsed:.1f} s.")
+        if line := analytics_line(summary["analytics"]):
+            print(line)
     elif summary.get("demo") == "present":
         print("The demo organisation is already loaded; nothing to do (use --reset to rebuild it).")
     return 0

@@ -36,12 +36,15 @@ def run(args, settings: Settings) -> int:
     # The cached reads are declared for a Streamlit run; here they only use the result store.
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     from dashboard.cli.report import build_report
-    from dashboard.database import open_engine
+    from dashboard.database import analytics_line, open_engine, refresh_analytics
 
     engine = open_engine(settings, must_exist=True)
     presets = args.period or list(PRESETS)
     started = time.perf_counter()
     try:
+        # The pages' figures are computed on the columnar copy of the data when it is kept.
+        if line := analytics_line(refresh_analytics(engine)):
+            print(line, file=sys.stderr)
         for preset in presets:
             view = preset_view(engine, settings.database_url, preset, dt.date.today())
             for title, seconds in precompute_pages(view, preset):

@@ -16,7 +16,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args, settings: Settings) -> int:
-    from dashboard.database import open_engine
+    from dashboard.database import analytics_line, open_engine, refresh_analytics
     from data_access.scope import Scope
     from metrics.talk.reclassify import reclassify
 
@@ -24,6 +24,7 @@ def run(args, settings: Settings) -> int:
     try:
         with engine.begin() as conn:
             result = reclassify(conn, Scope.everything(), progress=None if args.json else terminal_progress())
+        copy = refresh_analytics(engine, None if args.json else terminal_progress())
     finally:
         engine.dispose()
     if args.json:
@@ -43,4 +44,6 @@ def run(args, settings: Settings) -> int:
         )
     else:
         print(f"Every stored utterance is already labelled by classifier {result.version}; nothing to do.")
+    if not args.json and (line := analytics_line(copy)):
+        print(line)
     return 0

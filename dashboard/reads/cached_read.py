@@ -11,11 +11,15 @@ the parameters of ``fn`` that have those names; the caller gives only the rest
 - the database's result store (:mod:`data_access.result_store`, unless ``store=False``), keyed by the
   function's module-qualified name and its arguments (the scope's teams, never the viewer's name) and
   checked against the data's version, so what one session, process or replica computed the next reads.
+
+A stored read of a large organisation computes on the columnar copy of the current data when there is
+one (:mod:`data_access.analytics`), and on the database otherwise.
 """
 
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,8 +27,9 @@ from typing import Any
 import streamlit as st
 
 from dashboard.view import View
-from data_access import result_store
+from data_access import analytics, result_store
 
+log = logging.getLogger(__name__)
 TTL = "10m"
 # Parameters of a read function that the view fills in.
 VIEW_PARTS = ("scope", "filters", "settings")
@@ -81,7 +86,9 @@ class CachedRead:
         if self.versioned:
             with view.engine.connect() as conn:
                 keyed += (result_store.data_version(conn),)
-        return self._cached(self.name, view.url, result_store.key_of(self.name, keyed), arguments, view.engine)
+        return self._cached(
+            self.name, view.url, result_store.key_of(self.name, keyed), arguments, view.engine
+        )
 
     def at(self, view: View, *args, **kwargs) -> Call:
         """This read with its arguments, to run later (a page's declared reads)."""
@@ -94,7 +101,31 @@ class CachedRead:
 
         if not self.store:
             return compute()
-        return result_store.remember(engine, self.name, (arguments,), compute)
+        return result_store.remember(
+            engine, self.name, (arguments,), lambda: self._analytical(engine, arguments)
+        )
+
+    def _analytical(self, engine, arguments: dict[str, Any]) -> Any:
+        """``fn`` on the columnar copy of the current data (:mod:`data_access.analytics`), or on the
+        database when there is none (a small organisation, or a copy still being taken)."""
+        try:
+            settings = analytics.analytics_for(engine.url.render_as_string(hide_password=False))
+        except ValueError as error:  # a mistyped ANALYTICS_MIN_DEALS: the figures come from the database
+            log.error("%s", error)
+            settings = analytics.Analytics(None)
+        if settings.enabled:
+            with engine.connect() as conn:
+                version = result_store.data_version(conn)
+            with analytics.reading(engine, settings, version) as copy:
+                if copy is not None:
+                    try:
+                        return self.fn(copy, **arguments)
+                    except Exception as error:  # the figure still comes, from the database
+                        log.warning(
+                            "%s failed on the analytical copy, reading the database: %s", self.name, error
+                        )
+        with engine.connect() as conn:
+            return self.fn(conn, **arguments)
 
 
 @dataclass(frozen=True)
