@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import JSON, Connection, Engine, create_engine, func, select
 from sqlalchemy.engine import make_url
@@ -43,6 +44,7 @@ __all__ = [
     "Analytics",
     "Refresh",
     "analytics_for",
+    "computed",
     "copy_path",
     "duckdb_type",
     "reading",
@@ -50,6 +52,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Below this many deals the database answers the pages' SQL faster than DuckDB does (docs/performance.md).
 DEFAULT_MIN_DEALS = 100_000
@@ -356,6 +359,33 @@ def reading(engine: Engine, analytics: Analytics, version: str) -> Iterator[Conn
         return
     with conn:
         yield conn
+
+
+def computed(engine: Engine, compute: Callable[[Connection], T], what: str) -> T:
+    """``compute(conn)`` on the copy of the current data when there is one (see :func:`reading`),
+    else on the database. A statement the copy refuses is logged and the figure computed on the
+    database: a reader always gets its figure."""
+    import duckdb
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from data_access.result_store import data_version
+
+    try:
+        settings = analytics_for(engine.url.render_as_string(hide_password=False))
+    except ValueError as error:  # a mistyped ANALYTICS_MIN_DEALS: the figures come from the database
+        log.error("%s", error)
+        settings = Analytics(None)
+    if settings.enabled:
+        with engine.connect() as conn:
+            version = data_version(conn)
+        with reading(engine, settings, version) as copy:
+            if copy is not None:
+                try:
+                    return compute(copy)
+                except (SQLAlchemyError, duckdb.Error) as error:
+                    log.warning("%s failed on the analytical copy, reading the database: %s", what, error)
+    with engine.connect() as conn:
+        return compute(conn)
 
 
 def _refresh_in_background(engine: Engine, analytics: Analytics) -> None:

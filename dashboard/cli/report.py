@@ -73,6 +73,7 @@ def build_report(engine: Engine, period: Period, scope: Scope, teams: tuple[str,
     """
     from dashboard.cli.errors import UserError
     from data_access import result_store
+    from data_access.analytics import computed
     from metrics import report
     from metrics.parameters import load_metric_settings
 
@@ -83,8 +84,12 @@ def build_report(engine: Engine, period: Period, scope: Scope, teams: tuple[str,
             raise UserError(f"A stored setting cannot be read: {exc}") from None
 
     def compute() -> dict:
-        with engine.connect() as conn:
-            return report.build_report(conn, scope, period, list(teams) or None, settings)
+        # On the analytical copy of the current data when a large organisation has one.
+        return computed(
+            engine,
+            lambda conn: report.build_report(conn, scope, period, list(teams) or None, settings),
+            "report",
+        )
 
     try:
         return result_store.remember(engine, "report", (scope, period, tuple(teams)), compute)

@@ -19,7 +19,6 @@ one (:mod:`data_access.analytics`), and on the database otherwise.
 from __future__ import annotations
 
 import inspect
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +28,6 @@ import streamlit as st
 from dashboard.view import View
 from data_access import analytics, result_store
 
-log = logging.getLogger(__name__)
 TTL = "10m"
 # Parameters of a read function that the view fills in.
 VIEW_PARTS = ("scope", "filters", "settings")
@@ -108,24 +106,7 @@ class CachedRead:
     def _analytical(self, engine, arguments: dict[str, Any]) -> Any:
         """``fn`` on the columnar copy of the current data (:mod:`data_access.analytics`), or on the
         database when there is none (a small organisation, or a copy still being taken)."""
-        try:
-            settings = analytics.analytics_for(engine.url.render_as_string(hide_password=False))
-        except ValueError as error:  # a mistyped ANALYTICS_MIN_DEALS: the figures come from the database
-            log.error("%s", error)
-            settings = analytics.Analytics(None)
-        if settings.enabled:
-            with engine.connect() as conn:
-                version = result_store.data_version(conn)
-            with analytics.reading(engine, settings, version) as copy:
-                if copy is not None:
-                    try:
-                        return self.fn(copy, **arguments)
-                    except Exception as error:  # the figure still comes, from the database
-                        log.warning(
-                            "%s failed on the analytical copy, reading the database: %s", self.name, error
-                        )
-        with engine.connect() as conn:
-            return self.fn(conn, **arguments)
+        return analytics.computed(engine, lambda conn: self.fn(conn, **arguments), self.name)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
+from dashboard.cli.report import build_report
 from dashboard.database import refresh_analytics
 from dashboard.reads.cached_read import CachedRead
 from dashboard.view import View
@@ -216,6 +217,8 @@ def test_a_page_reads_the_copy_while_it_holds_the_current_data_and_the_database_
         conn.execute(update(m.Opportunity).where(m.Opportunity.amount == 1000).values(amount=950))
     read = CachedRead(_discounting)
     assert read(_view(engine, any_sample())).value == pytest.approx(2 / 4)  # the copy's figure
+    org, _teams = build_report(engine, Q1, Scope.everything())["_cards"]  # the report's too
+    assert org.symptom("discounting").parts["share_discounted"] == pytest.approx(2 / 4)
 
     # A recorded change moves the version: the page reads the database at once.
     with engine.begin() as conn:
@@ -241,7 +244,7 @@ def test_a_read_the_copy_cannot_answer_comes_from_the_database(small_org, caplog
         # sqlite_version() exists on SQLite only: DuckDB refuses the statement.
         return conn.execute(select(func.sqlite_version())).scalar_one()
 
-    with caplog.at_level(logging.WARNING, logger="dashboard.reads.cached_read"):
+    with caplog.at_level(logging.WARNING, logger="data_access.analytics"):
         got = CachedRead(engine_version)(_view(engine, any_sample()))
     assert got.count(".") == 2  # SQLite's version, e.g. 3.45.1
     assert "failed on the analytical copy, reading the database" in caplog.text
