@@ -429,8 +429,11 @@ def _folder_lock(directory: Path, *, blocking: bool = True) -> Iterator[bool]:
 
 
 def refresh_now(engine: Engine, analytics: Analytics, **kwargs) -> Refresh:
-    """:func:`refresh` under the folder's lock: what a command runs before it finishes."""
-    if analytics.directory is None:
-        return refresh(engine, analytics, **kwargs)
+    """:func:`refresh` under the folder's lock: what a command runs before it finishes. A database
+    too small for a copy gets no folder either."""
+    if analytics.directory is None or not analytics.directory.exists():
+        deals = _deals(engine)
+        if deals < analytics.min_deals or analytics.directory is None:
+            return refresh(engine, analytics, **kwargs)
     with _folder_lock(analytics.directory):
         return refresh(engine, analytics, **kwargs)
