@@ -9,7 +9,7 @@ figure is never computed from older data than the database holds. At a million d
 the Overview's SQL 6–7 times faster than PostgreSQL (docs/performance.md); below ``min_deals`` the
 database itself is quicker and no copy is kept.
 
-The copy is named by the data version it was taken at (``<directory>/<version>.duckdb``), written
+The copy is named by the database and the data version it was taken at (``<directory>/<key>.duckdb``), written
 under a temporary name from one snapshot of the database and renamed into place when complete, so a
 reader only ever opens a whole copy. Commands that change the data refresh it before they finish
 (``import``, ``init --demo``, ``reclassify``, ``precompute``); a change made in the app (an upload,
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import JSON, Connection, Engine, create_engine, func, select
+from sqlalchemy import JSON, Connection, Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import BigInteger, Boolean, Date, DateTime, Float, Integer, LargeBinary, Numeric
@@ -45,6 +45,7 @@ __all__ = [
     "Refresh",
     "analytics_for",
     "computed",
+    "copy_key",
     "copy_path",
     "duckdb_type",
     "reading",
@@ -130,11 +131,32 @@ def analytics_for(url: str, environ: dict | None = None) -> Analytics:
     return Analytics(directory, max(0, min_deals))
 
 
-def copy_path(analytics: Analytics, version: str) -> Path | None:
-    """The file of the copy taken at ``version`` (whether or not it exists)."""
+def copy_key(conn: Connection) -> str:
+    """What a copy is named by: the database it is taken from and the version of its data
+    (:func:`data_access.result_store.data_version`). Two databases can be at the same version (two
+    demos, two empty ones), so a folder shared by both never serves one the other's copy."""
+    from data_access.result_store import data_version
+
+    url = conn.engine.url
+    if conn.dialect.name == "sqlite":
+        source = os.path.realpath(url.database or "")
+    elif conn.dialect.name == "postgresql":
+        database, schema = conn.execute(text("SELECT current_database(), current_schema()")).one()
+        source = f"postgresql://{url.host}:{url.port}/{database}/{schema}"
+    else:
+        source = url.render_as_string(hide_password=True)
+    return f"{_digest(source)}-{_digest(data_version(conn))}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def copy_path(analytics: Analytics, key: str) -> Path | None:
+    """The file of the copy named by ``key`` (:func:`copy_key`), whether or not it exists."""
     if analytics.directory is None:
         return None
-    return analytics.directory / f"{version[:32]}{SUFFIX}"
+    return analytics.directory / f"{key}{SUFFIX}"
 
 
 def copied_tables() -> list[str]:
@@ -175,16 +197,14 @@ def refresh(
     rows are copied."""
     if not analytics.enabled:
         return Refresh(False, None, 0, reason="the analytical copy is turned off")
-    from data_access.result_store import data_version
-
     started = time.perf_counter()
     with _snapshot(engine) as conn:
-        version = data_version(conn)
+        key = copy_key(conn)
         deals = int(conn.execute(select(func.count()).select_from(m.Opportunity)).scalar_one())
-        path = copy_path(analytics, version)
+        path = copy_path(analytics, key)
         assert path is not None
         if deals < analytics.min_deals:
-            _remove_copies(analytics.directory, keep=None)
+            _remove_copies(analytics.directory, key, keep=None)
             return Refresh(False, None, deals, reason=f"fewer than {analytics.min_deals:,} deals")
         if path.exists():
             return Refresh(False, path, deals, reason="the copy is current")
@@ -196,7 +216,7 @@ def refresh(
             os.replace(partial, path)
         finally:
             partial.unlink(missing_ok=True)
-    _remove_copies(analytics.directory, keep=path)
+    _remove_copies(analytics.directory, key, keep=path)
     return Refresh(True, path, deals, time.perf_counter() - started)
 
 
@@ -301,10 +321,13 @@ def _json_text(value):
     return value if value is None or isinstance(value, str) else json.dumps(value)
 
 
-def _remove_copies(directory: Path | None, keep: Path | None) -> None:
+def _remove_copies(directory: Path | None, key: str, keep: Path | None) -> None:
+    """Remove the copies of older data of the database ``key`` names (other databases' copies in a
+    shared folder are theirs)."""
     if directory is None or not directory.exists():
         return
-    for old in directory.glob(f"*{SUFFIX}"):
+    source = key.split("-", 1)[0]
+    for old in directory.glob(f"{source}-*{SUFFIX}"):
         if old != keep:
             with contextlib.suppress(OSError):  # a reader on Windows may hold it; removed next time
                 old.unlink()
@@ -315,8 +338,9 @@ def _remove_copies(directory: Path | None, keep: Path | None) -> None:
 _engines: dict[Path, Engine] = {}
 _engines_lock = threading.Lock()
 _refreshing: set[Path] = set()
-# The data version each folder was last looked at for: a missing copy is only asked for once per version.
-_settled: dict[Path, str] = {}
+# The key each database's copy was last looked for under, by folder and database: a missing copy is
+# only asked for once per version.
+_settled: dict[tuple[Path, str], str] = {}
 
 
 def _deals(engine: Engine) -> int:
@@ -328,25 +352,28 @@ def _engine_of(path: Path) -> Engine:
     with _engines_lock:
         engine = _engines.get(path)
         if engine is None:
-            for other in [p for p in _engines if p.parent == path.parent]:
-                _engines.pop(other).dispose()  # a copy of older data: never read again
+            source = path.name.split("-", 1)[0]
+            for other in [p for p in _engines if p.parent == path.parent and p.name.startswith(f"{source}-")]:
+                _engines.pop(other).dispose()  # a copy of this database's older data: never read again
             engine = create_engine(f"duckdb:///{path}", connect_args={"read_only": True})
             _engines[path] = engine
         return engine
 
 
 @contextlib.contextmanager
-def reading(engine: Engine, analytics: Analytics, version: str) -> Iterator[Connection | None]:
-    """A connection to the copy taken at ``version``, or None when there is none: then the caller
-    reads the database. A missing copy of a large enough database is taken in the background, one
-    at a time per folder, for the reads that come after."""
-    path = copy_path(analytics, version)
+def reading(engine: Engine, analytics: Analytics, key: str) -> Iterator[Connection | None]:
+    """A connection to the copy named ``key`` (:func:`copy_key`: this database at its current data
+    version), or None when there is none: then the caller reads the database. A missing copy of a
+    large enough database is taken in the background, one at a time per folder, for the reads that
+    come after."""
+    path = copy_path(analytics, key)
     if path is None:
         yield None
         return
     if not path.exists():
-        if _settled.get(analytics.directory) != version:
-            _settled[analytics.directory] = version
+        source = (analytics.directory, key.split("-", 1)[0])
+        if _settled.get(source) != key:
+            _settled[source] = key
             if _deals(engine) >= analytics.min_deals:
                 _refresh_in_background(engine, analytics)
         yield None
@@ -368,8 +395,6 @@ def computed(engine: Engine, compute: Callable[[Connection], T], what: str) -> T
     import duckdb
     from sqlalchemy.exc import SQLAlchemyError
 
-    from data_access.result_store import data_version
-
     try:
         settings = analytics_for(engine.url.render_as_string(hide_password=False))
     except ValueError as error:  # a mistyped ANALYTICS_MIN_DEALS: the figures come from the database
@@ -377,8 +402,8 @@ def computed(engine: Engine, compute: Callable[[Connection], T], what: str) -> T
         settings = Analytics(None)
     if settings.enabled:
         with engine.connect() as conn:
-            version = data_version(conn)
-        with reading(engine, settings, version) as copy:
+            key = copy_key(conn)
+        with reading(engine, settings, key) as copy:
             if copy is not None:
                 try:
                     return compute(copy)

@@ -28,9 +28,9 @@ from dashboard.reads.cached_read import CachedRead
 from dashboard.view import View
 from data_access import analytics
 from data_access import models as m
-from data_access.analytics import Analytics, analytics_for, copy_path, reading, refresh
+from data_access.analytics import Analytics, analytics_for, copy_key, copy_path, reading, refresh
 from data_access.db import make_engine, migrate
-from data_access.result_store import data_version, note_change
+from data_access.result_store import note_change
 from data_access.scope import Filters, Period, Scope
 from metrics.registry import evaluate
 from tests.conftest import PG_SKIP_REASON, REPO_ROOT, drop_postgres_schema, make_postgres_engine, postgres_url
@@ -130,7 +130,7 @@ def test_every_page_shows_the_same_figures_from_the_copy_as_from_the_database(de
     engine, url, settings_, taken = demo_with_copy
     assert taken.built and taken.path.exists() and taken.deals > 7000
     with engine.connect() as conn:
-        version = data_version(conn)
+        key = copy_key(conn)
     calls = declared_reads(engine, url, preset, today)
     assert {page for page, _ in calls} >= {
         "Overview",
@@ -141,7 +141,7 @@ def test_every_page_shows_the_same_figures_from_the_copy_as_from_the_database(de
     for page, call in calls:
         with engine.connect() as conn:
             expected = run_on(conn, call)
-        with reading(engine, settings_, version) as copy:
+        with reading(engine, settings_, key) as copy:
             assert copy is not None and copy.dialect.name == "duckdb"
             got = run_on(copy, call)
         assert plain(got) == plain(expected), f"{page}: {call.label} differs on the copy"
@@ -158,13 +158,13 @@ def test_a_managers_figures_from_the_copy_are_the_database_figures_for_the_same_
     engine, _url, settings_, _taken = demo_with_copy
     with engine.connect() as conn:
         teams = sorted(conn.execute(select(m.Team.id)).scalars())
-        version = data_version(conn)
+        key = copy_key(conn)
     chosen = data.draw(st.sets(st.sampled_from(teams), min_size=1, max_size=4))
     scope = Scope.teams(chosen, viewer="a manager")
     view_filters = Filters(Period(dt.date(2026, 7, 1), dt.date(2026, 9, 30)), as_of=dt.date(2026, 10, 31))
     with engine.connect() as conn:
         expected = (scorecard(conn, scope, view_filters), team_scorecards(conn, scope, view_filters))
-    with reading(engine, settings_, version) as copy:
+    with reading(engine, settings_, key) as copy:
         got = (scorecard(copy, scope, view_filters), team_scorecards(copy, scope, view_filters))
     assert plain(got) == plain(expected)
     assert {card.team_id for card in got[1]} <= set(chosen)
@@ -210,7 +210,7 @@ def test_a_page_reads_the_copy_while_it_holds_the_current_data_and_the_database_
     taken = refresh_analytics(engine)
     assert taken.built and taken.deals == 4 and taken.path.parent == folder
     with engine.connect() as conn:
-        assert taken.path == copy_path(Analytics(folder, 0), data_version(conn))
+        assert taken.path == copy_path(Analytics(folder, 0), copy_key(conn))
 
     # A change the data version does not see: only the database holds it.
     with engine.begin() as conn:
@@ -228,12 +228,33 @@ def test_a_page_reads_the_copy_while_it_holds_the_current_data_and_the_database_
     # ... and the copy of the new data is taken in the background, the old one removed.
     _wait_for_background_refresh()
     with engine.connect() as conn:
-        current = copy_path(Analytics(folder, 0), data_version(conn))
+        current = copy_path(Analytics(folder, 0), copy_key(conn))
     assert current.exists()
     assert sorted(folder.glob("*.duckdb")) == [current]
-    with reading(engine, Analytics(folder, 0), data_version(engine.connect())) as copy:
+    with engine.connect() as conn, reading(engine, Analytics(folder, 0), copy_key(conn)) as copy:
         assert copy is not None
         assert _discounting(copy, Scope.everything(), filters(Q1), any_sample()).value == pytest.approx(1.0)
+
+
+def test_two_databases_at_the_same_data_version_each_read_their_own_copy_from_a_shared_folder(
+    small_org, tmp_path
+):
+    engine, folder = small_org
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    migrate(other)
+    try:
+        with other.begin() as conn:  # no import batch either: the same data version as the first
+            org = Org(conn)
+            beacon = org.team("Beacon")
+            for price in (1000, 1000, 1000, 700):
+                org.deal(beacon, price, list_amount=1000, close=dt.date(2025, 2, 3), won=True)
+        first, second = refresh_analytics(engine), refresh_analytics(other)
+        assert first.built and second.built and first.path != second.path
+        assert sorted(folder.glob("*.duckdb")) == sorted([first.path, second.path])
+        assert CachedRead(_discounting)(_view(engine, any_sample())).value == pytest.approx(2 / 4)
+        assert CachedRead(_discounting)(_view(other, any_sample())).value == pytest.approx(1 / 4)
+    finally:
+        other.dispose()
 
 
 def test_a_read_the_copy_cannot_answer_comes_from_the_database(small_org, caplog):
@@ -260,8 +281,8 @@ def test_a_small_organisation_keeps_no_copy_and_reads_the_database(small_org):
     assert not done.built and done.deals == 4 and done.reason == "fewer than 5 deals"
     assert list(folder.glob("*.duckdb")) == []  # the copy of a larger past is not kept either
     with engine.connect() as conn:
-        version = data_version(conn)
-    with reading(engine, small, version) as copy:
+        key = copy_key(conn)
+    with reading(engine, small, key) as copy:
         assert copy is None
     assert not [t for t in threading.enumerate() if t.name == "analytics-refresh"]
 
@@ -321,7 +342,7 @@ def test_an_import_from_the_command_line_takes_the_copy_of_what_it_imported(fres
     assert first.returncode == 0, first.stderr
     assert "Took the analytical copy of 2 deals" in first.stdout
     with fresh_engine.connect() as conn:
-        taken = copy_path(Analytics(folder, 0), data_version(conn))
+        taken = copy_path(Analytics(folder, 0), copy_key(conn))
     assert sorted(folder.glob("*.duckdb")) == [taken]
     import duckdb
 
@@ -338,7 +359,7 @@ def test_an_import_from_the_command_line_takes_the_copy_of_what_it_imported(fres
     assert second.returncode == 0, second.stderr
     assert json.loads(second.stdout)["inserted"] == 1  # the JSON summary is left as it was
     with fresh_engine.connect() as conn:
-        newer = copy_path(Analytics(folder, 0), data_version(conn))
+        newer = copy_path(Analytics(folder, 0), copy_key(conn))
     assert sorted(folder.glob("*.duckdb")) == [newer] and newer != taken
 
 
