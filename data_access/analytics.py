@@ -70,6 +70,8 @@ SUFFIX = ".duckdb"
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 COPY_MEMORY = "512MB"
 COPY_THREADS = 2
+# What the app's reads may hold (DuckDB's own default is 80% of the machine's memory).
+READ_MEMORY = "1GB"
 
 
 @compiles(Float, "duckdb")
@@ -355,7 +357,9 @@ def _engine_of(path: Path) -> Engine:
             source = path.name.split("-", 1)[0]
             for other in [p for p in _engines if p.parent == path.parent and p.name.startswith(f"{source}-")]:
                 _engines.pop(other).dispose()  # a copy of this database's older data: never read again
-            engine = create_engine(f"duckdb:///{path}", connect_args={"read_only": True})
+            engine = create_engine(
+                f"duckdb:///{path}", connect_args={"read_only": True, "config": {"memory_limit": READ_MEMORY}}
+            )
             _engines[path] = engine
         return engine
 
