@@ -29,7 +29,7 @@ def open_engine(settings: Settings, *, must_exist: bool = False) -> Engine:
 def refresh_analytics(engine: Engine, progress=None):
     """Bring the columnar copy of the data up to date (:mod:`data_access.analytics`), reporting
     ``progress(fraction, message)`` while tables are copied; the :class:`~data_access.analytics.Refresh`."""
-    from data_access.analytics import analytics_for, copied_tables, refresh_now
+    from data_access.analytics import Refresh, analytics_for, copied_tables, refresh_now
 
     try:
         settings = analytics_for(engine.url.render_as_string(hide_password=False))
@@ -43,14 +43,25 @@ def refresh_analytics(engine: Engine, progress=None):
         if progress is not None:
             progress(tables.index(table) / len(tables), f"analytical copy: {table} {rows:,} rows")
 
-    result = refresh_now(engine, settings, progress=copied)
+    try:
+        result = refresh_now(engine, settings, progress=copied)
+    except Exception as exc:  # what the command wrote is stored; the pages read the database meanwhile
+        import logging
+
+        logging.getLogger(__name__).warning("The analytical copy could not be taken", exc_info=True)
+        return Refresh(False, None, 0, reason=f"could not be taken: {exc}", failed=True)
     if progress is not None and result.built:
         progress(1.0, "analytical copy taken")
     return result
 
 
 def analytics_line(result) -> str | None:
-    """One line for the command line when a copy was taken, else None."""
+    """One line for the command line when a copy was taken or could not be, else None."""
+    if result.failed:
+        return (
+            f"The data is stored, but the analytical copy {result.reason.rstrip('.')}; "
+            "the pages read the database until the next import or `python -m dashboard precompute`."
+        )
     if not result.built:
         return None
     return f"Took the analytical copy of {result.deals:,} deals in {result.seconds:.1f} s ({result.path})."

@@ -101,6 +101,7 @@ class Refresh:
     deals: int
     seconds: float = 0.0
     reason: str = ""
+    failed: bool = False
 
 
 def default_directory(url: str) -> Path | None:
@@ -216,8 +217,9 @@ def refresh(
         try:
             _copy_tables(conn, partial, progress)
             os.replace(partial, path)
-        finally:
+        finally:  # a copy that failed half-way leaves nothing behind, its write-ahead log included
             partial.unlink(missing_ok=True)
+            partial.with_name(f"{partial.name}.wal").unlink(missing_ok=True)
     _remove_copies(analytics.directory, key, keep=path)
     return Refresh(True, path, deals, time.perf_counter() - started)
 

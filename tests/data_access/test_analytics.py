@@ -381,3 +381,33 @@ def test_a_mistyped_minimum_is_one_sentence_and_nothing_is_lost(fresh_engine, tm
     assert "ANALYTICS_MIN_DEALS must be a whole number of deals, not 'lots'" in done.stderr
     with fresh_engine.connect() as conn:  # the import itself had committed
         assert conn.execute(select(func.count()).select_from(m.Opportunity)).scalar_one() == 1
+
+
+def test_a_copy_that_fails_half_way_leaves_the_import_stored_and_nothing_half_written(
+    small_org, monkeypatch, tmp_path, capsys
+):
+    from dashboard.cli.main import main
+    from dashboard.config import load_settings
+
+    engine, folder = small_org
+    before = refresh_analytics(engine)
+    real_copy = analytics._copy_tables
+
+    def copy_then_fail(conn, target, progress):
+        real_copy(conn, target, progress)  # the whole file is written, then the disk fills up
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(analytics, "_copy_tables", copy_then_fail)
+    deals = tmp_path / "deals.csv"
+    deals.write_text("Opportunity ID,Stage\nD1,Prospecting\n", encoding="utf-8")
+    settings_ = load_settings({"DATABASE_URL": engine.url.render_as_string(hide_password=False)})
+    assert main(["import", "opportunities", str(deals)], settings_) == 0
+    out = capsys.readouterr().out
+    assert "The data is stored, but the analytical copy could not be taken: [Errno 28] No space left" in out
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(m.Opportunity)).scalar_one() == 5
+        key = copy_key(conn)
+    # No partial file; the copy of the older data stays, and is never read for the new data.
+    assert sorted(p.name for p in folder.iterdir()) == sorted([before.path.name, "refresh.lock"])
+    with reading(engine, Analytics(folder, 10**9), key) as copy:
+        assert copy is None
