@@ -9,6 +9,7 @@ from dashboard.components import tables, tiles
 from dashboard.components.text import IMPORT_HINT
 from dashboard.shell import state
 from dashboard.shell.page_links import page_links
+from metrics.analyses.pipeline import STEP_LABELS
 from metrics.money import column_format
 
 view = state.view()
@@ -46,7 +47,10 @@ st.dataframe(
     ui.movement_frame(table),
     hide_index=True,
     width="stretch",
-    column_config={"Pushed amount": st.column_config.NumberColumn("Pushed amount", format=column_format())},
+    column_config={
+        **{label: st.column_config.NumberColumn(label, format="localized") for label in STEP_LABELS.values()},
+        "Pushed amount": st.column_config.NumberColumn("Pushed amount", format=column_format()),
+    },
     placeholder="—",
 )
 

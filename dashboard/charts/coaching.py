@@ -45,7 +45,7 @@ def attainment_chart(df: pd.DataFrame, *, title: str | None = None) -> go.Figure
     )
     top = pd.concat([df["won_amount"], df["quota"]]).astype("Float64").max()
     fig.update_yaxes(
-        tickprefix=symbol(), tickformat="~s", range=[0, float(top) * 1.2 if pd.notna(top) and top else 1]
+        tickprefix=symbol(), exponentformat="B", range=[0, float(top) * 1.2 if pd.notna(top) and top else 1]
     )
     fig.update_xaxes(type="category")
     return style(fig, title=title)

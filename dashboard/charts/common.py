@@ -142,7 +142,7 @@ def waterfall(steps: list[tuple[str, float]], *, title: str | None = None, money
             connector={"line": {"color": "#999"}},
         )
     )
-    fig.update_yaxes(tickprefix=_symbol() if money else "", tickformat="~s")
+    fig.update_yaxes(tickprefix=_symbol() if money else "", exponentformat="B")  # 5B, not 5G
     return style(fig, title=title)
 
 

@@ -69,3 +69,10 @@ def test_waterfall_ends_on_the_total():
     fig = charts.waterfall([("Start", 100.0), ("New", 40.0), ("Won", -30.0), ("End", 110.0)])
     assert list(fig.data[0].measure) == ["absolute", "relative", "relative", "total"]
     assert fig.data[0].text[1] == "$40"
+
+
+def test_a_money_axis_reads_billions_as_b_like_the_labels_on_the_bars():
+    """d3's SI suffixes would label $5,000,000,000 "$5G" beside a bar that says "$4.4B"."""
+    fig = charts.waterfall([("Start", 4.4e9), ("New", 1.3e9), ("Won", -1.7e9), ("End", 4.0e9)])
+    assert fig.data[0].text[0] == "$4.4B"
+    assert fig.layout.yaxis.exponentformat == "B" and fig.layout.yaxis.tickformat is None
