@@ -297,25 +297,32 @@ def _copy_as_csv(conn: Connection, duck, name: str, columns: list, casts: str, f
 
 def _copy_as_arrow(conn: Connection, duck, table, columns: list, casts: str, progress) -> int:
     """SQLite: the rows fetched in chunks and handed to DuckDB as Arrow tables."""
+    import numpy as np
     import pyarrow as pa
 
     as_text = [i for i, c in enumerate(columns) if isinstance(c.type, JSON)]
     # Raw values, not the models' Python types: the driver's rows go straight into Arrow.
     statement = select(*(table.c[c.name].expression for c in columns)).select_from(table)
-    result = conn.execution_options(stream_results=True, yield_per=ROWS_PER_CHUNK).exec_driver_sql(
-        str(statement.compile(conn.engine))
-    )
-    rows = 0
-    for chunk in result.partitions(ROWS_PER_CHUNK):
-        data = {f"c{i}": [row[i] for row in chunk] for i in range(len(columns))}
-        for i in as_text:
-            data[f"c{i}"] = [_json_text(v) for v in data[f"c{i}"]]
-        duck.register("chunk", pa.table(data))
-        duck.execute(f'INSERT INTO "{table.name}" SELECT {casts} FROM chunk')
-        duck.unregister("chunk")
-        rows += len(chunk)
-        if progress:
-            progress(table.name, rows)
+    # The driver's own cursor, in the snapshot's transaction: plain tuples, no row objects around them.
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(statement.compile(conn.engine)))
+        rows = 0
+        while chunk := cursor.fetchmany(ROWS_PER_CHUNK):
+            # The rows as one two-dimensional array of Python objects, cut into columns: half the
+            # time of building a list per column.
+            grid = np.array(chunk, dtype=object).reshape(len(chunk), len(columns))
+            data = {f"c{i}": pa.array(grid[:, i]) for i in range(len(columns)) if i not in as_text}
+            for i in as_text:
+                data[f"c{i}"] = pa.array([_json_text(v) for v in grid[:, i]], type=pa.string())
+            duck.register("chunk", pa.table({f"c{i}": data[f"c{i}"] for i in range(len(columns))}))
+            duck.execute(f'INSERT INTO "{table.name}" SELECT {casts} FROM chunk')
+            duck.unregister("chunk")
+            rows += len(chunk)
+            if progress:
+                progress(table.name, rows)
+    finally:
+        cursor.close()
     return rows
 
 
