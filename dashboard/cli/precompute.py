@@ -37,13 +37,15 @@ def run(args, settings: Settings) -> int:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     from dashboard.cli.report import build_report
     from dashboard.database import analytics_line, open_engine, refresh_analytics
+    from dashboard.progress import terminal_progress
 
     engine = open_engine(settings, must_exist=True)
     presets = args.period or list(PRESETS)
     started = time.perf_counter()
     try:
         # The pages' figures are computed on the columnar copy of the data when it is kept.
-        if line := analytics_line(refresh_analytics(engine)):
+        progress = terminal_progress() if sys.stderr.isatty() else None
+        if line := analytics_line(refresh_analytics(engine, progress)):
             print(line, file=sys.stderr)
         for preset in presets:
             view = preset_view(engine, settings.database_url, preset, dt.date.today())

@@ -411,3 +411,21 @@ def test_a_copy_that_fails_half_way_leaves_the_import_stored_and_nothing_half_wr
     assert sorted(p.name for p in folder.iterdir()) == sorted([before.path.name, "refresh.lock"])
     with reading(engine, Analytics(folder, 10**9), key) as copy:
         assert copy is None
+
+
+def test_precompute_and_reclassify_take_the_copy_of_the_data_they_leave(small_org):
+    engine, folder = small_org
+    precomputed = _cli(engine, folder, "precompute", "--period", "last_quarter")
+    assert precomputed.returncode == 0, precomputed.stderr
+    assert "Took the analytical copy of 4 deals" in precomputed.stderr
+    with engine.connect() as conn:
+        first = copy_path(Analytics(folder, 0), copy_key(conn))
+    assert sorted(folder.glob("*.duckdb")) == [first]
+
+    with engine.begin() as conn:  # a setting saved in the app moves the data version
+        note_change(conn, "a saved setting")
+    relabelled = _cli(engine, folder, "reclassify")
+    assert relabelled.returncode == 0, relabelled.stderr
+    assert "Took the analytical copy of 4 deals" in relabelled.stdout
+    with engine.connect() as conn:
+        assert sorted(folder.glob("*.duckdb")) == [copy_path(Analytics(folder, 0), copy_key(conn))] != [first]
