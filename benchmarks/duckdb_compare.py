@@ -274,29 +274,6 @@ def duckdb_over(url: str):
     return con
 
 
-def duckdb_type(column) -> str:
-    from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Float, Integer, LargeBinary, Numeric
-
-    kind = column.type
-    if isinstance(kind, Boolean):
-        return "BOOLEAN"
-    if isinstance(kind, Integer | BigInteger):
-        return "BIGINT"
-    if isinstance(kind, Float):
-        return "DOUBLE"
-    if isinstance(kind, Numeric):
-        return f"DECIMAL({kind.precision}, {kind.scale or 0})" if kind.precision else "DOUBLE"
-    if isinstance(kind, DateTime):
-        return "TIMESTAMP"
-    if isinstance(kind, Date):
-        return "DATE"
-    if isinstance(kind, LargeBinary):
-        return "BLOB"
-    if isinstance(kind, JSON):
-        return "VARCHAR"
-    return "VARCHAR"
-
-
 def columnar_copy(url: str, target: Path, tables: Sequence[str], chunk_rows: int = 100_000) -> dict:
     """Copy ``tables`` from the database at ``url`` into a new DuckDB file ``target`` through Arrow,
     typed as :mod:`data_access.models` declares them. Returns seconds and rows per table."""
@@ -304,6 +281,7 @@ def columnar_copy(url: str, target: Path, tables: Sequence[str], chunk_rows: int
     import pyarrow as pa
     from sqlalchemy import JSON
 
+    from data_access.analytics import duckdb_type
     from data_access.db import make_engine
     from data_access.models import Base
 

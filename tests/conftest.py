@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -100,7 +102,6 @@ def fresh_engine(request, tmp_path) -> Engine:
 
 def count_statements(engine: Engine):
     """Record the SQL statements an engine runs: ``with count_statements(e) as log: ...``."""
-    from contextlib import contextmanager
 
     @contextmanager
     def recorder():
@@ -119,6 +120,38 @@ def count_statements(engine: Engine):
 
 
 DEMO_END = "2026-10-31"
+
+
+@contextmanager
+def demo_engine(kind: str, folder: Path, name: str, *, relabel: bool = False) -> Iterator[Engine]:
+    """The demo organisation (seed 7, ending ``DEMO_END``) in a database of its own: a SQLite file in
+    ``folder`` or a PostgreSQL schema named after ``name`` (skipped without a server), dropped after.
+    ``relabel``: its talk labelled by the classifier, as ``init --demo`` leaves it."""
+    import datetime as dt
+
+    from data_access.demo import load_demo
+
+    if kind == "sqlite":
+        engine = make_engine(f"sqlite:///{folder / f'{name}.db'}")
+    else:
+        if not postgres_url():
+            pytest.skip(PG_SKIP_REASON)
+        engine = make_postgres_engine(f"_{name}")
+    try:
+        migrate(engine)
+        with engine.begin() as connection:
+            load_demo(connection, seed=7, end=dt.date.fromisoformat(DEMO_END))
+            if relabel:
+                from data_access.scope import Scope
+                from metrics.talk.reclassify import reclassify
+
+                reclassify(connection, Scope.everything())
+        yield engine
+    finally:
+        if kind == "sqlite":
+            engine.dispose()
+        else:
+            drop_postgres_schema(engine)
 
 
 @pytest.fixture(scope="session")

@@ -26,8 +26,11 @@ STATUS_KEYS = {
 }
 
 
-def run_cli(*args: str, database_url: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url}
+def run_cli(
+    *args: str, database_url: str, stdin: str | None = None, environ: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """``python -m dashboard ARGS`` on ``database_url``, with ``environ`` added to this process's."""
+    env = {**os.environ, **(environ or {}), "DATABASE_URL": database_url}
     return subprocess.run(
         [sys.executable, "-m", "dashboard", *args],
         cwd=ROOT,

@@ -39,7 +39,14 @@ from metrics.common import opportunity_clauses
 from metrics.parameters import MetricSettings
 from metrics.registry import measure
 from metrics.symptoms import deals as deal_symptoms
-from tests.conftest import FIXTURES, PG_SKIP_REASON, drop_postgres_schema, make_postgres_engine, postgres_url
+from tests.conftest import (
+    FIXTURES,
+    PG_SKIP_REASON,
+    demo_engine,
+    drop_postgres_schema,
+    make_postgres_engine,
+    postgres_url,
+)
 
 OPP, HIST = m.Opportunity, m.OpportunityHistory
 D, T = dt.date, dt.datetime
@@ -337,25 +344,11 @@ def assert_readers_match(conn, monkeypatch, views: list[tuple[Scope, Filters]]) 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def demo_conn(request, tmp_path_factory):
     """The demo organisation in a database of its own (its load commits), on each engine."""
-    from data_access.demo import load_demo
-
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('history') / 'demo.db'}")
-    else:
-        if not postgres_url():
-            pytest.skip(PG_SKIP_REASON)
-        engine = make_postgres_engine("_history_demo")
-    try:
-        migrate(engine)
-        with engine.begin() as connection:
-            load_demo(connection, seed=7, end=D(2026, 10, 31))
-        with engine.connect() as connection:
-            yield connection
-    finally:
-        if request.param == "sqlite":
-            engine.dispose()
-        else:
-            drop_postgres_schema(engine)
+    with (
+        demo_engine(request.param, tmp_path_factory.mktemp("history"), "history_demo") as engine,
+        engine.connect() as connection,
+    ):
+        yield connection
 
 
 @pytest.mark.slow

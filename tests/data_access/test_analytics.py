@@ -9,10 +9,8 @@ import datetime as dt
 import json
 import logging
 import math
-import os
 import stat
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -33,8 +31,9 @@ from data_access.db import make_engine, migrate
 from data_access.result_store import note_change
 from data_access.scope import Filters, Period, Scope
 from metrics.registry import evaluate
-from tests.conftest import PG_SKIP_REASON, REPO_ROOT, drop_postgres_schema, make_postgres_engine, postgres_url
+from tests.conftest import REPO_ROOT, demo_engine
 from tests.metrics.builders import Q1, Org, any_sample, filters
+from tests.test_cli import run_cli
 
 # --- what a figure is compared by ----------------------------------------------------------------
 
@@ -91,30 +90,21 @@ def run_on(conn, call):
 def demo_with_copy(request, tmp_path_factory, demo_database_url):
     """The demo organisation on each database, with a columnar copy of it (taken whatever its size)."""
     folder = tmp_path_factory.mktemp("analytics")
-    if request.param == "sqlite":
+    if request.param == "sqlite":  # the suite's demo, as `init --demo` leaves it
         engine = make_engine(demo_database_url)
-        url = demo_database_url
-    else:
-        if not postgres_url():
-            pytest.skip(PG_SKIP_REASON)
-        from data_access.demo import load_demo
-        from metrics.talk.reclassify import reclassify
-
-        engine = make_postgres_engine("_analytics_demo")
-        url = engine.url.render_as_string(hide_password=False)
-        migrate(engine)
-        with engine.begin() as conn:
-            load_demo(conn, seed=7, end=dt.date(2026, 10, 31))
-            reclassify(conn, Scope.everything())
-    settings_ = Analytics(folder, min_deals=0)
-    taken = refresh(engine, settings_)
-    try:
-        yield engine, url, settings_, taken
-    finally:
-        if request.param == "sqlite":
+        try:
+            yield engine, demo_database_url, *_with_copy(engine, folder)
+        finally:
             engine.dispose()
-        else:
-            drop_postgres_schema(engine)
+        return
+    with demo_engine("postgresql", folder, "analytics_demo", relabel=True) as engine:
+        yield engine, engine.url.render_as_string(hide_password=False), *_with_copy(engine, folder)
+
+
+def _with_copy(engine, folder: Path) -> tuple[Analytics, analytics.Refresh]:
+    """A columnar copy of ``engine``'s data in ``folder``, taken whatever its size."""
+    settings_ = Analytics(folder, min_deals=0)
+    return settings_, refresh(engine, settings_)
 
 
 @pytest.mark.slow
@@ -313,19 +303,10 @@ def test_the_copy_settings_come_from_the_environment():
 
 
 def _cli(engine, folder: Path, *args: str, min_deals: str = "0") -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "DATABASE_URL": engine.url.render_as_string(hide_password=False),
-        "ANALYTICS_DIR": str(folder),
-        "ANALYTICS_MIN_DEALS": min_deals,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return run_cli(
+        *args,
+        database_url=engine.url.render_as_string(hide_password=False),
+        environ={"ANALYTICS_DIR": str(folder), "ANALYTICS_MIN_DEALS": min_deals},
     )
 
 
