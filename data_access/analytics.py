@@ -348,7 +348,7 @@ def _remove_copies(directory: Path | None, key: str, keep: Path | None) -> None:
 
 _engines: dict[Path, Engine] = {}
 _engines_lock = threading.Lock()
-_refreshing: set[Path] = set()
+_refreshing: set[tuple[Path, str]] = set()  # (folder, database) being copied now
 # The key each database's copy was last looked for under, by folder and database: a missing copy is
 # only asked for once per version.
 _settled: dict[tuple[Path, str], str] = {}
@@ -388,7 +388,7 @@ def reading(engine: Engine, analytics: Analytics, key: str) -> Iterator[Connecti
         if _settled.get(source) != key:
             _settled[source] = key
             if _deals(engine) >= analytics.min_deals:
-                _refresh_in_background(engine, analytics)
+                _refresh_in_background(engine, analytics, source)
         yield None
         return
     try:
@@ -426,24 +426,28 @@ def computed(engine: Engine, compute: Callable[[Connection], T], what: str) -> T
         return compute(conn)
 
 
-def _refresh_in_background(engine: Engine, analytics: Analytics) -> None:
-    if analytics.directory is None:
-        return
+def _refresh_in_background(engine: Engine, analytics: Analytics, source: tuple[Path, str]) -> None:
+    """Take the copy on another thread, one per database and folder at a time. When another process
+    holds the folder (a command taking a copy), or the copy fails, the next read asks again."""
     with _engines_lock:
-        if analytics.directory in _refreshing:
+        if source in _refreshing:
             return
-        _refreshing.add(analytics.directory)
+        _refreshing.add(source)
 
     def run() -> None:
+        taken = False
         try:
             with _folder_lock(analytics.directory, blocking=False) as held:
                 if held:
                     refresh(engine, analytics)
+                    taken = True
         except Exception as error:  # the pages keep reading the database
             log.warning("The analytical copy could not be refreshed: %s", error)
         finally:
             with _engines_lock:
-                _refreshing.discard(analytics.directory)
+                _refreshing.discard(source)
+                if not taken:
+                    _settled.pop(source, None)
 
     threading.Thread(target=run, name="analytics-refresh", daemon=True).start()
 
@@ -469,9 +473,9 @@ def _folder_lock(directory: Path, *, blocking: bool = True) -> Iterator[bool]:
 def refresh_now(engine: Engine, analytics: Analytics, **kwargs) -> Refresh:
     """:func:`refresh` under the folder's lock: what a command runs before it finishes. A database
     too small for a copy gets no folder either."""
-    if analytics.directory is None or not analytics.directory.exists():
-        deals = _deals(engine)
-        if deals < analytics.min_deals or analytics.directory is None:
-            return refresh(engine, analytics, **kwargs)
+    if analytics.directory is None or (
+        not analytics.directory.exists() and _deals(engine) < analytics.min_deals
+    ):
+        return refresh(engine, analytics, **kwargs)
     with _folder_lock(analytics.directory):
         return refresh(engine, analytics, **kwargs)

@@ -410,3 +410,20 @@ def test_precompute_and_reclassify_take_the_copy_of_the_data_they_leave(small_or
     assert "Took the analytical copy of 4 deals" in relabelled.stdout
     with engine.connect() as conn:
         assert sorted(folder.glob("*.duckdb")) == [copy_path(Analytics(folder, 0), copy_key(conn))] != [first]
+
+
+def test_a_background_copy_blocked_by_another_process_is_asked_for_again_by_the_next_read(small_org):
+    from filelock import FileLock
+
+    engine, folder = small_org
+    read = CachedRead(_discounting)
+    held = FileLock(str(folder / "refresh.lock"))  # a command in another process taking a copy
+    folder.mkdir(parents=True)
+    with held:
+        assert read(_view(engine, any_sample())).value == pytest.approx(2 / 4)  # from the database
+        _wait_for_background_refresh()
+        assert list(folder.glob("*.duckdb")) == []
+    read(_view(engine, any_sample().with_overrides({"evidence_limit": "11"})))  # a read not stored yet
+    _wait_for_background_refresh()
+    with engine.connect() as conn:
+        assert sorted(folder.glob("*.duckdb")) == [copy_path(Analytics(folder, 0), copy_key(conn))]
