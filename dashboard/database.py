@@ -21,22 +21,32 @@ def open_engine(settings: Settings, *, must_exist: bool = False) -> Engine:
         from data_access.currency import read_currency
         from metrics.money import set_currency
 
+        analytics_settings(settings.database_url)  # a mistyped setting stops the command before it starts
+
         with engine.connect() as conn:
             set_currency(read_currency(conn))
     return engine
 
 
-def refresh_analytics(engine: Engine, progress=None):
-    """Bring the columnar copy of the data up to date (:mod:`data_access.analytics`), reporting
-    ``progress(fraction, message)`` while tables are copied; the :class:`~data_access.analytics.Refresh`."""
-    from data_access.analytics import Refresh, analytics_for, copied_tables, refresh_now
+def analytics_settings(url: str):
+    """The analytical copy's settings for ``url`` (:func:`data_access.analytics.analytics_for`); a
+    setting that cannot be read is a :class:`UserError`."""
+    from data_access.analytics import analytics_for
 
     try:
-        settings = analytics_for(engine.url.render_as_string(hide_password=False))
+        return analytics_for(url)
     except ValueError as exc:
         from dashboard.cli.errors import UserError
 
         raise UserError(str(exc).rstrip(".")) from None
+
+
+def refresh_analytics(engine: Engine, progress=None):
+    """Bring the columnar copy of the data up to date (:mod:`data_access.analytics`), reporting
+    ``progress(fraction, message)`` while tables are copied; the :class:`~data_access.analytics.Refresh`."""
+    from data_access.analytics import Refresh, copied_tables, refresh_now
+
+    settings = analytics_settings(engine.url.render_as_string(hide_password=False))
     tables = copied_tables()
 
     def copied(table: str, rows: int) -> None:

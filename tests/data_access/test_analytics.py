@@ -354,14 +354,15 @@ def test_a_small_organisations_import_takes_no_copy(fresh_engine, tmp_path):
     assert not folder.exists()  # not even an empty folder beside the database
 
 
-def test_a_mistyped_minimum_is_one_sentence_and_nothing_is_lost(fresh_engine, tmp_path):
+def test_a_mistyped_minimum_is_one_sentence_before_anything_is_imported(fresh_engine, tmp_path):
     deals = tmp_path / "deals.csv"
     deals.write_text("Opportunity ID,Stage\nD1,Prospecting\n", encoding="utf-8")
     done = _cli(fresh_engine, tmp_path / "copies", "import", "opportunities", str(deals), min_deals="lots")
     assert done.returncode == 2
     assert "ANALYTICS_MIN_DEALS must be a whole number of deals, not 'lots'" in done.stderr
-    with fresh_engine.connect() as conn:  # the import itself had committed
-        assert conn.execute(select(func.count()).select_from(m.Opportunity)).scalar_one() == 1
+    with fresh_engine.connect() as conn:  # refused before the file was read: nothing half done
+        assert conn.execute(select(func.count()).select_from(m.Opportunity)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(m.ImportBatch)).scalar_one() == 0
 
 
 def test_a_copy_that_fails_half_way_leaves_the_import_stored_and_nothing_half_written(
