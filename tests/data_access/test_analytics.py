@@ -31,7 +31,14 @@ from data_access.db import make_engine, migrate
 from data_access.result_store import note_change
 from data_access.scope import Filters, Period, Scope
 from metrics.registry import evaluate
-from tests.conftest import REPO_ROOT, demo_engine
+from tests.conftest import (
+    PG_SKIP_REASON,
+    REPO_ROOT,
+    demo_engine,
+    drop_postgres_schema,
+    make_postgres_engine,
+    postgres_url,
+)
 from tests.metrics.builders import Q1, Org, any_sample, filters
 from tests.test_cli import run_cli
 
@@ -428,3 +435,40 @@ def test_a_background_copy_blocked_by_another_process_is_asked_for_again_by_the_
     _wait_for_background_refresh()
     with engine.connect() as conn:
         assert sorted(folder.glob("*.duckdb")) == [copy_path(Analytics(folder, 0), copy_key(conn))]
+
+
+@pytest.mark.postgres
+def test_text_with_commas_quotes_and_line_breaks_reaches_the_copy_as_written(tmp_path):
+    """PostgreSQL's tables reach the copy as CSV: a CRM note with a quote, a comma and a line break,
+    an empty reason and a missing one must come out as they went in."""
+    if not postgres_url():
+        pytest.skip(PG_SKIP_REASON)
+    engine = make_postgres_engine("_analytics_text")
+    try:
+        migrate(engine)
+        written = {
+            "Quoted": 'Said "too dear", then left\nafter the\r\nreview; 12% off refused',
+            "Empty": "",
+            "Missing": None,
+            "Accents": "Société Générale — ünïcødé, 東京",
+        }
+        with engine.begin() as conn:
+            org = Org(conn)
+            team = org.team("Atlas")
+            for name, reason in written.items():
+                sub = org.subscription(
+                    org.account(name), team, dt.date(2024, 1, 1), dt.date(2025, 1, 31), 1000
+                )
+                conn.execute(
+                    update(m.Subscription).where(m.Subscription.id == sub).values(cancel_reason=reason)
+                )
+        taken = refresh(engine, Analytics(tmp_path / "copies", 0))
+        with analytics._engine_of(taken.path).connect() as copy:
+            rows = copy.execute(
+                select(m.Account.name, m.Subscription.cancel_reason).join(
+                    m.Subscription, m.Subscription.account_id == m.Account.id
+                )
+            ).all()
+        assert dict(rows) == written
+    finally:
+        drop_postgres_schema(engine)
