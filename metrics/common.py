@@ -6,9 +6,11 @@ quarter) is computed here in Python and reaches SQL as date literals.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -56,6 +58,41 @@ def nothing_to_count(why: str, **parts: Any) -> Measurement:
 def keys_of(teams: tuple[int, ...] | None) -> tuple[int | None, ...]:
     """The keys a metric's ``measure`` returns: ``(None,)`` for one total, else the team ids."""
     return (None,) if teams is None else tuple(teams)
+
+
+# The rows read by :func:`read_once` in the current :func:`reusing_reads` block, by statement.
+_read_once: ContextVar[dict | None] = ContextVar("read_once", default=None)
+
+
+@contextlib.contextmanager
+def reusing_reads() -> Iterator[None]:
+    """Within the block, a statement read by :func:`read_once` twice is run once.
+
+    A scorecard measures seventeen symptoms over several periods; some of what they read does not
+    depend on the period (which teams have any opportunity history, any customer outcome) or is one
+    period's "now" and the next one's "before" (the sellers' won amounts). Blocks nest: the outer
+    one keeps the rows."""
+    if _read_once.get() is not None:
+        yield
+        return
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
+def read_once(conn: Connection, stmt) -> list:
+    """``conn.execute(stmt).all()``, run once per connection and statement (with its values) inside a
+    :func:`reusing_reads` block, and every time outside one."""
+    memo = _read_once.get()
+    if memo is None:
+        return conn.execute(stmt).all()
+    compiled = stmt.compile(dialect=conn.dialect)
+    key = (id(conn), str(compiled), repr(sorted(compiled.params.items())))
+    if key not in memo:
+        memo[key] = conn.execute(stmt).all()
+    return memo[key]
 
 
 def team_clause(column, scope: Scope, filters: Filters) -> ColumnElement[bool]:

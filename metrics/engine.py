@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, select
 
 from data_access import models as m
 from data_access.scope import Filters, Scope
-from metrics.common import Measurement, has_text, keys_of, missing, nothing_to_count
+from metrics.common import Measurement, has_text, keys_of, missing, nothing_to_count, read_once
 from metrics.parameters import MetricSettings
 
 Clauses = Callable[[Scope, Filters], list]
@@ -110,15 +110,16 @@ def _plain(value):
 
 def _filled(conn: Connection, required: Required, scope: Scope, filters: Filters, by_team: bool) -> set:
     """The teams (or None, for everything in view) with at least one row in view that has the required
-    field. One EXISTS per team walks the team's index and stops at its first filled row."""
+    field. One EXISTS per team walks the team's index and stops at its first filled row; the period
+    does not enter, so a scorecard's periods ask once (:func:`metrics.common.read_once`)."""
     column = required.column()
     table = column.class_
     if not by_team:
         stmt = select(table.id).where(*required.clauses(scope, filters), has_text(column)).limit(1)
-        return {None} if conn.execute(stmt).first() is not None else set()
+        return {None} if read_once(conn, stmt) else set()
     team = m.Team
     probe = select(table.id).where(
         table.team_id == team.id, *required.clauses(scope, filters), has_text(column)
     )
     stmt = select(team.id).where(filters.team_ids_within(scope).clause(team.id), probe.exists())
-    return {int(team_id) for team_id in conn.execute(stmt).scalars()}
+    return {int(team_id) for (team_id,) in read_once(conn, stmt)}

@@ -114,23 +114,29 @@ class _Rules:
     (200 teams picked one at a time ask the same question of the same counts 200 times)."""
 
     counts: Mapping[Hashable, int]
-    blocks: tuple[frozenset, ...]  # each parent's hidden groups: shown all together or not at all
+    # Each hidden group's block: its parent's hidden groups, shown all together or not at all.
+    block_of: Mapping[Hashable, frozenset]
     minimum: int
 
     @classmethod
-    def of(cls, counts: Mapping[Hashable, int], parent_of: Mapping[Hashable, Hashable], minimum: int) -> _Rules:
+    def of(
+        cls, counts: Mapping[Hashable, int], parent_of: Mapping[Hashable, Hashable], minimum: int
+    ) -> _Rules:
         blocks: dict[Hashable, set[Hashable]] = {}
         for group in hidden_groups(counts, parent_of, minimum):
             blocks.setdefault(parent_of.get(group, ROOT), set()).add(group)
-        return cls(counts, tuple(frozenset(block) for block in blocks.values()), minimum)
+        block_of = {group: frozenset(block) for block in blocks.values() for group in block}
+        return cls(counts, block_of, minimum)
 
     def respondents(self, chosen: set) -> int:
         return sum(self.counts.get(group, 0) for group in chosen)
 
     def allow(self, chosen: set) -> bool:
+        """At least the minimum respondents, and every block the selection touches taken whole (a
+        block it misses entirely hides nothing of it)."""
         if self.respondents(chosen) < self.minimum:
             return False
-        return all(block <= chosen or not (block & chosen) for block in self.blocks)
+        return all(self.block_of[group] <= chosen for group in chosen if group in self.block_of)
 
 
 def comments_visible(respondents: int, settings: MetricSettings) -> bool:
@@ -163,20 +169,40 @@ def _all_windows_allow(selected: set, windows: list[_Rules]) -> bool:
     return all(rules.allow(selected) for rules in windows if rules.respondents(selected) > 0)
 
 
+def _month_of(column, months: list[Period]):
+    """The index in ``months`` of the month a DateTime falls in, as SQL (None outside them)."""
+    return case(*[(at_times(column, month), index) for index, month in enumerate(months)], else_=None)
+
+
 def _monthly(conn: Connection, filters: Filters, items: list[str]) -> list[dict[str, dict[int, int]]]:
+    """:func:`item_respondents` for each month of the survey window of ``filters``, in one grouped
+    query; the whole window alone when it is one month."""
     months = survey_windows(filters.period)
     if len(months) == 1:
         return [item_respondents(conn, filters, items)]
-    return [item_respondents(conn, dataclasses.replace(filters, period=month), items) for month in months]
+    return _item_respondents_by(conn, filters, items, months)
 
 
 def item_respondents(conn: Connection, filters: Filters, items: Iterable[str]) -> dict[str, dict[int, int]]:
     """Distinct respondents per item and sales team, over all teams (the rule must not depend on
     the viewer), in the survey window of ``filters``."""
-    sr, items = m.SurveyResponse, list(items)
+    return _item_respondents_by(conn, filters, list(items), None)[0]
+
+
+def _item_respondents_by(
+    conn: Connection, filters: Filters, items: list[str], months: list[Period] | None
+) -> list[dict[str, dict[int, int]]]:
+    """:func:`item_respondents` over the whole survey window (``months`` None), or for each of
+    ``months`` (grouped by month in the same query)."""
+    sr = m.SurveyResponse
     key = item_key(items)
     keyed = (
-        select(sr.team_id.label("team_id"), key.label("item"), sr.respondent_key.label("who"))
+        select(
+            *([_month_of(sr.submitted_at, months).label("month")] if months else []),
+            sr.team_id.label("team_id"),
+            key.label("item"),
+            sr.respondent_key.label("who"),
+        )
         .where(
             sr.team_id.is_not(None),
             or_(sr.question_code.in_(items), sr.driver.in_(items)),
@@ -184,35 +210,48 @@ def item_respondents(conn: Connection, filters: Filters, items: Iterable[str]) -
         )
         .subquery()
     )
+    by = [keyed.c.month] if months else []
     rows = conn.execute(
-        select(keyed.c.item, keyed.c.team_id, func.count(func.distinct(keyed.c.who))).group_by(
-            keyed.c.item, keyed.c.team_id
+        select(*by, keyed.c.item, keyed.c.team_id, func.count(func.distinct(keyed.c.who))).group_by(
+            *by, keyed.c.item, keyed.c.team_id
         )
     ).all()
-    found: dict[str, dict[int, int]] = {item: {} for item in items}
-    for item, team, n in rows:
-        if item in found:
-            found[item][int(team)] = int(n)
+    found: list[dict[str, dict[int, int]]] = [{item: {} for item in items} for _ in months or [None]]
+    for index, item, team, n in (row if months else (0, *row) for row in rows):
+        if index is not None and item in found[int(index)]:
+            found[int(index)][item][int(team)] = int(n)
     return found
 
 
 def team_respondents(conn: Connection, filters: Filters, question_codes: Iterable[str]) -> dict[int, int]:
     """Distinct respondents per sales team to any of ``question_codes`` (a driver named in the
     survey's driver column counts as that driver), over all teams, in the survey window."""
-    codes = list(question_codes)
+    return _team_respondents_by(conn, filters, list(question_codes), None)[0]
+
+
+def _team_respondents_by(
+    conn: Connection, filters: Filters, codes: list[str], months: list[Period] | None
+) -> list[dict[int, int]]:
+    """:func:`team_respondents` over the whole survey window (``months`` None), or for each of
+    ``months`` (grouped by month in the same query)."""
     if len(codes) == 1:
-        return item_respondents(conn, filters, codes)[codes[0]]
+        return [found[codes[0]] for found in _item_respondents_by(conn, filters, codes, months)]
     sr = m.SurveyResponse
+    by = [_month_of(sr.submitted_at, months)] if months else []
     rows = conn.execute(
-        select(sr.team_id, func.count(func.distinct(sr.respondent_key)))
+        select(*by, sr.team_id, func.count(func.distinct(sr.respondent_key)))
         .where(
             sr.team_id.is_not(None),
             or_(sr.question_code.in_(codes), sr.driver.in_(codes)),
             at_times(sr.submitted_at, survey_period(filters.period)),
         )
-        .group_by(sr.team_id)
+        .group_by(*by, sr.team_id)
     ).all()
-    return {int(team): int(n) for team, n in rows}
+    found: list[dict[int, int]] = [{} for _ in months or [None]]
+    for index, team, n in (row if months else (0, *row) for row in rows):
+        if index is not None:
+            found[int(index)][int(team)] = int(n)
+    return found
 
 
 def hidden_teams(
@@ -249,10 +288,11 @@ def survey_visibility(
 
 
 def _team_monthly(conn: Connection, filters: Filters, codes: list[str]) -> list[dict[int, int]]:
+    """:func:`team_respondents` for each month of the survey window, in one grouped query."""
     months = survey_windows(filters.period)
     if len(months) == 1:
         return []  # the whole window is one month: already checked
-    return [team_respondents(conn, dataclasses.replace(filters, period=month), codes) for month in months]
+    return _team_respondents_by(conn, filters, codes, months)
 
 
 def item_visibility(

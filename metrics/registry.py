@@ -228,14 +228,20 @@ def comparison_of(filters: Filters) -> tuple[Filters, Filters, str]:
 
 
 def _narrowed(
-    scope: Scope, periods: list[Filters], teams: tuple[int, ...] | None
+    scope: Scope, periods: list[Filters], teams: tuple[int, ...] | None, every_team: bool = False
 ) -> tuple[list[Filters], tuple[int, ...] | None]:
     """The filters each team-grouped measurement reads (narrowed to the teams in scope and asked
-    for), and those teams; ``teams`` None stays None (everything in view)."""
+    for), and those teams; ``teams`` None stays None (everything in view).
+
+    ``every_team`` says ``teams`` are all the sales teams in view: when the viewer may see every team
+    the rows are then read unnarrowed (grouping by team keeps each team's rows apart, and a list of
+    200 team ids costs the analytical copy as much as the rest of a statement's filter)."""
     if teams is None:
         return periods, None
     allowed = periods[0].team_ids_within(scope)
     team_ids = tuple(sorted({int(t) for t in teams if allowed.allows(int(t))}))
+    if every_team and allowed.all_teams:
+        return periods, team_ids
     return [for_teams(filters, team_ids) for filters in periods], team_ids
 
 
@@ -259,6 +265,7 @@ def measure_periods(
     periods: list[Filters],
     settings: MetricSettings,
     teams: tuple[int, ...] | None = None,
+    every_team: bool = False,
 ) -> list[dict[int | None, Measurement]]:
     """:func:`measure` for each of ``periods`` (filters that differ in their period only), in that
     order, one measurement each.
@@ -268,7 +275,7 @@ def measure_periods(
     1.5 times as long, every row checked against both periods' history, and the pipeline symptom
     gained nothing (docs/performance.md)."""
     metric = _metric(metric)
-    narrowed, team_ids = _narrowed(scope, periods, teams)
+    narrowed, team_ids = _narrowed(scope, periods, teams, every_team)
     if team_ids == ():
         return [{} for _ in periods]
     return [metric.measure(conn, scope, filters, settings, team_ids) for filters in narrowed]
@@ -309,16 +316,17 @@ def evaluate_by_team_periods(
     periods: list[Filters],
     team_ids: tuple[int, ...],
     settings: MetricSettings | None = None,
+    every_team: bool = False,
 ) -> list[dict[int, MetricResult]]:
     """:func:`evaluate_by_team` for each of ``periods``, every period measured once: a run of
     periods each compared with the one before it (the Overview's six) measures seven periods, not
-    twelve."""
+    twelve. ``every_team``: ``team_ids`` are all the sales teams in view (see :func:`_narrowed`)."""
     metric = _metric(metric)
     settings = settings or MetricSettings.defaults()
     compared = [comparison_of(filters) for filters in periods]
     needed = list(dict.fromkeys(f for now, before, _ in compared for f in (now, before)))
     measured = dict(
-        zip(needed, measure_periods(conn, metric, scope, needed, settings, team_ids), strict=True)
+        zip(needed, measure_periods(conn, metric, scope, needed, settings, team_ids, every_team), strict=True)
     )
     results = []
     for filters, (now, before, words) in zip(periods, compared, strict=True):

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, select
 
 from data_access import models as m
 from data_access.scope import Filters, Scope, recent_periods
-from metrics.common import with_period
+from metrics.common import reusing_reads, with_period
 from metrics.metric import MetricResult
 from metrics.parameters import MetricSettings
 from metrics.registry import METRICS, evaluate, evaluate_by_team_periods
@@ -114,7 +114,9 @@ def scorecard(
 ) -> Scorecard:
     """Every declared symptom for the viewer's scope and filters."""
     settings = settings or MetricSettings.defaults()
-    return Scorecard(name, team_id, [evaluate(conn, metric, scope, filters, settings) for metric in METRICS])
+    with reusing_reads():
+        symptoms = [evaluate(conn, metric, scope, filters, settings) for metric in METRICS]
+    return Scorecard(name, team_id, symptoms)
 
 
 def sales_teams(conn: Connection, scope: Scope) -> list[tuple[int, str]]:
@@ -163,9 +165,13 @@ def team_history(
     teams = [(tid, name) for tid, name in sales_teams(conn, within) if team_ids is None or tid in team_ids]
     ids = tuple(tid for tid, _ in teams)
     periods = [with_period(filters, period) for period in recent_periods(filters.period, count)]
-    by_metric = {
-        metric.id: evaluate_by_team_periods(conn, metric, scope, periods, ids, settings) for metric in METRICS
-    }
+    with reusing_reads():
+        by_metric = {
+            metric.id: evaluate_by_team_periods(
+                conn, metric, scope, periods, ids, settings, every_team=team_ids is None
+            )
+            for metric in METRICS
+        }
     return [
         [
             Scorecard(name, tid, [by_metric[metric.id][index][tid] for metric in METRICS])

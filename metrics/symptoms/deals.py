@@ -17,12 +17,10 @@ from data_access import models as m
 from data_access.scope import Filters, Period, Scope, quarter_of
 from metrics.common import (
     Measurement,
-    as_date,
     as_float,
     discount_expr,
     has_text,
     history_clauses,
-    in_quarter_end,
     keys_of,
     missing,
     money,
@@ -34,6 +32,7 @@ from metrics.common import (
     quarters_touching,
     ratio,
     read_frame,
+    read_once,
     team_clause,
     week_of_quarter,
 )
@@ -97,27 +96,29 @@ def _deal_evidence(*clauses, extra=(), order_by=None, limit: int = 200):
 # 5 -------------------------------------------------------------------------------------------
 
 
-def _won_by_day_stmt(scope: Scope, filters: Filters, *by):
-    """Won amount and won deals (with an amount) per close date, grouped first by the ``by`` columns."""
-    return (
-        select(*by, OPP.close_date, func.sum(as_float(OPP.amount)), func.count())
-        .where(*_won_in(scope, filters), OPP.amount.is_not(None))
-        .group_by(*by, OPP.close_date)
-    )
-
-
-def _day_rows(rows) -> list[tuple[dt.date, float, int]]:
-    return [(as_date(day), float(amount or 0), int(n)) for day, amount, n in rows]
-
-
-def _won_by_day(
-    conn: Connection, scope: Scope, filters: Filters, by_team: bool
-) -> dict[int | None, list[tuple[dt.date, float, int]]]:
-    """Won amount and deals per close date, per team (teams without won deals left out) or under None."""
+def _quarter_end_sums(
+    conn: Connection, scope: Scope, filters: Filters, days: int, by_team: bool
+) -> dict[int | None, tuple[float, int, float, int]]:
+    """Won amount and won deals (with an amount) closed in the period, and those closed in the last
+    ``days`` days of their quarter: per team (teams without won deals left out) or under None. One
+    grouped row per team: the quarter-end days reach SQL as date ranges."""
     by = (OPP.team_id,) if by_team else ()
+    late = _quarter_end_window(filters.period, days)
+    amount = as_float(OPP.amount)
+    stmt = (
+        select(
+            *by,
+            func.sum(amount),
+            func.count(),
+            func.sum(case((late, amount), else_=0.0)),
+            func.sum(case((late, 1), else_=0)),
+        )
+        .where(*_won_in(scope, filters), OPP.amount.is_not(None))
+        .group_by(*by)
+    )
     return {
-        key: _day_rows(rows)
-        for key, rows in _rows_by_team(conn, _won_by_day_stmt(scope, filters, *by), by).items()
+        key: (float(total or 0), int(n), float(late_total or 0), int(late_n or 0))
+        for key, [(total, n, late_total, late_n)] in _rows_by_team(conn, stmt, by).items()
     }
 
 
@@ -125,29 +126,27 @@ def quarter_end_close_share(
     conn: Connection, scope: Scope, filters: Filters, settings: MetricSettings, teams: tuple[int, ...] | None
 ) -> dict[int | None, Measurement]:
     """Won amount closed in the last N (14) days of its quarter / won amount closed in the period."""
-    by_day = _won_by_day(conn, scope, filters, teams is not None)
-    return {key: _quarter_end_share(by_day.get(key, []), settings) for key in keys_of(teams)}
-
-
-def _quarter_end_share(by_day: list[tuple[dt.date, float, int]], settings: MetricSettings) -> Measurement:
-    """Symptom 5 from the won amount and deals per close date."""
     days = settings.integer("quarter_end_days")
-    total = sum(amount for _, amount, _ in by_day)
-    if not by_day or total <= 0:
+    sums = _quarter_end_sums(conn, scope, filters, days, teams is not None)
+    return {key: _quarter_end_share(sums.get(key), days) for key in keys_of(teams)}
+
+
+def _quarter_end_share(sums: tuple[float, int, float, int] | None, days: int) -> Measurement:
+    """Symptom 5 from the won amount and deals of the period and of its quarter ends."""
+    total, won_deals, late, late_deals = sums or (0.0, 0, 0.0, 0)
+    if not won_deals or total <= 0:
         return nothing_to_count("no won deals with an amount in the period")
-    late = sum(amount for day, amount, _ in by_day if in_quarter_end(day, days))
-    late_deals = sum(n for day, _, n in by_day if in_quarter_end(day, days))
     parts = {
         "won_amount": total,
         "quarter_end_amount": late,
-        "won_deals": sum(n for _, _, n in by_day),
+        "won_deals": won_deals,
         "quarter_end_deals": late_deals,
         "even_spread_share": days / 91.0,
     }
     return Measurement(
         late / total,
         parts,
-        n=parts["won_deals"],
+        n=won_deals,
         detail=f"{late_deals:,} won deals worth {money(late)} of {money(total)} closed in the last {days} days of a quarter",
     )
 
@@ -306,6 +305,21 @@ def _band_labels(edges: tuple[float, ...]) -> list[str]:
     return labels
 
 
+def _week_of_quarter(period: Period):
+    """The week of its quarter a deal closed in (:func:`metrics.common.week_of_quarter`: 1 for the
+    quarter's first seven days, the last week may be 14) as SQL: date ranges of the quarters the
+    period touches."""
+    whens = []
+    for quarter in quarters_touching(period):
+        start = quarter.start
+        while start <= quarter.end:
+            week = week_of_quarter(start)
+            end = min(start + dt.timedelta(days=6), quarter.end)
+            whens.append((OPP.close_date.between(start, end), week))
+            start = end + dt.timedelta(days=1)
+    return case(*whens, else_=None)
+
+
 def _rows_by_team(conn: Connection, stmt, by: tuple) -> dict[int | None, list[tuple]]:
     """The rows of ``stmt`` as {team id: [the rest of each row]} when ``by`` is the team column (its
     first column); with ``by`` empty, all rows under the key None (every team of the filters together)."""
@@ -336,7 +350,7 @@ class _Discounts:
     known: int = 0
     discounted: int = 0
     bunched: int = 0
-    by_day: list[tuple] = field(default_factory=list)
+    by_week: list[tuple] = field(default_factory=list)
     bands: list[tuple] = field(default_factory=list)
 
 
@@ -379,13 +393,12 @@ def _gather_discounts(
         found[key].known = int(known)
         found[key].discounted = int(discounted or 0)
         found[key].bunched = int(bunched or 0)
-    by_day = (
-        select(*by, OPP.close_date, func.sum(disc), func.count())
-        .where(*won, disc.is_not(None))
-        .group_by(*by, OPP.close_date)
+    week = _week_of_quarter(filters.period)
+    by_week = (
+        select(*by, week, func.sum(disc), func.count()).where(*won, disc.is_not(None)).group_by(*by, week)
     )
-    for key, rows in _rows_by_team(conn, by_day, by).items():
-        found[key].by_day = rows
+    for key, rows in _rows_by_team(conn, by_week, by).items():
+        found[key].by_week = rows
     band = _band_case(settings.numbers("discount_bands"))
     bands = (
         select(*by, band, func.sum(case((OPP.is_won.is_(True), 1), else_=0)), func.count())
@@ -404,11 +417,7 @@ def _discount_measurement(found: _Discounts, settings: MetricSettings) -> Measur
     median, p90, known = found.median, found.p90, found.known
     if median is None:
         return missing("needs list amounts or discounts on won deals")
-    weekly: dict[int, list[float]] = defaultdict(lambda: [0.0, 0])
-    for day, total, n in found.by_day:
-        week = week_of_quarter(as_date(day))
-        weekly[week][0] += float(total)
-        weekly[week][1] += int(n)
+    weekly = {int(week): (float(total), int(n)) for week, total, n in found.by_week}
     labels = _band_labels(settings.numbers("discount_bands"))
     win_rate_by_band = {label: None for label in labels}
     deals_by_band = dict.fromkeys(labels, 0)
@@ -648,16 +657,17 @@ def _over_quota_shares(
 def _with_history(conn: Connection, scope: Scope, filters: Filters, *by) -> set[int | None]:
     """The teams (``by`` the team column) with a deal in scope that has a history, or {None} when any
     deal of the filters has one (``by`` empty). Read from the per-deal history summary, which carries
-    each deal's team and segment: one lookup per team, not a read of every deal."""
+    each deal's team and segment: one lookup per team, not a read of every deal; the period does not
+    enter, so a scorecard's periods ask once (:func:`metrics.common.read_once`)."""
     deals = m.DealHistory
     if not by:
         probe = exists().select_from(deals).where(*history_clauses(scope, filters))
-        return {None} if conn.execute(select(probe)).scalar_one() else set()
+        return {None} if read_once(conn, select(probe))[0][0] else set()
     stmt = select(m.Team.id).where(
         team_clause(m.Team.id, scope, filters),
         exists().where(deals.team_id == m.Team.id, *history_clauses(scope, filters)),
     )
-    return {int(team_id) for team_id in conn.execute(stmt).scalars()}
+    return {int(team_id) for (team_id,) in read_once(conn, stmt)}
 
 
 @dataclass
@@ -700,15 +710,14 @@ def _gather_close_dates(
     disc = discount_expr()
     days = settings.integer("quarter_end_days")
     deep = case((disc >= settings.number("deep_discount_from"), 1), else_=0)
-    won_by_day = (
-        select(*by, OPP.close_date, func.count(), func.sum(deep))
-        .where(*_won_in(scope, filters), disc.is_not(None))
-        .group_by(*by, OPP.close_date)
+    quarter_end_won = (
+        select(*by, func.count(), func.sum(deep))
+        .where(*_won_in(scope, filters), disc.is_not(None), _quarter_end_window(filters.period, days))
+        .group_by(*by)
     )
-    for key, rows in _rows_by_team(conn, won_by_day, by).items():
-        late = [(n, deep_n) for day, n, deep_n in rows if in_quarter_end(as_date(day), days)]
-        found[key].quarter_end_won = sum(int(n) for n, _ in late)
-        found[key].quarter_end_deep = sum(int(deep_n or 0) for _, deep_n in late)
+    for key, [(n, deep_n)] in _rows_by_team(conn, quarter_end_won, by).items():
+        found[key].quarter_end_won = int(n)
+        found[key].quarter_end_deep = int(deep_n or 0)
     for key, share in _over_quota_shares(conn, scope, filters, settings, *by).items():
         found[key].over_quota_share = share
     return dict(found)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import Connection, and_, case, func, or_, select
@@ -25,6 +25,7 @@ from metrics.common import (
     on_days,
     only_team,
     ratio,
+    read_once,
     team_clause,
 )
 from metrics.metric import HIGHER_IS_BETTER, LOWER_IS_BETTER, Metric, Thresholds
@@ -61,12 +62,15 @@ def _employed_on(day: dt.date):
 
 def _won_by_seller(conn: Connection, period: Period) -> dict[int | None, dict[int, float]]:
     """Won amount in ``period`` of every seller of the sales force hired by its start (zero for those
-    who won nothing), grouped by the seller's team: ``{team id: {seller id: amount}}``."""
+    who won nothing), grouped by the seller's team: ``{team id: {seller id: amount}}``. One period's
+    ranking is the next one's "last period": a scorecard's periods read each once
+    (:func:`metrics.common.read_once`)."""
     person, opp = m.Person, m.Opportunity
     # Joined per seller rather than grouping every won deal of the period first: the join walks the
     # (owner, close date) index, which at a million deals is the difference between milliseconds and
     # a scan of the quarter's deals.
-    rows = conn.execute(
+    rows = read_once(
+        conn,
         select(person.team_id, person.id, func.coalesce(func.sum(as_float(opp.amount)), 0.0))
         .outerjoin(
             opp,
@@ -76,8 +80,8 @@ def _won_by_seller(conn: Connection, period: Period) -> dict[int | None, dict[in
             person.role == "seller",
             or_(person.hire_date.is_(None), person.hire_date <= period.start),
         )
-        .group_by(person.team_id, person.id)
-    ).all()
+        .group_by(person.team_id, person.id),
+    )
     by_team: dict[int | None, dict[int, float]] = {}
     for team, pid, amount in rows:
         by_team.setdefault(team, {})[int(pid)] = float(amount)
@@ -128,6 +132,19 @@ class _Ranking:
     left: frozenset[int]
     share: float
     too_few: str | None = None
+    _quartiles: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def quartiles_now(self, left_out: frozenset[int]) -> tuple[set[int], set[int]]:
+        """This period's top quartile (of the sellers who won something) and bottom quartile (of
+        all), the sellers ``left_out`` left out: worked out once per set of leavers, as most views
+        of 200 teams leave out the same few (or none)."""
+        if left_out not in self._quartiles:
+            staying = {pid: amount for pid, amount in _everyone(self.now).items() if pid not in left_out}
+            winners = {pid: amount for pid, amount in staying.items() if amount > 0}
+            top = _at_or_above(winners, _quartile_size(len(winners), self.share))
+            bottom = _at_or_above(staying, _quartile_size(len(staying), self.share), best=False) - top
+            self._quartiles[left_out] = (top, bottom)
+        return self._quartiles[left_out]
 
 
 def _last_period(period: Period) -> Period:
@@ -180,10 +197,7 @@ def _slide_in(ranking: _Ranking, teams: Scope) -> dict | None:
     if not top:
         return None
     left_ids = ranking.left.intersection(top)
-    staying = {pid: amount for pid, amount in _everyone(ranking.now).items() if pid not in left_ids}
-    winners_now = {pid: amount for pid, amount in staying.items() if amount > 0}
-    top_now = _at_or_above(winners_now, _quartile_size(len(winners_now), ranking.share))
-    bottom_now = _at_or_above(staying, _quartile_size(len(staying), ranking.share), best=False) - top_now
+    top_now, bottom_now = ranking.quartiles_now(left_ids)
     status = {}
     for pid in top:
         if pid in left_ids:

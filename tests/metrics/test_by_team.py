@@ -12,12 +12,14 @@ import math
 from dataclasses import asdict
 
 import pytest
+from sqlalchemy import insert, select
 
+from data_access import models as m
 from data_access.demo.scale import SCALES, stream_demo
 from data_access.scope import Filters, Period, Scope, last_full_quarter, recent_periods
 from metrics.common import only_team
 from metrics.parameters import MetricSettings
-from metrics.registry import METRICS, measure
+from metrics.registry import METRICS, measure, measure_periods
 from metrics.scorecard import sales_teams, team_history, team_scorecards
 from tests.conftest import count_statements
 from tests.metrics.conftest import DEMO_END
@@ -35,8 +37,23 @@ def org(db_engine):
     with db_engine.connect() as connection:
         trans = connection.begin()
         stream_demo(connection, SCALES["tiny-multi"], seed=7, end=DEMO_END)
+        _deals_on_a_region(connection)
         yield connection
         trans.rollback()
+
+
+def _deals_on_a_region(conn) -> None:
+    """Copies of forty deals booked on a region (a team with teams under it, not a sales team): no
+    sales team's figure may change when every team's rows are read at once."""
+    opp = m.Opportunity
+    region = conn.execute(select(m.Team.parent_id).where(m.Team.parent_id.is_not(None)).limit(1)).scalar_one()
+    rows = conn.execute(select(opp).where(opp.close_date.is_not(None)).order_by(opp.id).limit(40)).mappings()
+    copies = [
+        {**row, "id": None, "external_key": f"region-{row['id']}", "team_id": region} for row in rows.all()
+    ]
+    for copy in copies:
+        copy.pop("id")
+    conn.execute(insert(opp), copies)
 
 
 def same(a, b, path: str = "") -> None:
@@ -66,6 +83,11 @@ def test_grouped_equals_one_team_at_a_time(org, metric, period):
     assert len(teams) == 16
     grouped = measure(org, metric, EVERYONE, filters, settings, teams)
     assert sorted(grouped) == sorted(teams)
+    # Every sales team asked for by a viewer who sees them all: the rows are read unnarrowed.
+    [every] = measure_periods(org, metric, EVERYONE, [filters], settings, teams, every_team=True)
+    assert sorted(every) == sorted(teams)
+    for tid in teams:
+        same(asdict(every[tid]), asdict(grouped[tid]), f"{metric.id}, team {tid}, every team read at once")
     for tid in teams:
         alone = measure(org, metric, EVERYONE, only_team(filters, tid), settings)[None]
         got = grouped[tid]

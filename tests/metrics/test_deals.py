@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from data_access.scope import Scope
+from data_access.scope import Period, Scope
 from metrics.registry import evaluate
 from tests.metrics.builders import Q4, Org, any_sample, filters
 
@@ -31,6 +31,35 @@ def test_quarter_end_close_share_counts_amount_in_last_14_days(conn):
     assert one.parts["quarter_end_deals"] == 1
     # 25% is above the green edge (20%: an even spread puts about 15% in the last two weeks).
     assert one.status == "amber"
+
+
+def test_quarter_end_and_weeks_of_quarter_over_two_quarters(conn):
+    """Over a half year the last 14 days of each quarter count, and the weeks of each quarter add up
+    by their number: 1 Jan and 1 Apr are both week 1; 7 Jan is week 1, 8 Jan week 2; 30 Jun, the 91st
+    and last day of Q2, is week 13."""
+    org = Org(conn)
+    atlas = org.team("Atlas")
+    org.deal(atlas, 900, D(2025, 1, 1), list_amount=1000)  # 10%, Q1 week 1
+    org.deal(atlas, 700, D(2025, 4, 1), list_amount=1000)  # 30%, Q2 week 1
+    org.deal(atlas, 1000, D(2025, 1, 7), list_amount=1000)  # 0%, Q1 week 1 (its 7th day)
+    org.deal(atlas, 800, D(2025, 1, 8), list_amount=1000)  # 20%, Q1 week 2
+    org.deal(atlas, 600, D(2025, 3, 18), list_amount=1000)  # 40%, Q1 week 11, in the last 14 days
+    org.deal(atlas, 500, D(2025, 6, 30), list_amount=1000)  # 50%, Q2 week 13, last day
+    org.deal(atlas, 2000, D(2025, 6, 16))  # Q2, one day before its last 14: no list amount
+    half = Period(D(2025, 1, 1), D(2025, 6, 30))
+    discounting = value(conn, "discounting", period=half)
+    weeks = discounting.parts["discount_by_week_of_quarter"]
+    assert weeks == {
+        1: pytest.approx((0.1 + 0.3 + 0.0) / 3),
+        2: pytest.approx(0.2),
+        11: pytest.approx(0.4),
+        13: pytest.approx(0.5),
+    }
+    closing = value(conn, "quarter_end_close_share", period=half)
+    assert closing.parts["won_amount"] == pytest.approx(6500)
+    assert closing.parts["quarter_end_amount"] == pytest.approx(600 + 500)
+    assert closing.parts["quarter_end_deals"] == 2
+    assert closing.value == pytest.approx(1100 / 6500)
 
 
 def test_quarter_end_close_share_needs_won_deals(conn):

@@ -18,7 +18,7 @@ from data_access.scope import Filters, Period, Scope
 from metrics.analyses.morale import morale_by_team
 from metrics.parameters import MetricSettings
 from metrics.privacy import MIN_RESPONDENTS_FLOOR, survey_period
-from metrics.registry import evaluate
+from metrics.registry import evaluate, evaluate_by_team
 from metrics.symptoms.people import morale_evidence
 from tests.metrics.builders import Org
 
@@ -211,6 +211,10 @@ def test_a_longer_view_never_exposes_one_months_few_answers(conn):
     quarter = Filters(Period(dt.date(2025, 1, 1), dt.date(2025, 3, 31)))
     assert evaluate(conn, "morale", EVERYONE, jan_feb).value == pytest.approx(100.0)
     assert evaluate(conn, "morale", EVERYONE, quarter).value is None  # else quarter minus Jan-Feb = March
+    # The same rule when every team is measured at once (the Overview's team scorecards).
+    by_team = {f: evaluate_by_team(conn, "morale", EVERYONE, f, (team,))[team] for f in (jan_feb, quarter)}
+    assert by_team[jan_feb].value == pytest.approx(100.0)
+    assert (by_team[quarter].value, by_team[quarter].state) == (None, "suppressed")
     defaults = MetricSettings.defaults()
     assert morale_evidence(conn, EVERYONE, jan_feb, defaults, 10)["mean_score"].notna().all()
     assert morale_evidence(conn, EVERYONE, quarter, defaults, 10)["mean_score"].isna().all()
