@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
+from sqlalchemy.engine.default import CACHE_HIT
 
 from dashboard.cli.report import build_report
 from dashboard.database import refresh_analytics
@@ -231,6 +232,34 @@ def test_a_page_reads_the_copy_while_it_holds_the_current_data_and_the_database_
     with engine.connect() as conn, reading(engine, Analytics(folder, 0), copy_key(conn)) as copy:
         assert copy is not None
         assert _discounting(copy, Scope.everything(), filters(Q1), any_sample()).value == pytest.approx(1.0)
+
+
+def test_the_copy_compiles_a_statement_once_for_every_period_it_is_asked_for(small_org):
+    """A scorecard asks each symptom's statements once per period with other dates: on the copy the
+    second period's statements come from SQLAlchemy's compiled cache, and give that period's rows."""
+    engine, folder = small_org
+    taken = refresh_analytics(engine)
+    with engine.connect() as conn:
+        key = copy_key(conn)
+    hits = []
+
+    def record(_conn, _cursor, statement, _parameters, context, _many):
+        hits.append((context.cache_hit, statement))
+
+    march = Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    with reading(engine, Analytics(folder, 0), key) as copy:
+        first = _discounting(copy, Scope.everything(), filters(Q1), any_sample())
+        event.listen(copy, "after_cursor_execute", record)
+        try:
+            again = _discounting(copy, Scope.everything(), filters(march), any_sample())
+        finally:
+            event.remove(copy, "after_cursor_execute", record)
+    assert taken.built and first.value == pytest.approx(2 / 4)
+    assert (again.value, again.n) == (None, 0)  # nothing won in March
+    # (A statement whose shape the first period did not run, such as an OFFSET it did not need, is
+    # compiled once more.)
+    cached = [statement for hit, statement in hits if hit == CACHE_HIT]
+    assert len(hits) >= 5 and len(cached) >= 0.8 * len(hits), [statement for hit, statement in hits]
 
 
 def test_two_databases_at_the_same_data_version_each_read_their_own_copy_from_a_shared_folder(
