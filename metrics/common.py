@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Float, Select, cast, func, literal, select
+from sqlalchemy import ColumnElement, Connection, Float, Select, cast, func, literal, or_, select
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope, quarter_of
@@ -192,6 +192,17 @@ def quarters_touching(period: Period) -> list[Period]:
         quarters.append(quarter)
         quarter = quarter_of(quarter.end + dt.timedelta(days=1))
     return quarters
+
+
+def quarter_end_clause(column, period: Period, days: int) -> ColumnElement[bool]:
+    """``column`` (a date) in the last ``days`` days of one of the quarters ``period`` touches: SQL's
+    form of :func:`in_quarter_end` for dates within the period."""
+    return or_(
+        *[
+            column.between(quarter.end - dt.timedelta(days=days - 1), quarter.end)
+            for quarter in quarters_touching(period)
+        ]
+    )
 
 
 def in_quarter_end(day: dt.date, days: int) -> bool:

@@ -13,24 +13,25 @@ import re
 from collections import defaultdict
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, exists, func, or_, select
+from sqlalchemy import Connection, and_, case, exists, func, null, or_, select
 from sqlalchemy.orm import aliased
 
 from data_access import models as m
-from data_access.scope import Filters, Scope
+from data_access.scope import Filters, Period, Scope
 from metrics.common import (
     Measurement,
     as_date,
     as_float,
     discount_expr,
     has_text,
-    in_quarter_end,
     keys_of,
     missing,
     nothing_to_count,
     on_days,
+    quarter_end_clause,
     ratio,
     read_frame,
+    read_once,
     team_clause,
 )
 from metrics.metric import LOWER_IS_BETTER, Metric, Thresholds
@@ -223,7 +224,7 @@ def _churn_finish(cohort: tuple, due: int, how_sold: list[tuple], settings: Metr
         "expansion_arr": max(0.0, end_arr - capped_arr),
         "gross_revenue_retention": grr,
         "net_revenue_retention": nrr,
-        "churn_by_how_sold": _churn_by_how_sold(how_sold, settings),
+        "churn_by_how_sold": _churn_by_how_sold(how_sold),
     }
     if not due and not lost:
         return nothing_to_count(
@@ -249,10 +250,11 @@ def _how_sold_rows(
     disc = discount_expr()
     discounted = case((disc >= settings.number("discounted_from"), 1), (disc.is_not(None), 0), else_=None)
     documented = case((has_text(opp.customer_outcome), 1), else_=0)
+    quarter_end = _closed_at_quarter_end(conn, settings.integer("quarter_end_days"))
     stmt = (
         select(
             *keys,
-            opp.close_date,
+            quarter_end.label("quarter_end"),
             discounted.label("discounted"),
             documented.label("documented"),
             func.count(),
@@ -261,20 +263,31 @@ def _how_sold_rows(
         .select_from(SUB)
         .join(opp, opp.id == SUB.opportunity_id)
         .where(*_ending(scope, filters))
-        .group_by(*keys, opp.close_date, discounted, documented)
+        .group_by(*keys, quarter_end, discounted, documented)
     )
     return _keyed_lists(conn, stmt, by_team)
 
 
-def _churn_by_how_sold(rows: list[tuple], settings: MetricSettings) -> dict:
+def _closed_at_quarter_end(conn: Connection, days: int):
+    """1 for a deal closed in the last ``days`` days of its quarter, 0 for one closed earlier in it,
+    None without a close date: over the quarters from the first close date on record to the last
+    (read once for a scorecard's periods, :func:`metrics.common.read_once`)."""
+    opp = m.Opportunity
+    [(first, last)] = read_once(conn, select(func.min(opp.close_date), func.max(opp.close_date)))
+    if first is None:  # no deal has a close date
+        return case((opp.close_date.is_not(None), 0), else_=null())
+    window = quarter_end_clause(opp.close_date, Period(as_date(first), as_date(last)), days)
+    return case((opp.close_date.is_(None), null()), (window, 1), else_=0)
+
+
+def _churn_by_how_sold(rows: list[tuple]) -> dict:
     """Churn rate of renewals due by how the original deal was sold: closed in the quarter's last
     days or not, discounted or not, customer outcome documented or not (rows of :func:`_how_sold_rows`)."""
-    days = settings.integer("quarter_end_days")
     tallies: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for day, was_discounted, was_documented, n, lost in rows:
+    for quarter_end, was_discounted, was_documented, n, lost in rows:
         keys = {"customer_outcome_documented": "yes" if was_documented else "no"}
-        if day is not None:
-            keys["quarter_end_close"] = "yes" if in_quarter_end(as_date(day), days) else "no"
+        if quarter_end is not None:
+            keys["quarter_end_close"] = "yes" if quarter_end else "no"
         if was_discounted is not None:
             keys["discounted"] = "yes" if was_discounted else "no"
         for split, side in keys.items():

@@ -29,6 +29,7 @@ from metrics.common import (
     opportunity_clauses,
     percentile,
     percentile_by_group,
+    quarter_end_clause,
     quarters_touching,
     ratio,
     read_frame,
@@ -152,10 +153,7 @@ def _quarter_end_share(sums: tuple[float, int, float, int] | None, days: int) ->
 
 
 def _quarter_end_window(period: Period, days: int):
-    windows = []
-    for quarter in quarters_touching(period):
-        windows.append(OPP.close_date.between(quarter.end - dt.timedelta(days=days - 1), quarter.end))
-    return or_(*windows)
+    return quarter_end_clause(OPP.close_date, period, days)
 
 
 def quarter_end_evidence(conn, scope, filters, settings, limit) -> pd.DataFrame:
@@ -594,11 +592,35 @@ def _close_date_moves(scope: Scope, filters: Filters):
     )
 
 
+def _move_totals(scope: Scope, filters: Filters, *by):
+    """Close-date pushes, pull-ins and deals pushed at least once, of the deals closed in the period
+    (grouped first by the ``by`` columns): each deal's row of the history rollup, joined to the deal
+    (the same counts as :func:`_close_date_moves`, in one join rather than a lookup of the period's
+    deals and a second join for their teams)."""
+    deals = m.DealHistory
+    return (
+        select(
+            *by,
+            func.coalesce(func.sum(deals.pushes), 0),
+            func.coalesce(func.sum(deals.pull_ins), 0),
+            func.coalesce(func.sum(case((deals.pushes > 0, 1), else_=0)), 0),
+        )
+        .select_from(OPP)
+        .join(deals, deals.opportunity_id == OPP.id)
+        .where(*_closed_in(scope, filters), deals.first_close.is_not(None))
+        .group_by(*by)
+    )
+
+
 def _first_days(quarter: Period, period: Period, days: int) -> Period | None:
     """The first ``days`` days of ``quarter`` that fall in ``period``, or None if none do."""
     first = max(quarter.start, period.start)
     last_day = min(quarter.start + dt.timedelta(days=days - 1), quarter.end, period.end)
     return Period(first, last_day) if last_day >= first else None
+
+
+# Up to this many sellers, :func:`_over_quota_shares` asks for their figures by id.
+MAX_LISTED_SELLERS = 100
 
 
 def _over_quota_shares(
@@ -629,17 +651,27 @@ def _over_quota_shares(
             continue
         # A seller's last quarter counts whole, whichever team they sold for.
         owners = sorted({owner for rows in early.values() for owner, _ in rows if owner is not None})
+        # A few sellers are looked up by id; for many (every team at once) the list would cost more
+        # to send and match than reading every seller's figures for the quarter.
+        few = len(owners) <= MAX_LISTED_SELLERS
         won_last = dict(
             conn.execute(
                 select(OPP.owner_id, func.sum(as_float(OPP.amount)))
-                .where(OPP.owner_id.in_(owners), OPP.is_won.is_(True), on_days(OPP.close_date, last))
+                .where(
+                    OPP.owner_id.in_(owners) if few else OPP.owner_id.is_not(None),
+                    OPP.is_won.is_(True),
+                    on_days(OPP.close_date, last),
+                )
                 .group_by(OPP.owner_id)
             ).all()
         )
         quota = dict(
             conn.execute(
                 select(m.Quota.person_id, func.sum(as_float(m.Quota.amount)))
-                .where(m.Quota.person_id.in_(owners), m.Quota.period_start == last.start)
+                .where(
+                    m.Quota.person_id.in_(owners) if few else m.Quota.person_id.is_not(None),
+                    m.Quota.period_start == last.start,
+                )
                 .group_by(m.Quota.person_id)
             ).all()
         )
@@ -695,15 +727,9 @@ def _gather_close_dates(
     closed = select(*by, func.count()).where(*_closed_in(scope, filters)).group_by(*by)
     for key, [(n,)] in _rows_by_team(conn, closed, by).items():
         found[key].closed = int(n)
-    moves = _close_date_moves(scope, filters)
-    moves_by = (moves.c.team_id,) if by else ()
-    totals = select(
-        *moves_by,
-        func.coalesce(func.sum(moves.c.pushes), 0),
-        func.coalesce(func.sum(moves.c.pull_ins), 0),
-        func.coalesce(func.sum(case((moves.c.pushes > 0, 1), else_=0)), 0),
-    ).group_by(*moves_by)
-    for key, [(pushes, pull_ins, pushed_deals)] in _rows_by_team(conn, totals, moves_by).items():
+    for key, [(pushes, pull_ins, pushed_deals)] in _rows_by_team(
+        conn, _move_totals(scope, filters, *by), by
+    ).items():
         found[key].pushes = int(pushes)
         found[key].pull_ins = int(pull_ins)
         found[key].pushed_deals = int(pushed_deals)

@@ -8,6 +8,7 @@ import pytest
 
 from data_access.scope import Period, Scope
 from metrics.registry import evaluate
+from metrics.symptoms import deals
 from tests.metrics.builders import Q4, Org, any_sample, filters
 
 EVERYONE = Scope.everything()
@@ -203,9 +204,16 @@ def test_comp_plan_gaming_counts_pushes_from_history(conn):
     assert result.status == "green"  # under one push per deal
 
 
-def test_comp_plan_first_days_closes_by_sellers_over_quota(conn):
+@pytest.mark.parametrize("listed", [100, 0], ids=["sellers-by-id", "every-seller"])
+def test_comp_plan_first_days_closes_by_sellers_over_quota(conn, monkeypatch, listed):
+    """The same share whether the sellers' last quarter is looked up by id (a few) or read for every
+    seller (many: every team at once). A seller of another team over quota changes nothing."""
+    monkeypatch.setattr(deals, "MAX_LISTED_SELLERS", listed)
     org = Org(conn)
-    atlas = org.team("Atlas")
+    atlas, beacon = org.team("Atlas"), org.team("Beacon")
+    elsewhere = org.person(beacon)
+    org.quota(elsewhere, Q4, 100)
+    org.deal(beacon, 5000, D(2024, 11, 15), owner=elsewhere)
     over, under = org.person(atlas), org.person(atlas)
     org.history(org.deal(atlas, 10, D(2025, 2, 1)), D(2025, 2, 1))
     for seller, last_quarter in ((over, 1500), (under, 500)):
@@ -214,7 +222,7 @@ def test_comp_plan_first_days_closes_by_sellers_over_quota(conn):
     org.deal(atlas, 500, D(2025, 1, 3), owner=over)
     org.deal(atlas, 1500, D(2025, 1, 2), owner=under)
     org.deal(atlas, 9000, D(2025, 1, 20), owner=over)  # after the first 7 days
-    result = value(conn, "comp_plan_gaming")
+    result = value(conn, "comp_plan_gaming", Scope.teams([atlas]))
     assert result.parts["first_days_closes_by_sellers_over_quota"] == pytest.approx(0.25)
 
 
