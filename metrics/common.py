@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Float, Select, cast, func, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, Float, Select, and_, cast, func, literal, or_, select
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope, quarter_of
@@ -249,12 +249,14 @@ def percentile(conn: Connection, values: Select, q: float) -> float | None:
     return lower + (upper - lower) * (position - low)
 
 
-def percentile_by_group(conn: Connection, values: Select, q: float) -> dict[Any, float]:
-    """The ``q`` quantile of each group of a two-column select ``(group, value)``, in one query.
+def percentiles_by_group(
+    conn: Connection, values: Select, qs: tuple[float, ...]
+) -> dict[float, dict[Any, float]]:
+    """Each quantile of ``qs`` of each group of a two-column select ``(group, value)``, in one query.
 
     Same definition as :func:`percentile` (linear interpolation between the two ranks around
-    ``q * (n - 1)``); window functions number each group's values so only those two rows per group
-    leave the database.
+    ``q * (n - 1)``); window functions number each group's values so only the two rows around each
+    quantile per group leave the database.
     """
     sub = values.subquery()
     group, column = sub.c[0], sub.c[1]
@@ -270,22 +272,24 @@ def percentile_by_group(conn: Connection, values: Select, q: float) -> dict[Any,
     )
     # The rows at 0-based ranks floor(x) and floor(x) + 1, x = q * (n - 1): rn - 2 <= x < rn.
     # (No FLOOR: SQLite may lack it, and PostgreSQL's integer cast rounds.)
-    x = literal(float(q), Float) * (ranked.c.n - 1)
-    rows = conn.execute(
-        select(ranked.c.grp, ranked.c.v, ranked.c.rn, ranked.c.n).where(ranked.c.rn - 2 <= x, x < ranked.c.rn)
-    ).all()
+    around = [
+        and_(ranked.c.rn - 2 <= x, x < ranked.c.rn)
+        for x in (literal(float(q), Float) * (ranked.c.n - 1) for q in qs)
+    ]
+    rows = conn.execute(select(ranked.c.grp, ranked.c.v, ranked.c.rn, ranked.c.n).where(or_(*around))).all()
     picked: dict[Any, dict[int, float]] = {}
     sizes: dict[Any, int] = {}
     for grp, value, rn, n in rows:
         picked.setdefault(grp, {})[int(rn) - 1] = float(value)
         sizes[grp] = int(n)
-    result = {}
+    result: dict[float, dict[Any, float]] = {q: {} for q in qs}
     for grp, ranks in picked.items():
-        position_q = q * (sizes[grp] - 1)
-        lower_rank = math.floor(position_q)
-        lower = ranks[lower_rank]
-        upper = ranks.get(lower_rank + 1, lower)
-        result[grp] = lower + (upper - lower) * (position_q - lower_rank)
+        for q in qs:
+            position_q = q * (sizes[grp] - 1)
+            lower_rank = math.floor(position_q)
+            lower = ranks[lower_rank]
+            upper = ranks.get(lower_rank + 1, lower)
+            result[q][grp] = lower + (upper - lower) * (position_q - lower_rank)
     return result
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, case, func, or_, select
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope
-from metrics.common import at_times, only_team
+from metrics.common import at_times, only_team, read_once
 from metrics.parameters import MetricSettings
 
 ROOT = "organisation"
@@ -267,7 +267,8 @@ def hidden_teams(
 
 
 def team_parents(conn: Connection) -> dict[int, int | str]:
-    rows = conn.execute(select(m.Team.id, m.Team.parent_id)).all()
+    """Each team's parent (the organisation for a team at the top), read once per scorecard."""
+    rows = read_once(conn, select(m.Team.id, m.Team.parent_id))
     return {int(team): (int(parent) if parent is not None else ROOT) for team, parent in rows}
 
 

@@ -28,7 +28,7 @@ from metrics.common import (
     on_days,
     opportunity_clauses,
     percentile,
-    percentile_by_group,
+    percentiles_by_group,
     quarter_end_clause,
     quarters_touching,
     ratio,
@@ -330,12 +330,19 @@ def _rows_by_team(conn: Connection, stmt, by: tuple) -> dict[int | None, list[tu
     return dict(found)
 
 
-def _quantiles(conn: Connection, values, q: float, by: tuple) -> dict[int | None, float]:
-    """The ``q`` quantile of ``values`` (``select(*by, value)``) per team, or of all of them under None."""
+def _quantiles(
+    conn: Connection, values, qs: tuple[float, ...], by: tuple
+) -> dict[float, dict[int | None, float]]:
+    """Each quantile of ``qs`` of ``values`` (``select(*by, value)``) per team (in one query), or of
+    all of them under None."""
     if by:
-        return {int(team_id): value for team_id, value in percentile_by_group(conn, values, q).items()}
-    value = percentile(conn, values, q)
-    return {} if value is None else {None: value}
+        found = percentiles_by_group(conn, values, qs)
+        return {q: {int(team_id): value for team_id, value in found[q].items()} for q in qs}
+    result: dict[float, dict[int | None, float]] = {}
+    for q in qs:
+        value = percentile(conn, values, q)
+        result[q] = {} if value is None else {None: value}
+    return result
 
 
 @dataclass
@@ -370,27 +377,28 @@ def _gather_discounts(
     disc = discount_expr()
     won = _won_in(scope, filters)
     found: dict[int | None, _Discounts] = defaultdict(_Discounts)
-    for key, [(n,)] in _rows_by_team(conn, select(*by, func.count()).where(*won).group_by(*by), by).items():
-        found[key].won_deals = int(n)
-    values = select(*by, disc.label("d")).where(*won, disc.is_not(None))
-    for key, median in _quantiles(conn, values, 0.5, by).items():
-        found[key].median = median
-    for key, p90 in _quantiles(conn, values, 0.9, by).items():
-        found[key].p90 = p90
     counts = (
         select(
             *by,
             func.count(),
+            func.sum(case((disc.is_not(None), 1), else_=0)),
             func.sum(case((disc >= settings.number("discounted_from"), 1), else_=0)),
             func.sum(case((_just_under_a_limit(disc, settings), 1), else_=0)),
         )
-        .where(*won, disc.is_not(None))
+        .where(*won)
         .group_by(*by)
     )
-    for key, [(known, discounted, bunched)] in _rows_by_team(conn, counts, by).items():
-        found[key].known = int(known)
+    for key, [(won_deals, known, discounted, bunched)] in _rows_by_team(conn, counts, by).items():
+        found[key].won_deals = int(won_deals)
+        found[key].known = int(known or 0)
         found[key].discounted = int(discounted or 0)
         found[key].bunched = int(bunched or 0)
+    values = select(*by, disc.label("d")).where(*won, disc.is_not(None))
+    quantiles = _quantiles(conn, values, (0.5, 0.9), by)
+    for key, median in quantiles[0.5].items():
+        found[key].median = median
+    for key, p90 in quantiles[0.9].items():
+        found[key].p90 = p90
     week = _week_of_quarter(filters.period)
     by_week = (
         select(*by, week, func.sum(disc), func.count()).where(*won, disc.is_not(None)).group_by(*by, week)
