@@ -419,9 +419,10 @@ def _stakes_recorded(conn: Connection, scope: Scope, filters: Filters, by_team: 
         SUB.concession_amount.is_not(None), has_text(SUB.cancel_reason), SUB.renewed_from_id.is_not(None)
     )
     stmt = select(*keys, func.count()).where(*_subscription_clauses(scope, filters), recorded).group_by(*keys)
+    rows = read_once(conn, stmt)  # no period enters: a scorecard's periods ask once
     if not by_team:
-        return {None} if int(conn.execute(stmt).one()[0]) else set()
-    return {row[0] for row in conn.execute(stmt) if row[1]}
+        return {None} if int(rows[0][0]) else set()
+    return {row[0] for row in rows if row[1]}
 
 
 def _jeopardy_gather(
