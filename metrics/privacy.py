@@ -169,7 +169,7 @@ def _all_windows_allow(selected: set, windows: list[_Rules]) -> bool:
     return all(rules.allow(selected) for rules in windows if rules.respondents(selected) > 0)
 
 
-def _month_of(column, months: list[Period]):
+def month_of(column, months: list[Period]):
     """The index in ``months`` of the month a DateTime falls in, as SQL (None outside them)."""
     return case(*[(at_times(column, month), index) for index, month in enumerate(months)], else_=None)
 
@@ -198,7 +198,7 @@ def _item_respondents_by(
     key = item_key(items)
     keyed = (
         select(
-            *([_month_of(sr.submitted_at, months).label("month")] if months else []),
+            *([month_of(sr.submitted_at, months).label("month")] if months else []),
             sr.team_id.label("team_id"),
             key.label("item"),
             sr.respondent_key.label("who"),
@@ -237,7 +237,7 @@ def _team_respondents_by(
     if len(codes) == 1:
         return [found[codes[0]] for found in _item_respondents_by(conn, filters, codes, months)]
     sr = m.SurveyResponse
-    by = [_month_of(sr.submitted_at, months)] if months else []
+    by = [month_of(sr.submitted_at, months)] if months else []
     rows = conn.execute(
         select(*by, sr.team_id, func.count(func.distinct(sr.respondent_key)))
         .where(

@@ -38,6 +38,7 @@ from metrics.privacy import (
     item_visibility,
     item_visibility_by_team,
     minimum_respondents,
+    month_of,
     survey_period,
     survey_visibility,
     survey_visibility_by_team,
@@ -539,22 +540,24 @@ def _perception(conn: Connection, filters: Filters, settings: MetricSettings) ->
     hidden = hidden_groups(counts, {}, minimum)
     whole_ok = True
     months = survey_windows(filters.period)
-    for month in months if len(months) > 1 else []:
+    if len(months) > 1:
         # A department (or the organisation) too small in any one month is hidden over the span too.
-        monthly = {
-            str(dept): int(n)
-            for dept, n in conn.execute(
-                select(sr.department, func.count(func.distinct(sr.respondent_key)))
-                .where(
-                    sr.team_id.is_(None),
-                    sr.question_code == "sales_perception",
-                    at_times(sr.submitted_at, month),
-                )
-                .group_by(sr.department)
-            ).all()
-        }
-        hidden |= hidden_groups(monthly, {}, minimum)
-        whole_ok = whole_ok and not (0 < sum(monthly.values()) < minimum)
+        month = month_of(sr.submitted_at, months)
+        monthly: list[dict[str, int]] = [{} for _ in months]
+        for index, dept, n in conn.execute(
+            select(month, sr.department, func.count(func.distinct(sr.respondent_key)))
+            .where(
+                sr.team_id.is_(None),
+                sr.question_code == "sales_perception",
+                at_times(sr.submitted_at, survey_period(filters.period)),
+            )
+            .group_by(month, sr.department)
+        ).all():
+            if index is not None:
+                monthly[int(index)][str(dept)] = int(n)
+        for in_month in monthly:
+            hidden |= hidden_groups(in_month, {}, minimum)
+            whole_ok = whole_ok and not (0 < sum(in_month.values()) < minimum)
     total_n = sum(counts.values()) if whole_ok else 0
     total = sum(float(s) for _, _, s, _ in rows)
     answers = sum(int(c) for _, _, _, c in rows)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from data_access.scope import Scope
+from data_access.scope import Period, Scope
 from metrics.registry import evaluate
 from tests.metrics.builders import Org, any_sample, filters
 
@@ -131,6 +131,28 @@ def test_peer_competition_and_perception(conn):
     assert perception["mean"] == pytest.approx(17 / 7)
     # Legal (2 people) is hidden and, as the only hidden department, takes Finance with it.
     assert perception["by_department"] == {"Finance": None, "Legal": None}
+
+
+def test_perception_over_months_hides_what_one_month_would_expose(conn):
+    """Over a quarter, a department with few answers in any one month is hidden, and the
+    organisation-wide mean too when one month's whole is under the minimum: else the quarter minus
+    January and February would give March's two answers."""
+    org = Org(conn)
+    org.answers(org.team("Atlas"), "peer_relationships", [4] * 5)
+    org.answers(
+        None, "sales_perception", [4] * 6, when=dt.datetime(2025, 1, 10), department="Finance", prefix="jan"
+    )
+    org.answers(
+        None, "sales_perception", [2] * 6, when=dt.datetime(2025, 2, 10), department="Finance", prefix="feb"
+    )
+    two_months = value(conn, "peer_competition", period=Period(dt.date(2025, 1, 1), dt.date(2025, 2, 28)))
+    assert two_months.parts["sales_perception_org_wide"]["by_department"] == {"Finance": pytest.approx(3.0)}
+    org.answers(
+        None, "sales_perception", [1] * 2, when=dt.datetime(2025, 3, 10), department="Finance", prefix="mar"
+    )
+    quarter = value(conn, "peer_competition").parts["sales_perception_org_wide"]
+    assert quarter["by_department"] == {"Finance": None}
+    assert (quarter["mean"], quarter["respondents"]) == (None, None)
 
 
 def test_peer_competition_needs_survey_data(conn):
