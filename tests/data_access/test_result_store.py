@@ -258,3 +258,26 @@ def _same_schema_engine(engine):
     return create_engine(
         engine.url.render_as_string(hide_password=False), connect_args={"options": f"-csearch_path={schema}"}
     )
+
+
+@pytest.mark.parametrize("collecting", [True, False], ids=["collector-on", "collector-paused"])
+def test_reading_a_result_back_leaves_the_cycle_collector_as_it_found_it(collecting):
+    """Reading back pauses Python's cycle collector (a 200-team scorecard is tens of thousands of
+    small objects) and leaves it as it was, also when the row cannot be read."""
+    import gc
+
+    from data_access.result_codec import UnreadableResult, decode, encode
+    from metrics.scorecard import Scorecard
+
+    card = Scorecard("Atlas", 3, [])
+    value = {"cards": [card] * 500, "lines": {team: [float(team), None] for team in range(200)}}
+    was = gc.isenabled()
+    (gc.enable if collecting else gc.disable)()
+    try:
+        assert decode(encode(value)) == value
+        assert gc.isenabled() is collecting
+        with pytest.raises(UnreadableResult):
+            decode(b'{"__pp":"dataclass","v":["builtins.object",[]]}')
+        assert gc.isenabled() is collecting
+    finally:
+        (gc.enable if was else gc.disable)()
