@@ -84,6 +84,24 @@ def test_churn_by_how_the_deal_was_sold(conn):
     assert split["customer_outcome_documented"] == {"no": 0.75, "yes": 0.0}
 
 
+def test_churn_by_how_sold_with_close_dates_two_centuries_apart(conn):
+    """Imports take close dates from 1900 to 2100: the quarter-end split still reads every quarter
+    in between (804 of them) in one statement, on both databases."""
+    org = Org(conn)
+    atlas = org.team("Atlas")
+    org.deal(atlas, 1, D(1900, 1, 1))
+    org.deal(atlas, 1, D(2100, 12, 31))
+    pushed = org.deal(atlas, 800, D(2023, 12, 28))
+    calm = org.deal(atlas, 1000, D(2023, 11, 2))
+    for deal, renewed in ((pushed, False), (calm, True)):
+        account = org.account()
+        term = org.subscription(account, atlas, D(2024, 1, 1), D(2025, 1, 31), 1000, deal=deal)
+        if renewed:
+            org.subscription(account, atlas, D(2025, 2, 1), D(2026, 1, 31), 1000, renews=term)
+    split = value(conn, "customer_churn").parts["churn_by_how_sold"]
+    assert split["quarter_end_close"] == {"no": 0.0, "yes": 1.0}
+
+
 def test_small_amount_jeopardy(conn):
     org = Org(conn)
     atlas = org.team("Atlas")
