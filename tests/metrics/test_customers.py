@@ -63,6 +63,16 @@ def test_churn_needs_subscriptions_and_respects_scope(conn):
     assert value(conn, "customer_churn", Scope.teams([beacon])).value == pytest.approx(0.25)
 
 
+def _due_in_january(org, team, deals) -> None:
+    """For each (deal, renewed): a customer whose year's term, sold by that deal, ends 31 Jan 2025,
+    renewed for a year or lost."""
+    for deal, renewed in deals:
+        account = org.account()
+        term = org.subscription(account, team, D(2024, 1, 1), D(2025, 1, 31), 1000, deal=deal)
+        if renewed:
+            org.subscription(account, team, D(2025, 2, 1), D(2026, 1, 31), 1000, renews=term)
+
+
 def test_churn_by_how_the_deal_was_sold(conn):
     org = Org(conn)
     atlas = org.team("Atlas")
@@ -73,11 +83,7 @@ def test_churn_by_how_the_deal_was_sold(conn):
     day_before = org.deal(atlas, 1000, D(2023, 12, 17))
     undated = org.deal(atlas, 1000, None)
     deals = ((pushed, False), (calm, True), (first_day, False), (day_before, True), (undated, False))
-    for deal, renewed in deals:
-        account = org.account()
-        term = org.subscription(account, atlas, D(2024, 1, 1), D(2025, 1, 31), 1000, deal=deal)
-        if renewed:
-            org.subscription(account, atlas, D(2025, 2, 1), D(2026, 1, 31), 1000, renews=term)
+    _due_in_january(org, atlas, deals)
     split = value(conn, "customer_churn").parts["churn_by_how_sold"]
     assert split["quarter_end_close"] == {"no": 0.0, "yes": 1.0}
     assert split["discounted"] == {"no": 0.0, "yes": 1.0}
@@ -93,11 +99,7 @@ def test_churn_by_how_sold_with_close_dates_two_centuries_apart(conn):
     org.deal(atlas, 1, D(2100, 12, 31))
     pushed = org.deal(atlas, 800, D(2023, 12, 28))
     calm = org.deal(atlas, 1000, D(2023, 11, 2))
-    for deal, renewed in ((pushed, False), (calm, True)):
-        account = org.account()
-        term = org.subscription(account, atlas, D(2024, 1, 1), D(2025, 1, 31), 1000, deal=deal)
-        if renewed:
-            org.subscription(account, atlas, D(2025, 2, 1), D(2026, 1, 31), 1000, renews=term)
+    _due_in_january(org, atlas, ((pushed, False), (calm, True)))
     split = value(conn, "customer_churn").parts["churn_by_how_sold"]
     assert split["quarter_end_close"] == {"no": 0.0, "yes": 1.0}
 
