@@ -262,8 +262,8 @@ def _same_schema_engine(engine):
 
 @pytest.mark.parametrize("collecting", [True, False], ids=["collector-on", "collector-paused"])
 def test_reading_a_result_back_leaves_the_cycle_collector_as_it_found_it(collecting):
-    """Reading back pauses Python's cycle collector (a 200-team scorecard is tens of thousands of
-    small objects) and leaves it as it was, also when the row cannot be read."""
+    """Writing and reading back pause Python's cycle collector (a 200-team scorecard is tens of
+    thousands of small objects) and leave it as it was, also when a value or a row cannot be."""
     import gc
 
     from data_access.result_codec import UnreadableResult, decode, encode
@@ -276,8 +276,44 @@ def test_reading_a_result_back_leaves_the_cycle_collector_as_it_found_it(collect
     try:
         assert decode(encode(value)) == value
         assert gc.isenabled() is collecting
+        with pytest.raises(TypeError):
+            encode({"cards": [card], "what": object()})
+        assert gc.isenabled() is collecting
         with pytest.raises(UnreadableResult):
             decode(b'{"__pp":"dataclass","v":["builtins.object",[]]}')
         assert gc.isenabled() is collecting
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_every_kind_of_value_comes_back_with_its_own_type():
+    """Builtins are written on a quick path by their exact type; their subclasses, enumerations and
+    the application's dataclasses inside containers keep their types through the round trip."""
+    import collections
+    import datetime as dt
+    import enum
+
+    from data_access.result_codec import decode, encode
+    from metrics.scorecard import Coverage, Scorecard
+
+    class Flag(enum.IntEnum):
+        ON = 1
+
+    counts = collections.Counter({"won": 2})
+    card = Scorecard("Atlas", 3, [])
+    value = {
+        "card": card,
+        "coverage": Coverage(11, 17, 0.78),
+        "nested": [(1, "a", None, True), {frozenset({2}): [dt.date(2026, 7, 1), 0.5]}],
+        "counts": counts,
+        "ordered": collections.OrderedDict(b=1, a=2),
+    }
+    back = decode(encode(value))
+    assert back == value
+    assert type(back["card"]) is Scorecard and type(back["coverage"]) is Coverage
+    assert type(back["nested"][0]) is tuple and back["nested"][0][3] is True
+    assert type(back["counts"]) is dict and list(back["ordered"]) == ["b", "a"]  # kept as mappings, in order
+    assert decode(encode([True, 1, 1.0])) == [True, 1, 1.0]
+    assert [type(v) for v in decode(encode([True, 1, 1.0]))] == [bool, int, float]
+    with pytest.raises(TypeError, match="not a class of this application"):
+        encode(Flag.ON)
