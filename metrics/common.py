@@ -7,18 +7,24 @@ quarter) is computed here in Python and reaches SQL as date literals.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import math
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Float, Select, and_, cast, func, literal, or_, select
 
 from data_access import models as m
 from data_access.scope import Filters, Period, Scope, quarter_of
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,43 @@ def read_once(conn: Connection, stmt) -> list:
     if key not in memo:
         memo[key] = conn.execute(stmt).all()
     return memo[key]
+
+
+# Connections that measure symptoms side by side on the analytical copy (see :func:`each_metric`).
+COPY_WORKERS = 2
+
+
+def each_metric(conn: Connection, compute: Callable[[Connection, T], R], items: Sequence[T]) -> list[R]:
+    """``[compute(conn, item) for item in items]``, in that order.
+
+    On the analytical copy (DuckDB) the items are shared by :data:`COPY_WORKERS` connections to it,
+    side by side: DuckDB runs a statement without holding Python's lock, so one symptom's statements
+    run while another's rows are turned into figures, and a 7 ms statement leaves a core idle that
+    another statement can use (a scorecard of 200 teams at a million deals: 3.8 s one after the
+    other, 3.1 s side by side). Each item runs in a copy of the caller's context, so a
+    :func:`reusing_reads` block around the call still holds; an error in any item is raised here.
+    SQLite and PostgreSQL read on ``conn``, one item after the other."""
+    if conn.dialect.name != "duckdb" or len(items) < 2:
+        return [compute(conn, item) for item in items]
+    local = threading.local()
+    opened: list[Connection] = []
+    lock = threading.Lock()
+
+    def run(item: T) -> R:
+        own = getattr(local, "conn", None)
+        if own is None:
+            own = local.conn = conn.engine.connect()
+            with lock:
+                opened.append(own)
+        return compute(own, item)
+
+    context = contextvars.copy_context()
+    try:
+        with ThreadPoolExecutor(COPY_WORKERS, thread_name_prefix="copy-reader") as pool:
+            return list(pool.map(lambda item: context.copy().run(run, item), items))
+    finally:
+        for own in opened:
+            own.close()
 
 
 def team_clause(column, scope: Scope, filters: Filters) -> ColumnElement[bool]:

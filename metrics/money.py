@@ -9,6 +9,7 @@ currency without a symbol of its own shows its code ("CHF 950").
 
 from __future__ import annotations
 
+import functools
 import math
 
 DEFAULT_CURRENCY = "USD"
@@ -38,7 +39,13 @@ def currency() -> str:
 
 def symbol(code: str | None = None) -> str:
     """The prefix amounts in ``code`` (default: the organisation's currency) are written with."""
-    code = code or currency()
+    return _symbol_of(code or currency())
+
+
+@functools.lru_cache(maxsize=64)
+def _symbol_of(code: str) -> str:
+    """Babel parses its locale on every lookup: a scorecard's evidence lines write thousands of
+    amounts, in one or two currencies."""
     try:
         from babel.numbers import get_currency_symbol
 

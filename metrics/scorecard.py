@@ -8,7 +8,7 @@ from sqlalchemy import Connection, select
 
 from data_access import models as m
 from data_access.scope import Filters, Scope, recent_periods
-from metrics.common import reusing_reads, with_period
+from metrics.common import each_metric, reusing_reads, with_period
 from metrics.metric import MetricResult
 from metrics.parameters import MetricSettings
 from metrics.registry import METRICS, evaluate, evaluate_by_team_periods
@@ -115,7 +115,7 @@ def scorecard(
     """Every declared symptom for the viewer's scope and filters."""
     settings = settings or MetricSettings.defaults()
     with reusing_reads():
-        symptoms = [evaluate(conn, metric, scope, filters, settings) for metric in METRICS]
+        symptoms = each_metric(conn, lambda c, metric: evaluate(c, metric, scope, filters, settings), METRICS)
     return Scorecard(name, team_id, symptoms)
 
 
@@ -166,12 +166,14 @@ def team_history(
     ids = tuple(tid for tid, _ in teams)
     periods = [with_period(filters, period) for period in recent_periods(filters.period, count)]
     with reusing_reads():
-        by_metric = {
-            metric.id: evaluate_by_team_periods(
-                conn, metric, scope, periods, ids, settings, every_team=team_ids is None
-            )
-            for metric in METRICS
-        }
+        measured = each_metric(
+            conn,
+            lambda c, metric: evaluate_by_team_periods(
+                c, metric, scope, periods, ids, settings, every_team=team_ids is None
+            ),
+            METRICS,
+        )
+    by_metric = {metric.id: results for metric, results in zip(METRICS, measured, strict=True)}
     return [
         [
             Scorecard(name, tid, [by_metric[metric.id][index][tid] for metric in METRICS])

@@ -96,6 +96,9 @@ def _everyone(by_team: dict[int | None, dict[int, float]]) -> dict[int, float]:
 
 def _within(by_team: dict[int | None, dict[int, float]], teams: Scope) -> dict[int, float]:
     """The sellers of the teams ``teams`` allows, with their amounts."""
+    if not teams.all_teams and len(teams.team_ids) == 1:  # one team's sellers, not a walk over every team
+        (team,) = teams.team_ids
+        return dict(by_team.get(team, {}))
     return {
         pid: amount
         for team, sellers in by_team.items()
