@@ -62,6 +62,13 @@ DEFAULT_MIN_DEALS = 100_000
 # Tables never copied: computed results, and the first time each deal reached each stage, which only
 # the history rollup's writer reads (3.6 million rows at a million deals).
 NOT_COPIED = frozenset({"stored_results", "deal_stage_firsts"})
+# Tables the copy keeps in the order of a date column. DuckDB skips a block of rows (a row group)
+# whose smallest and largest values of a column miss a statement's filter; in the database's own
+# order every block of deals spans every close date, so a quarter's statement read all of them. In
+# close-date order a quarter's deals sit in one or two blocks: the seventeen symptoms measured over
+# seven quarters for 200 teams at a million deals took 0.90x the time (quarter-end closing 0.51x,
+# comp-plan gaming 0.70x). Subscriptions and survey answers in date order gained nothing measurable.
+ORDERED_BY = {"opportunities": "close_date"}
 ROWS_PER_CHUNK = 50_000
 # How PostgreSQL's COPY writes CSV: unquoted empty fields are NULL, quoted ones ("") empty text.
 CSV_OPTIONS = (
@@ -278,11 +285,20 @@ def _copy_tables(conn: Connection, target: Path, progress: Callable[[str, int], 
                 rows = _copy_as_csv(conn, duck, name, columns, casts, target.parent)
             else:
                 rows = _copy_as_arrow(conn, duck, table, columns, casts, progress)
+            if name in ORDERED_BY:
+                _reorder(duck, name, ORDERED_BY[name])
             if progress:
                 progress(name, rows)
         duck.execute("CHECKPOINT")
     finally:
         duck.close()
+
+
+def _reorder(duck, name: str, column: str) -> None:
+    """Rewrite the copied table ``name`` in the order of ``column`` (see :data:`ORDERED_BY`)."""
+    duck.execute(f'CREATE TABLE "{name}__ordered" AS SELECT * FROM "{name}" ORDER BY "{column}"')
+    duck.execute(f'DROP TABLE "{name}"')
+    duck.execute(f'ALTER TABLE "{name}__ordered" RENAME TO "{name}"')
 
 
 def _copy_as_csv(conn: Connection, duck, name: str, columns: list, casts: str, folder: Path) -> int:
