@@ -58,8 +58,9 @@ def _no_cycle_collection():
 
     Encoding and decoding build tens of thousands of small dicts, lists and dataclasses, none of
     them in a cycle, and the collector would walk the growing heap again every few hundred of them:
-    two thirds of the time a 200-team Overview took to read back (0.35 s against 0.12 s). Reference counting
-    still frees everything; the collector runs again as soon as decoding ends. A collector paused by
+    two thirds of the time a 200-team Overview took to read back (0.35 s against 0.12 s), half of
+    the time it took to write (0.28 s against 0.13 s). Reference counting still frees everything;
+    the collector runs again as soon as the result is written or read. A collector paused by
     someone else stays paused."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -84,7 +85,8 @@ def _to_json(value: Any) -> Any:
         return _tagged("dict", [[_to_json(k), _to_json(v)] for k, v in value.items()])
     names = _dataclass_fields(kind)
     if names is not None:
-        return _tagged("dataclass", [_class_name(kind), [[name, _to_json(getattr(value, name))] for name in names]])
+        fields = [[name, _to_json(getattr(value, name))] for name in names]
+        return _tagged("dataclass", [_class_name(kind), fields])
     return _other_to_json(value)
 
 
