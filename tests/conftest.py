@@ -23,6 +23,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
 SHARED_DATA = SHARED / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Tests that read the real public files (the Maven CRM sample, recorded meetings, real talk) skip,
+# saying where the files go, in a checkout without the shared folder beside it.
+needs_shared_data = pytest.mark.skipif(
+    not SHARED_DATA.is_dir(),
+    reason=f"the real public files are not at {SHARED_DATA} (the shared folder beside the repository)",
+)
 
 PG_SKIP_REASON = "TEST_DATABASE_URL is not set: PostgreSQL tests need a server (see README)."
 

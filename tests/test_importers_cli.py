@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from dashboard.csv_export import csv_bytes, neutralise, write_csv
-from tests.conftest import FIXTURES, REPO_ROOT, SHARED_DATA
+from tests.conftest import FIXTURES, REPO_ROOT, SHARED_DATA, needs_shared_data
 
 IMPORTS = FIXTURES / "imports"
 
@@ -97,6 +97,7 @@ def test_binary_and_ambiguous_files_fail_cleanly(cli, tmp_path):
     assert cli("import", "opportunities", str(dates), "--date-format", "%d/%m/%Y").returncode == 0
 
 
+@needs_shared_data
 def test_maven_dry_run_then_import(cli):
     folder = str(SHARED_DATA / "maven-crm")
     dry = cli("import", "maven", folder, "--dry-run", "--json")

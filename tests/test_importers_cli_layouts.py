@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from data_access.importers.mappings import SavedMapping, save_mapping
-from tests.conftest import REPO_ROOT, SHARED_DATA
+from tests.conftest import REPO_ROOT, SHARED_DATA, needs_shared_data
 
 
 @pytest.fixture
@@ -116,6 +116,7 @@ def test_a_closed_standard_output_ends_quietly_after_the_commit(cli, tmp_path):
     assert head.returncode == 0 and head.stdout.startswith("Imported 2 rows") and head.stderr == ""
 
 
+@needs_shared_data
 def test_a_transcript_reimported_with_new_facts_updates_the_meeting(cli, tmp_path):
     source = SHARED_DATA / "talk" / "earnings_calls" / "AAN_q3_2021.txt"
     first = cli(
@@ -175,6 +176,7 @@ def test_plain_text_speakers_must_look_like_names(cli, tmp_path):
     assert json.loads(done.stdout)["speakers"] == ["ana", "ben"]
 
 
+@needs_shared_data
 def test_a_research_meeting_in_qmsum_json_imports(cli, tmp_path):
     lines = (SHARED_DATA / "talk" / "icsi").glob("*.txt")
     source = sorted(lines)[0].read_text(encoding="utf-8").splitlines()[:40]

@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 
 from data_access import models as m
 from data_access.importers import ImportOptions, UnreadableFile, import_maven
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, needs_shared_data
 
 MAVEN = SHARED_DATA / "maven-crm"
+pytestmark = needs_shared_data
 
 
 def test_maven_sample_totals(conn):

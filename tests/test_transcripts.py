@@ -14,7 +14,7 @@ from dashboard.config import Settings
 from dashboard.transcript_import import add_transcript_arguments, run_transcript_import
 from data_access import models as m
 from data_access.transcripts import TranscriptError, parse_bytes, parse_file, store_transcript
-from tests.conftest import FIXTURES, SHARED_DATA
+from tests.conftest import FIXTURES, SHARED_DATA, needs_shared_data
 
 TRANSCRIPTS = FIXTURES / "transcripts"
 AMI = SHARED_DATA / "meetings" / "ES2002d.vtt"
@@ -107,6 +107,7 @@ def test_a_utf16_file_with_a_byte_order_mark_is_read():
     ]
 
 
+@needs_shared_data
 def test_the_real_ami_meeting_parses_whole():
     parsed = parse_file(AMI)
     assert len(parsed.utterances) == 1362
@@ -144,6 +145,7 @@ def _counts(conn) -> tuple[int, int, int]:
     )
 
 
+@needs_shared_data
 def test_ami_meeting_is_stored_whole_with_its_speakers(conn):
     parsed = parse_file(AMI)
     stored = store_transcript(conn, parsed, kind="leadership", held_at=HELD_AT, title="AMI ES2002d")
