@@ -320,20 +320,33 @@ def evaluate_by_team_periods(
     team_ids: tuple[int, ...],
     settings: MetricSettings | None = None,
     every_team: bool = False,
+    uncompared: int = 0,
 ) -> list[dict[int, MetricResult]]:
     """:func:`evaluate_by_team` for each of ``periods``, every period measured once: a run of
     periods each compared with the one before it (the Overview's six) measures seven periods, not
-    twelve. ``every_team``: ``team_ids`` are all the sales teams in view (see :func:`_narrowed`)."""
+    twelve. ``every_team``: ``team_ids`` are all the sales teams in view (see :func:`_narrowed`).
+
+    The first ``uncompared`` periods are measured without the period they compare with (no
+    previous value, no trend): what a Health Index line needs, since the index reads scores only.
+    Six periods of which the first five are uncompared measure six periods, not seven."""
     metric = _metric(metric)
     settings = settings or MetricSettings.defaults()
     compared = [comparison_of(filters) for filters in periods]
-    needed = list(dict.fromkeys(f for now, before, _ in compared for f in (now, before)))
+    needed = list(
+        dict.fromkeys(
+            f
+            for index, (now, before, _) in enumerate(compared)
+            for f in ((now,) if index < uncompared else (now, before))
+        )
+    )
     measured = dict(
         zip(needed, measure_periods(conn, metric, scope, needed, settings, team_ids, every_team), strict=True)
     )
     results = []
-    for filters, (now, before, words) in zip(periods, compared, strict=True):
-        current, previous = measured[now], measured[before]
+    for index, (filters, (now, before, words)) in enumerate(zip(periods, compared, strict=True)):
+        current = measured[now]
+        previous = measured[before] if index >= uncompared else {}
+        words = words if index >= uncompared else ""
         results.append(
             {
                 tid: result_of(metric, current[tid], previous.get(tid), settings, filters, words)

@@ -153,13 +153,16 @@ def team_history(
     settings: MetricSettings | None = None,
     count: int = 6,
     team_ids: list[int] | None = None,
+    compare_earlier: bool = True,
 ) -> list[list[Scorecard]]:
     """The team scorecards of ``filters.period`` and the ``count - 1`` periods before it, oldest
     first (:func:`data_access.scope.recent_periods`): the teams' index lines.
 
     A period's figures are the next period's comparison, so each period is measured once
     (:func:`metrics.registry.evaluate_by_team_periods`): six periods cost seven measurements of each
-    symptom, not twelve."""
+    symptom, not twelve. Without ``compare_earlier`` only the last period is compared with the one
+    before it (the earlier periods' results have no previous value nor trend; their index is the
+    same): six measurements."""
     settings = settings or MetricSettings.defaults()
     within = filters.team_ids_within(scope)
     teams = [(tid, name) for tid, name in sales_teams(conn, within) if team_ids is None or tid in team_ids]
@@ -169,7 +172,14 @@ def team_history(
         measured = each_metric(
             conn,
             lambda c, metric: evaluate_by_team_periods(
-                c, metric, scope, periods, ids, settings, every_team=team_ids is None
+                c,
+                metric,
+                scope,
+                periods,
+                ids,
+                settings,
+                every_team=team_ids is None,
+                uncompared=0 if compare_earlier else len(periods) - 1,
             ),
             METRICS,
         )
@@ -206,8 +216,9 @@ def team_lines(
     count: int = 6,
 ) -> TeamLines:
     """The team scorecards of ``filters.period`` and every team's index over it and the ``count - 1``
-    periods before (:func:`team_history`, measured the same way)."""
-    return lines_of(team_history(conn, scope, filters, settings, count=count))
+    periods before (:func:`team_history`; an index reads scores only, so the earlier periods are not
+    compared with the periods before them: six periods cost six measurements of each symptom)."""
+    return lines_of(team_history(conn, scope, filters, settings, count=count, compare_earlier=False))
 
 
 def lines_of(history: list[list[Scorecard]]) -> TeamLines:
@@ -215,4 +226,6 @@ def lines_of(history: list[list[Scorecard]]) -> TeamLines:
     each of those teams' index in every period: None where it had none or did not exist."""
     by_period = [{card.team_id: card.health_index for card in period} for period in history]
     cards = history[-1] if history else []
-    return TeamLines(cards, {card.team_id: [period.get(card.team_id) for period in by_period] for card in cards})
+    return TeamLines(
+        cards, {card.team_id: [period.get(card.team_id) for period in by_period] for card in cards}
+    )

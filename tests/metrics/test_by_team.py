@@ -20,7 +20,7 @@ from data_access.scope import Filters, Period, Scope, last_full_quarter, recent_
 from metrics.common import only_team
 from metrics.parameters import MetricSettings
 from metrics.registry import METRICS, measure, measure_periods
-from metrics.scorecard import sales_teams, team_history, team_scorecards
+from metrics.scorecard import lines_of, sales_teams, team_history, team_lines, team_scorecards
 from tests.conftest import count_statements
 from tests.metrics.conftest import DEMO_END
 
@@ -132,6 +132,36 @@ def test_the_teams_history_is_each_periods_scorecards_measured_once(org):
         cards[0].symptoms[0].value for cards in history[:-1]
     ]
     assert len(recorded) < separately * 0.65, (len(recorded), separately)
+
+
+def test_the_index_lines_skip_the_earlier_periods_comparisons_and_show_the_same(org):
+    """The Overview's team table and heatmap (this period's scorecards, compared with the period
+    before) and each team's index over six periods are the same whether or not the five earlier
+    periods are compared with the periods before them (an index reads scores only), and skipping
+    those comparisons measures six periods, not seven."""
+    filters = Filters(QUARTER)
+    with count_statements(org.engine) as recorded:
+        compared = team_history(org, EVERYONE, filters)
+    seven = len(recorded)
+    with count_statements(org.engine) as recorded:
+        lines = team_lines(org, EVERYONE, filters)
+    six = len(recorded)
+    expected = lines_of(compared)
+    assert len(lines.cards) == 16
+    same(lines.lines, expected.lines, "index lines")
+    assert any(value is not None for line in lines.lines.values() for value in line[:-1])
+    for card, other in zip(lines.cards, expected.cards, strict=True):
+        assert card.name == other.name
+        for got, want in zip(card.symptoms, other.symptoms, strict=True):
+            same(asdict(got), asdict(want), f"{card.name}, {got.id}")
+    assert any(result.previous is not None for card in lines.cards for result in card.symptoms)
+    assert six < seven * 0.95, (six, seven)
+    # The earlier periods, uncompared, keep their scores and lose only what the comparison gave.
+    uncompared = team_history(org, EVERYONE, filters, compare_earlier=False)
+    for before, after in zip(compared[:-1], uncompared[:-1], strict=True):
+        for card, other in zip(before, after, strict=True):
+            assert [r.score for r in card.symptoms] == [r.score for r in other.symptoms]
+            assert all(r.previous is None and r.trend is None for r in other.symptoms)
 
 
 def test_a_manager_gets_only_their_own_team(org):
