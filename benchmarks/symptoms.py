@@ -3,8 +3,9 @@
 Where a first render's time goes: each symptom measured as the Overview measures it — for the whole
 organisation over the period and the one it is compared with (:func:`metrics.registry.evaluate`),
 and for every sales team over the six periods of the teams' index lines
-(:func:`metrics.registry.evaluate_by_team_periods`, seven measurements) — with the statements it
-issued, slowest first, so the symptom to make faster next is on the first line. What no period
+(:func:`metrics.registry.evaluate_by_team_periods`: six measurements, the five earlier periods not
+compared with the periods before them, as :func:`metrics.scorecard.team_lines` does) — with the
+statements it issued, slowest first, so the symptom to make faster next is on the first line. What no period
 changes is read once per symptom, as in a scorecard (:func:`metrics.common.reusing_reads`).
 
 ``--copy`` measures on the database's analytical copy (``data_access.analytics``, taken first when
@@ -59,7 +60,9 @@ def connection(url: str, copy: bool):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.symptoms", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.symptoms", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("url", help="the database (a benchmark database: nothing is written)")
     parser.add_argument("--from", dest="start", default="2026-07-01")
     parser.add_argument("--to", dest="end", default="2026-09-30")
@@ -77,7 +80,14 @@ def main(argv: list[str] | None = None) -> int:
             org = timed(lambda metric=metric: evaluate(conn, metric, scope, filters, settings))
             lines = timed(
                 lambda metric=metric: evaluate_by_team_periods(
-                    conn, metric, scope, periods, teams, settings, every_team=True
+                    conn,
+                    metric,
+                    scope,
+                    periods,
+                    teams,
+                    settings,
+                    every_team=True,
+                    uncompared=len(periods) - 1,
                 )
             )
             rows.append((org[0] + lines[0], metric, org, lines))
