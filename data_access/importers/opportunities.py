@@ -321,7 +321,10 @@ def write_columns(ctx: WriteContext, columns: dict[str, np.ndarray]) -> WriteOut
     if stored:
         new = [k for k, key in enumerate(keys) if key not in stored]
         old = [k for k, key in enumerate(keys) if key in stored]
-        pairs = [(keys[k], {name: values[name][k] for name in names}) for k in old]
+        # Each stored deal's incoming values, built one at a time as they are compared: an unchanged
+        # deal's (most of a re-import) is let go at once rather than held for the whole chunk.
+        incoming = values
+        pairs = ((keys[k], {name: column[k] for name, column in incoming.items()}) for k in old)
         values = {name: [values[name][k] for k in new] for name in names}
     else:
         pairs = []
