@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-import duckdb_engine
 from sqlalchemy import JSON, Connection, Engine, create_engine, func, select, text
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
@@ -89,19 +88,8 @@ def _double(element, compiler, **kw) -> str:
     return "DOUBLE"
 
 
-class CachingDuckDBDialect(duckdb_engine.Dialect):
-    """duckdb_engine's dialect with SQLAlchemy's compiled-statement cache on.
-
-    The dialect compiles with PostgreSQL's compiler, whose output SQLAlchemy caches by a statement's
-    shape; duckdb_engine leaves the cache off only because a third-party dialect has to ask for it.
-    A scorecard runs each symptom's statements once per period with other values, so without it
-    every statement is compiled again (about a second of the Overview's first render at a million
-    deals)."""
-
-    supports_statement_cache = True
-
-
-registry.register("duckdb.cached", __name__, "CachingDuckDBDialect")
+# Loaded by SQLAlchemy on first use, with DuckDB itself (data_access/duckdb_dialect.py).
+registry.register("duckdb.cached", "data_access.duckdb_dialect", "CachingDuckDBDialect")
 
 
 @dataclass(frozen=True)

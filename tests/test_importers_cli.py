@@ -171,3 +171,31 @@ def test_an_import_run_in_process_leaves_the_garbage_collector_as_it_found_it(fr
     assert json.loads(capsys.readouterr().out)["inserted"] == 2
     assert gc.get_threshold() == threshold
     assert gc.get_freeze_count() == 0
+
+
+def test_an_import_that_takes_no_analytical_copy_never_loads_duckdb(fresh_engine, tmp_path):
+    """DuckDB's library is about 20 MiB of the command's memory: an import that takes no copy (the
+    organisation under the copy's threshold, or ANALYTICS_DIR=off) must not load it, or a
+    million-row file goes over its 300 MiB (docs/performance.md)."""
+    path = tmp_path / "deals.csv"
+    path.write_text("Opportunity ID,Stage\nD1,Prospecting\nD2,Qualification\n", encoding="utf-8")
+    script = (
+        "import json, sys\n"
+        "from dashboard.cli.main import main\n"
+        "code = main(['import', 'opportunities', sys.argv[1], '--json'])\n"
+        "print(json.dumps({'code': code, 'duckdb': sorted(m for m in sys.modules if 'duckdb' in m)}))\n"
+    )
+    url = fresh_engine.url.render_as_string(hide_password=False)
+    for analytics_dir in ("off", str(tmp_path / "copies")):
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(path)],
+            cwd=REPO_ROOT,
+            env={**os.environ, "DATABASE_URL": url, "ANALYTICS_DIR": analytics_dir},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        outcome = json.loads(done.stdout.strip().splitlines()[-1])
+        assert outcome["code"] == 0
+        assert outcome["duckdb"] == [], (analytics_dir, outcome)
