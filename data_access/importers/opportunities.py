@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -281,6 +282,14 @@ def column_values(columns: dict[str, np.ndarray]) -> dict[str, list]:
     return out
 
 
+def _one_at_a_time(keys: list, values: dict[str, list], rows: list[int]) -> Iterator[tuple[Any, dict]]:
+    """(key, {column: value}) of each of ``rows`` of the column lists ``values``, built as it is asked
+    for: an unchanged deal's values (most of a re-import) are let go once compared, not held for the
+    whole chunk."""
+    for k in rows:
+        yield keys[k], {name: column[k] for name, column in values.items()}
+
+
 def write_columns(ctx: WriteContext, columns: dict[str, np.ndarray]) -> WriteOutcome:
     """:func:`write` for valid rows given as parsed columns, none repeating a deal of the file.
 
@@ -321,10 +330,7 @@ def write_columns(ctx: WriteContext, columns: dict[str, np.ndarray]) -> WriteOut
     if stored:
         new = [k for k, key in enumerate(keys) if key not in stored]
         old = [k for k, key in enumerate(keys) if key in stored]
-        # Each stored deal's incoming values, built one at a time as they are compared: an unchanged
-        # deal's (most of a re-import) is let go at once rather than held for the whole chunk.
-        incoming = values
-        pairs = ((keys[k], {name: column[k] for name, column in incoming.items()}) for k in old)
+        pairs = _one_at_a_time(keys, values, old)
         values = {name: [values[name][k] for k in new] for name in names}
     else:
         pairs = []
