@@ -76,8 +76,10 @@ def reusing_reads() -> Iterator[None]:
 
     A scorecard measures seventeen symptoms over several periods; some of what they read does not
     depend on the period (which teams have any opportunity history, any customer outcome) or is one
-    period's "now" and the next one's "before" (the sellers' won amounts). Blocks nest: the outer
-    one keeps the rows."""
+    period's "now" and the next one's "before" (the sellers' won amounts); some does not depend on
+    who is looking (the survey respondents the privacy rules count over every team, the sales
+    force's headcount), so the organisation's scorecard and the teams' lines read it once when a
+    page computes both in one block. Blocks nest: the outer one keeps the rows."""
     if _read_once.get() is not None:
         yield
         return
@@ -89,13 +91,18 @@ def reusing_reads() -> Iterator[None]:
 
 
 def read_once(conn: Connection, stmt) -> list:
-    """``conn.execute(stmt).all()``, run once per connection and statement (with its values) inside a
-    :func:`reusing_reads` block, and every time outside one."""
+    """``conn.execute(stmt).all()``, run once per database and statement (with its values) inside a
+    :func:`reusing_reads` block, and every time outside one. The connections of one engine share the
+    rows (two symptoms measured side by side on the analytical copy, the organisation's scorecard
+    and the teams' lines of one page); another engine — the database when the copy refused a
+    statement, another test's database — reads its own."""
     memo = _read_once.get()
     if memo is None:
         return conn.execute(stmt).all()
     compiled = stmt.compile(dialect=conn.dialect)
-    key = (id(conn), str(compiled), repr(sorted(compiled.params.items())))
+    # The engine itself, not its id: the key keeps it alive, so no other engine takes its id within
+    # the block.
+    key = (conn.engine, str(compiled), repr(sorted(compiled.params.items())))
     if key not in memo:
         memo[key] = conn.execute(stmt).all()
     return memo[key]

@@ -211,11 +211,12 @@ def _item_respondents_by(
         .subquery()
     )
     by = [keyed.c.month] if months else []
-    rows = conn.execute(
+    rows = read_once(  # over every team: the organisation's scorecard and the teams' ask the same
+        conn,
         select(*by, keyed.c.item, keyed.c.team_id, func.count(func.distinct(keyed.c.who))).group_by(
             *by, keyed.c.item, keyed.c.team_id
-        )
-    ).all()
+        ),
+    )
     found: list[dict[str, dict[int, int]]] = [{item: {} for item in items} for _ in months or [None]]
     for index, item, team, n in (row if months else (0, *row) for row in rows):
         if index is not None and item in found[int(index)]:
@@ -238,15 +239,16 @@ def _team_respondents_by(
         return [found[codes[0]] for found in _item_respondents_by(conn, filters, codes, months)]
     sr = m.SurveyResponse
     by = [month_of(sr.submitted_at, months)] if months else []
-    rows = conn.execute(
+    rows = read_once(
+        conn,
         select(*by, sr.team_id, func.count(func.distinct(sr.respondent_key)))
         .where(
             sr.team_id.is_not(None),
             or_(sr.question_code.in_(codes), sr.driver.in_(codes)),
             at_times(sr.submitted_at, survey_period(filters.period)),
         )
-        .group_by(*by, sr.team_id)
-    ).all()
+        .group_by(*by, sr.team_id),
+    )
     found: list[dict[int, int]] = [{} for _ in months or [None]]
     for index, team, n in (row if months else (0, *row) for row in rows):
         if index is not None:

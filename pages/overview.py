@@ -33,6 +33,7 @@ from dashboard.escaping import escape_markdown
 from dashboard.shell import state
 from dashboard.shell.page_links import page_links, symptom_link
 from metrics.brief import worst_movers
+from metrics.common import reusing_reads
 from metrics.index_parts import recent_periods
 from metrics.registry import METRICS, comparison_of, get_metric
 
@@ -46,8 +47,9 @@ if presenting:
     start_presenting()
 links = page_links(view)
 
-org = reads.org_scorecard(view)
-teams = reads.team_lines(view)  # this period's team scorecards and their last six indexes
+with reusing_reads():  # a first computation reads what both ask alike once (the survey's counts…)
+    org = reads.org_scorecard(view)
+    teams = reads.team_lines(view)  # this period's team scorecards and their last six indexes
 cards = teams.cards
 periods = recent_periods(filters.period)
 _, before, _ = comparison_of(filters)

@@ -84,6 +84,7 @@ def precompute_pages(view, preset: str):
     from dashboard.cli.errors import UserError
     from dashboard.shell import page_reads
     from dashboard.shell.navigation import PAGE_SPECS
+    from metrics.common import reusing_reads
 
     for call in page_reads.shell(view):  # the filter bar, above every page
         call()
@@ -92,8 +93,9 @@ def precompute_pages(view, preset: str):
             continue
         started = time.perf_counter()
         try:
-            for call in spec.reads(view):
-                call()
+            with reusing_reads():  # what the page's reads ask alike is read once, as the page does
+                for call in spec.reads(view):
+                    call()
         except (UserError, OperationalError):
             raise
         except Exception as exc:  # one clear line naming the page, as a failing page would show it

@@ -326,7 +326,8 @@ def _attrition_counts(conn: Connection, scope: Scope, filters: Filters) -> dict[
     voluntary leavers, leavers whose voluntary flag is unknown)."""
     person, period = m.Person, filters.period
     leaving = on_days(person.termination_date, period)
-    rows = conn.execute(
+    rows = read_once(
+        conn,
         select(
             person.team_id,
             _count_where(and_(*_employed_on(period.start))),
@@ -336,8 +337,8 @@ def _attrition_counts(conn: Connection, scope: Scope, filters: Filters) -> dict[
             _count_where(and_(leaving, person.termination_voluntary.is_(None))),
         )
         .where(team_clause(person.team_id, scope, filters), person.role.in_(SALES_ROLES))
-        .group_by(person.team_id)
-    ).all()
+        .group_by(person.team_id),
+    )
     return {team: tuple(int(n) for n in counts) for team, *counts in rows}
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, case, func, select
 
 from data_access import models as m
 from data_access.scope import Filters, Scope
-from metrics.common import Measurement, at_times, keys_of, missing, ratio, read_frame, team_clause
+from metrics.common import Measurement, at_times, keys_of, missing, ratio, read_frame, read_once, team_clause
 from metrics.metric import HIGHER_IS_BETTER, Metric, Thresholds
 from metrics.parameters import MetricSettings
 from metrics.talk.measures import in_opening
@@ -324,7 +324,9 @@ def nsp_mention_rate(
 
 
 def _has_nsp(conn: Connection) -> bool:
-    return conn.execute(select(func.count()).select_from(m.NobleSalesPurpose)).scalar_one() > 0
+    """Whether the organisation has stated its NSP (no period enters: a scorecard asks once)."""
+    [(count,)] = read_once(conn, select(func.count()).select_from(m.NobleSalesPurpose))
+    return count > 0
 
 
 def _nsp_counts(conn: Connection, scope: Scope, filters: Filters, by_team: bool):

@@ -17,10 +17,10 @@ from sqlalchemy import insert, select
 from data_access import models as m
 from data_access.demo.scale import SCALES, stream_demo
 from data_access.scope import Filters, Period, Scope, last_full_quarter, recent_periods
-from metrics.common import only_team
+from metrics.common import only_team, reusing_reads
 from metrics.parameters import MetricSettings
 from metrics.registry import METRICS, measure, measure_periods
-from metrics.scorecard import lines_of, sales_teams, team_history, team_lines, team_scorecards
+from metrics.scorecard import lines_of, sales_teams, scorecard, team_history, team_lines, team_scorecards
 from tests.conftest import count_statements
 from tests.metrics.conftest import DEMO_END
 
@@ -162,6 +162,34 @@ def test_the_index_lines_skip_the_earlier_periods_comparisons_and_show_the_same(
         for card, other in zip(before, after, strict=True):
             assert [r.score for r in card.symptoms] == [r.score for r in other.symptoms]
             assert all(r.previous is None and r.trend is None for r in other.symptoms)
+
+
+def test_the_organisation_and_its_teams_computed_together_read_what_they_share_once(org):
+    """The Overview computes the organisation's scorecard and the teams' index lines in one block:
+    what both ask alike — the survey respondents the privacy rules count over every team, the
+    sales force's headcount and leavers, whether there is an NSP — is read once, and every figure
+    is the same as when the two are computed apart."""
+    filters = Filters(QUARTER)
+    with count_statements(org.engine) as recorded:
+        apart = scorecard(org, EVERYONE, filters), team_lines(org, EVERYONE, filters)
+    apart_statements = list(recorded)
+    with count_statements(org.engine) as recorded, reusing_reads():
+        together = scorecard(org, EVERYONE, filters), team_lines(org, EVERYONE, filters)
+    together_statements = list(recorded)
+    for got, want in zip(together[0].symptoms, apart[0].symptoms, strict=True):
+        same(asdict(got), asdict(want), f"organisation, {got.id}")
+    assert any(r.value is not None for r in together[0].symptoms if r.id == "morale")
+    same(together[1].lines, apart[1].lines, "index lines")
+    for card, other in zip(together[1].cards, apart[1].cards, strict=True):
+        for got, want in zip(card.symptoms, other.symptoms, strict=True):
+            same(asdict(got), asdict(want), f"{card.name}, {got.id}")
+    shared = [s for s in apart_statements if "count(distinct" in s.lower() and "survey_responses" in s]
+    assert shared, "the privacy rules count survey respondents"
+    assert len(together_statements) < len(apart_statements), (len(together_statements), len(apart_statements))
+    respondents = [
+        s for s in together_statements if "count(distinct" in s.lower() and "survey_responses" in s
+    ]
+    assert len(respondents) < len(shared), (len(respondents), len(shared))
 
 
 def test_a_manager_gets_only_their_own_team(org):
