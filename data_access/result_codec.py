@@ -47,7 +47,8 @@ def encode(value: Any) -> bytes:
 def decode(payload: bytes) -> Any:
     try:
         with _no_cycle_collection():
-            return _from_json(json.loads(payload))
+            # Each tagged object is turned into its value as the parser meets it, innermost first.
+            return json.loads(payload, object_hook=_from_tagged)
     except (ValueError, TypeError, KeyError, AttributeError, ImportError) as error:
         raise UnreadableResult(str(error)) from error
 
@@ -191,18 +192,27 @@ def _frame_from_text(text: str):
         return reader.read_all().to_pandas()
 
 
-def _from_json(value: Any) -> Any:  # noqa: PLR0911, PLR0912 - one branch per tag
-    if isinstance(value, list):
-        return [_from_json(v) for v in value]
-    if not isinstance(value, dict):
-        return value
+def _from_tagged(value: dict) -> Any:  # noqa: PLR0911 - one branch per tag
+    """The value of one tagged JSON object, whose inner values the parser has already decoded
+    (every object the encoder writes is tagged: :func:`_tagged`)."""
     tag, inner = value[_TAG], value["v"]
-    if tag == "tuple":
-        return tuple(_from_json(v) for v in inner)
+    if tag == "dataclass":
+        cls = _trusted_class(inner[0])
+        instance = object.__new__(cls)
+        names = _field_names(cls)
+        stored = {name for name, _ in inner[1]}
+        if stored != names:
+            # Written by another version of the application: compute it again rather than guess.
+            raise ValueError(f"{inner[0]} was stored with other fields ({', '.join(sorted(stored ^ names))})")
+        for name, field_value in inner[1]:
+            object.__setattr__(instance, name, field_value)
+        return instance
     if tag == "dict":
-        return {_from_json(k): _from_json(v) for k, v in inner}
+        return {k: v for k, v in inner}
+    if tag == "tuple":
+        return tuple(inner)
     if tag in ("set", "frozenset"):
-        return (frozenset if tag == "frozenset" else set)(_from_json(v) for v in inner)
+        return (frozenset if tag == "frozenset" else set)(inner)
     if tag == "float":
         return float(inner)
     if tag == "decimal":
@@ -216,18 +226,7 @@ def _from_json(value: Any) -> Any:  # noqa: PLR0911, PLR0912 - one branch per ta
     if tag == "time":
         return dt.time.fromisoformat(inner)
     if tag == "enum":
-        return _trusted_class(inner[0])(_from_json(inner[1]))
-    if tag == "dataclass":
-        cls = _trusted_class(inner[0])
-        instance = object.__new__(cls)
-        names = _field_names(cls)
-        stored = {name for name, _ in inner[1]}
-        if stored != names:
-            # Written by another version of the application: compute it again rather than guess.
-            raise ValueError(f"{inner[0]} was stored with other fields ({', '.join(sorted(stored ^ names))})")
-        for name, field_value in inner[1]:
-            object.__setattr__(instance, name, _from_json(field_value))
-        return instance
+        return _trusted_class(inner[0])(inner[1])
     raise ValueError(f"unknown tag {tag!r} in a stored result")
 
 
@@ -244,7 +243,7 @@ def _from_pandas(tag: str, inner: Any) -> Any:
     if tag == "frame":
         return _frame_from_text(inner)
     if tag == "array":
-        return np.array([_from_json(v) for v in inner], dtype=object)
+        return np.array(inner, dtype=object)
     frame = _frame_from_text(inner[0])
     series = frame.iloc[:, 0]
     return series.rename(None) if inner[1] else series
