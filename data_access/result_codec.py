@@ -208,7 +208,7 @@ def _from_tagged(value: dict) -> Any:  # noqa: PLR0911 - one branch per tag
             object.__setattr__(instance, name, field_value)
         return instance
     if tag == "dict":
-        return {k: v for k, v in inner}
+        return dict(inner)
     if tag == "tuple":
         return tuple(inner)
     if tag in ("set", "frozenset"):
