@@ -80,6 +80,8 @@ def _to_json(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is bool or kind is int or value is None:  # most of a result, checked first
         return value
+    if kind is float:  # the next most common: every figure and share
+        return value if math.isfinite(value) else _tagged("float", repr(value))
     if kind is list:
         return [_to_json(v) for v in value]
     if kind is dict:
