@@ -166,11 +166,13 @@ def test_an_import_run_in_process_leaves_the_garbage_collector_as_it_found_it(fr
     path = tmp_path / "deals.csv"
     path.write_text("Opportunity ID,Stage\nD1,Prospecting\nD2,Qualification\n", encoding="utf-8")
     settings = load_settings({"DATABASE_URL": fresh_engine.url.render_as_string(hide_password=False)})
-    threshold = gc.get_threshold()
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
     assert main(["import", "opportunities", str(path), "--json"], settings) == 0
     assert json.loads(capsys.readouterr().out)["inserted"] == 2
     assert gc.get_threshold() == threshold
-    assert gc.get_freeze_count() == 0
+    # Nothing the import made is left set aside (in a worker that ran the app, what the app set
+    # aside before stays so).
+    assert gc.get_freeze_count() <= frozen
 
 
 def test_an_import_that_takes_no_analytical_copy_never_loads_duckdb(fresh_engine, tmp_path):

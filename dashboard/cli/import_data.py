@@ -4,15 +4,13 @@ surveys), the Maven CRM sample folder, or meeting transcripts."""
 from __future__ import annotations
 
 import argparse
-import gc
 import getpass
 import json
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
+from dashboard.collector import collecting_less
 from dashboard.config import Settings
 
 NAME = "import"
@@ -149,7 +147,7 @@ def run(args, settings: Settings) -> int:
     import data_access.db  # noqa: F401
     import data_access.importers.batched  # noqa: F401
 
-    with _collecting_less():
+    with collecting_less():
         return _run(args, settings)
 
 
@@ -217,25 +215,6 @@ def _run(args, settings: Settings) -> int:
     if nothing:
         raise UserError(f"nothing was imported: all {result.rows_read:,} rows of {path.name} were rejected")
     return 0
-
-
-# Container objects made before the garbage collector looks for cycles among the newest (default 700).
-GC_YOUNG_THRESHOLD = 20_000
-
-
-@contextmanager
-def _collecting_less() -> Iterator[None]:
-    """Garbage collection while an import makes millions of short-lived rows: what is loaded before it
-    (modules, classes) is set aside, so the collector stops walking it, and it looks for cycles less
-    often. Cycles are still collected; both are undone afterwards."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, *threshold[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 def _import_options(args, engine):

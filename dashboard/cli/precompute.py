@@ -36,9 +36,12 @@ def run(args, settings: Settings) -> int:
     # The cached reads are declared for a Streamlit run; here they only use the result store.
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     from dashboard.cli.report import build_report
+    from dashboard.collector import set_aside_loaded
     from dashboard.database import analytics_line, open_engine, refresh_analytics
     from dashboard.progress import terminal_progress
 
+    # A process that computes every page: what is loaded stays out of the collector's walks.
+    set_aside_loaded()
     engine = open_engine(settings, must_exist=True)
     presets = args.period or list(PRESETS)
     started = time.perf_counter()

@@ -72,6 +72,7 @@ def build_report(engine: Engine, period: Period, scope: Scope, teams: tuple[str,
     fills it). A team not in view, or a stored setting that cannot be read, is a :class:`UserError`.
     """
     from dashboard.cli.errors import UserError
+    from dashboard.collector import collecting_less
     from data_access import result_store
     from data_access.analytics import computed
     from metrics import report
@@ -85,11 +86,12 @@ def build_report(engine: Engine, period: Period, scope: Scope, teams: tuple[str,
 
     def compute() -> dict:
         # On the analytical copy of the current data when a large organisation has one.
-        return computed(
-            engine,
-            lambda conn: report.build_report(conn, scope, period, list(teams) or None, settings),
-            "report",
-        )
+        with collecting_less():
+            return computed(
+                engine,
+                lambda conn: report.build_report(conn, scope, period, list(teams) or None, settings),
+                "report",
+            )
 
     try:
         return result_store.remember(engine, "report", (scope, period, tuple(teams)), compute)
