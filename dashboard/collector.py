@@ -3,8 +3,8 @@
 The cycle collector walks every container object it tracks in a full collection. Once the app has
 loaded Streamlit, pandas, SQLAlchemy, DuckDB and its own modules, that is about 300,000 objects
 that live as long as the process, and a first computation of a large organisation (200 teams,
-tens of thousands of figures) sets off three or four full collections of about 0.15 s each:
-half a second of a three-second Overview. Setting what is loaded aside (:func:`gc.freeze`: no
+tens of thousands of figures) sets off three full collections of about 0.17 s each: half a
+second of a three-second Overview. Setting what is loaded aside (:func:`gc.freeze`: no
 later collection walks it) makes each of them about 0.02 s, and looking for cycles among new
 objects every :data:`YOUNG_THRESHOLD` allocations instead of every 700 makes them rarer.
 
