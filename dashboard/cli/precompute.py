@@ -36,27 +36,27 @@ def run(args, settings: Settings) -> int:
     # The cached reads are declared for a Streamlit run; here they only use the result store.
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     from dashboard.cli.report import build_report
-    from dashboard.collector import set_aside_loaded
+    from dashboard.collector import collecting_less
     from dashboard.database import analytics_line, open_engine, refresh_analytics
     from dashboard.progress import terminal_progress
 
-    # A process that computes every page: what is loaded stays out of the collector's walks.
-    set_aside_loaded()
     engine = open_engine(settings, must_exist=True)
     presets = args.period or list(PRESETS)
     started = time.perf_counter()
+    # Every page computed: what is loaded stays out of the garbage collector's walks meanwhile.
     try:
-        # The pages' figures are computed on the columnar copy of the data when it is kept.
-        progress = terminal_progress() if sys.stderr.isatty() else None
-        if line := analytics_line(refresh_analytics(engine, progress)):
-            print(line, file=sys.stderr)
-        for preset in presets:
-            view = preset_view(engine, settings.database_url, preset, dt.date.today())
-            for title, seconds in precompute_pages(view, preset):
-                print(f"{preset:<15} {title:<22} {seconds:7.1f} s", file=sys.stderr)
-            began = time.perf_counter()
-            build_report(engine, view.filters.period, view.scope)
-            print(f"{preset:<15} {'report':<22} {time.perf_counter() - began:7.1f} s", file=sys.stderr)
+        with collecting_less():
+            # The pages' figures are computed on the columnar copy of the data when it is kept.
+            progress = terminal_progress() if sys.stderr.isatty() else None
+            if line := analytics_line(refresh_analytics(engine, progress)):
+                print(line, file=sys.stderr)
+            for preset in presets:
+                view = preset_view(engine, settings.database_url, preset, dt.date.today())
+                for title, seconds in precompute_pages(view, preset):
+                    print(f"{preset:<15} {title:<22} {seconds:7.1f} s", file=sys.stderr)
+                began = time.perf_counter()
+                build_report(engine, view.filters.period, view.scope)
+                print(f"{preset:<15} {'report':<22} {time.perf_counter() - began:7.1f} s", file=sys.stderr)
     finally:
         engine.dispose()
     print(f"Precomputed {len(presets)} period(s) in {time.perf_counter() - started:.0f} s.")
