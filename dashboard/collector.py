@@ -28,7 +28,6 @@ _lock = threading.Lock()
 _set_aside = False
 _depth = 0  # blocks of collecting_less() open in this process
 _threshold_before: tuple[int, ...] = ()
-_froze = False  # whether the outermost open block set what was loaded aside itself
 
 
 def set_aside_loaded() -> None:
@@ -53,25 +52,22 @@ def is_set_aside() -> bool:
 @contextmanager
 def collecting_less() -> Iterator[None]:
     """For the length of a block that makes millions of short-lived objects (an import, a command
-    computing a report or every page): what is loaded is set aside (unless it already is) and the
-    collector looks for cycles every :data:`YOUNG_THRESHOLD` allocations. The outermost block puts
-    both back as it found them, after an error too; blocks inside it change nothing."""
-    global _depth, _threshold_before, _froze  # noqa: PLW0603 - one count per process, like the collector's
+    computing a report or every page): what is loaded is set aside and the collector looks for
+    cycles every :data:`YOUNG_THRESHOLD` allocations. The outermost block puts both back as it found
+    them, after an error too; blocks inside it change nothing, and in a process that has set what it
+    loaded aside for good (:func:`set_aside_loaded`, before or during the block) nothing is put back."""
+    global _depth, _threshold_before  # noqa: PLW0603 - one count per process, like the collector's
     with _lock:
         _depth += 1
-        if _depth == 1:
+        if _depth == 1 and not _set_aside:
             _threshold_before = gc.get_threshold()
-            _froze = not _set_aside
-            if _froze:
-                gc.freeze()
+            gc.freeze()
             gc.set_threshold(YOUNG_THRESHOLD, *_threshold_before[1:])
     try:
         yield
     finally:
         with _lock:
             _depth -= 1
-            if _depth == 0:
+            if _depth == 0 and not _set_aside:
                 gc.set_threshold(*_threshold_before)
-                # What the app set aside for good meanwhile stays so.
-                if _froze and not _set_aside:
-                    gc.unfreeze()
+                gc.unfreeze()

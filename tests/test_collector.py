@@ -93,6 +93,13 @@ def test_blocks_that_collect_less_nest_and_the_outermost_puts_everything_back():
         assert gc.get_threshold() == before
         assert gc.get_freeze_count() == 0
 
+        # Set aside for good while a block runs: the block's end takes nothing of it back.
+        with collector.collecting_less():
+            collector.set_aside_loaded()
+        assert gc.get_threshold()[0] == collector.YOUNG_THRESHOLD
+        assert gc.get_freeze_count() > 1000
+        gc.set_threshold(*before); gc.unfreeze(); collector._set_aside = False  # as a fresh process
+
         # An error inside still puts everything back.
         try:
             with collector.collecting_less():
